@@ -1,0 +1,17 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  // jira.js 6 is ESM-only: map it to its dist and let ts-jest transpile it to CommonJS.
+  moduleNameMapper: { '^jira\\.js$': '<rootDir>/node_modules/jira.js/dist/index.js' },
+  transformIgnorePatterns: ['/node_modules/(?!jira\\.js/)'],
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    '^.+/jira\\.js/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } },
+    ],
+  },
+  testTimeout: 60000,
+};

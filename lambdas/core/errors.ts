@@ -1,0 +1,37 @@
+/**
+ * Errors by what the caller should do. Handlers translate them: a RetryableError returns the record to the
+ * queue (batch item failure), a PermanentError is recorded and not retried.
+ */
+export class PipelineError extends Error {
+  constructor(
+    message: string,
+    readonly context: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Transient: throttling, timeouts, 5xx. SQS redelivers. `retryAfterMs` is the wait the far side asked for. */
+export class RetryableError extends PipelineError {
+  retryAfterMs?: number;
+  constructor(
+    message: string,
+    context: Record<string, unknown> = {},
+    options?: { cause?: unknown; retryAfterMs?: number },
+  ) {
+    super(message, context, options);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+/** Will fail the same way on every retry: bad field, unknown priority, invalid input. Record it; do not retry. */
+export class PermanentError extends PipelineError {}
+
+/** Configuration missing or invalid: fail at cold start with a message that says what to fix. */
+export class ConfigError extends PipelineError {}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

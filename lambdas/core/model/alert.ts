@@ -1,0 +1,200 @@
+import { z } from 'zod';
+
+/**
+ * The one canonical alert every format adapter produces. Field text is carried verbatim (data, never markup);
+ * optional blocks are present only when the source had them, so a consumer never sees `undefined` rendered.
+ */
+
+export const SOURCE_PRODUCTS = [
+  'sysmon',
+  'crowdstrike',
+  'defender',
+  'sentinelone',
+  'elastic',
+  'ocsf',
+  'securityhub',
+  'wazuh',
+  'generic',
+] as const;
+export type SourceProduct = (typeof SOURCE_PRODUCTS)[number];
+
+const Hashes = z.record(z.string(), z.string()); // algorithm (lower case: md5, sha1, sha256, imphash…) → hex
+
+export const ProcessRefSchema = z.object({
+  guid: z.string().optional(),
+  pid: z.number().int().optional(),
+  image: z.string().optional(),
+  commandLine: z.string().optional(),
+  user: z.string().optional(),
+});
+export type ProcessRef = z.infer<typeof ProcessRefSchema>;
+
+export const ProcessSchema = ProcessRefSchema.extend({
+  integrityLevel: z.string().optional(),
+  currentDirectory: z.string().optional(),
+  hashes: Hashes.optional(),
+  signed: z.boolean().optional(),
+  signature: z.string().optional(),
+  parent: ProcessRefSchema.optional(),
+  grandparent: ProcessRefSchema.optional(),
+});
+export type Process = z.infer<typeof ProcessSchema>;
+
+export const AlertSchema = z.object({
+  /** Stable id: vendor id; Sysmon host + channel + EventRecordID; else a content hash. */
+  alertId: z.string().min(1),
+  source: z.object({
+    product: z.enum(SOURCE_PRODUCTS),
+    /** Adapter id, e.g. `sysmon-xml`, `sysmon-ecs`, `crowdstrike-alerts-v2`. */
+    format: z.string().min(1),
+    /** The vendor's own id for the alert or event, when it has one. */
+    vendorId: z.string().optional(),
+  }),
+  /** UTC ISO-8601 with milliseconds. */
+  eventTime: z.iso.datetime(),
+  receivedTime: z.iso.datetime(),
+  /** Canonical event kind, e.g. `process_create`, `registry_value_set`, `network_connect`, `detection`. */
+  eventType: z.string().min(1),
+  /** Sysmon event id (1–29, 255) or the vendor's numeric code when it has one. */
+  eventCode: z.number().int().optional(),
+  /** Human name of the event, e.g. `Registry value set`. */
+  eventName: z.string().optional(),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  host: z.object({
+    /** As the source wrote it. */
+    name: z.string().min(1),
+    /** FQDN when the source gave one. */
+    fqdn: z.string().optional(),
+    ips: z.array(z.string()).optional(),
+    /** EDR agent/sensor/device id. */
+    agentId: z.string().optional(),
+    os: z.string().optional(),
+  }),
+  user: z
+    .object({
+      name: z.string().min(1),
+      domain: z.string().optional(),
+      sid: z.string().optional(),
+    })
+    .optional(),
+  rule: z
+    .object({
+      name: z.string().min(1),
+      id: z.string().optional(),
+      description: z.string().optional(),
+    })
+    .optional(),
+  severity: z.object({
+    /** The vendor's own value (`High`, 85, `critical`…), as text. */
+    vendor: z.string().optional(),
+    /** Mapped to 0–100. */
+    score: z.number().min(0).max(100),
+  }),
+  /** ATT&CK technique ids (`T1547`, `T1547.001`) the source named. */
+  techniques: z.array(z.string().regex(/^T\d{4}(\.\d{3})?$/)),
+  /** ATT&CK tactic names the source named, as written. */
+  tactics: z.array(z.string()).optional(),
+  process: ProcessSchema.optional(),
+  file: z
+    .object({
+      path: z.string(),
+      hashes: Hashes.optional(),
+      /** Process that wrote it, when known (Sysmon 11 Image). */
+      creationTime: z.string().optional(),
+    })
+    .optional(),
+  /** Module loaded (Sysmon 7) or driver (6). */
+  module: z
+    .object({
+      path: z.string(),
+      hashes: Hashes.optional(),
+      signed: z.boolean().optional(),
+      signature: z.string().optional(),
+      signatureStatus: z.string().optional(),
+    })
+    .optional(),
+  registry: z
+    .object({
+      /** `SetValue`, `CreateKey`, `DeleteValue`, `RenameKey`… */
+      operation: z.string().optional(),
+      /** Full path of the key (value name stripped when the source names a value). */
+      key: z.string(),
+      valueName: z.string().optional(),
+      valueData: z.string().optional(),
+      newName: z.string().optional(),
+    })
+    .optional(),
+  network: z
+    .object({
+      protocol: z.string().optional(),
+      direction: z.enum(['outbound', 'inbound']).optional(),
+      srcIp: z.string().optional(),
+      srcPort: z.number().int().optional(),
+      dstIp: z.string().optional(),
+      dstPort: z.number().int().optional(),
+      dstHostname: z.string().optional(),
+    })
+    .optional(),
+  dns: z
+    .object({
+      query: z.string(),
+      results: z.array(z.string()).optional(),
+      status: z.string().optional(),
+    })
+    .optional(),
+  /** Target of process access (10) or remote thread (8). */
+  target: z
+    .object({
+      guid: z.string().optional(),
+      pid: z.number().int().optional(),
+      image: z.string().optional(),
+      grantedAccess: z.string().optional(),
+      callTrace: z.string().optional(),
+      startAddress: z.string().optional(),
+      startFunction: z.string().optional(),
+    })
+    .optional(),
+  task: z.object({ name: z.string(), action: z.string().optional() }).optional(),
+  service: z.object({ name: z.string(), path: z.string().optional() }).optional(),
+  wmi: z
+    .object({
+      operation: z.string().optional(),
+      name: z.string().optional(),
+      query: z.string().optional(),
+      consumer: z.string().optional(),
+      filter: z.string().optional(),
+      destination: z.string().optional(),
+    })
+    .optional(),
+  /** Further evidence the source listed (EDR evidence arrays): typed artifacts. */
+  artifacts: z
+    .array(
+      z.object({
+        type: z.enum([
+          'ip',
+          'domain',
+          'url',
+          'hash',
+          'file',
+          'registry',
+          'process',
+          'user',
+          'task',
+          'service',
+          'email',
+        ]),
+        value: z.string(),
+        role: z.string().optional(),
+      }),
+    )
+    .optional(),
+  /** Markers found while normalizing, e.g. `bidi-override`, `raw-truncated`, `time-from-timecreated`. */
+  flags: z.array(z.string()),
+  /** The original record (JSON value, or the XML text for Sysmon XML), capped. */
+  raw: z.unknown(),
+  rawTruncated: z.boolean(),
+});
+
+export type Alert = z.infer<typeof AlertSchema>;
+export type ArtifactType = NonNullable<Alert['artifacts']>[number]['type'];
