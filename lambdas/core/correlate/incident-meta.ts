@@ -1,0 +1,231 @@
+import type { EnrichedAlert, Ioc } from '../model/enrichment';
+import type { IncidentStatus } from '../model/incident';
+import { userKey } from '../model/host';
+
+/**
+ * The incident's `META` item: counts, capped lists and the versions that drive ticket-sync. Lists are capped with
+ * an overflow count so the item stays far below DynamoDB's 400 KB whatever a storm throws at it.
+ */
+export interface IncidentMeta {
+  incidentId: string;
+  /** The storm key of the first alert: what a false-positive verdict suppresses. */
+  groupKey: string;
+  status: IncidentStatus;
+  createdAt: string;
+  firstSeen: string;
+  lastSeen: string;
+  hosts: string[];
+  /** Host names as the sources wrote them (display), capped. */
+  hostNames: string[];
+  users: string[];
+  techniques: string[];
+  sources: string[];
+  rules: string[];
+  iocs: Ioc[];
+  /** Items not kept because a list was full, by list name. */
+  overflow: Record<string, number>;
+  alertCount: number;
+  duplicates: number;
+  /** Alerts that arrived while the group was suppressed by a false-positive verdict. */
+  suppressed: number;
+  severity: number;
+  severityReasons: string[];
+  version: number;
+  /** Version last handed to ticket-sync, and its severity: material-change detection compares against them. */
+  notifiedVersion: number;
+  notifiedAlertCount: number;
+  syncedVersion: number;
+  ticketKey?: string;
+  ticketStatus?: string;
+  suppressedUntil?: string;
+  /** SQS message ids whose alerts this item has counted (recent ones): makes a crashed batch's retry exact. */
+  appliedMessages: string[];
+}
+
+export const CAPS = {
+  hosts: 20,
+  users: 50,
+  techniques: 50,
+  sources: 20,
+  rules: 50,
+  iocs: 100,
+  reasons: 12,
+  applied: 200,
+};
+
+function addCapped<T>(
+  list: T[],
+  items: T[],
+  cap: number,
+  id: (x: T) => string,
+  overflow: Record<string, number>,
+  name: string,
+): T[] {
+  const out = [...list];
+  const seen = new Set(out.map(id));
+  for (const x of items) {
+    const k = id(x);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    if (out.length >= cap) overflow[name] = (overflow[name] ?? 0) + 1;
+    else out.push(x);
+  }
+  return out;
+}
+
+const same = (x: string): string => x;
+
+export function emptyMeta(
+  incidentId: string,
+  groupKey: string,
+  createdAt: string,
+  firstAlert: EnrichedAlert,
+): IncidentMeta {
+  return {
+    incidentId,
+    groupKey,
+    status: 'open',
+    createdAt,
+    firstSeen: firstAlert.eventTime,
+    lastSeen: firstAlert.eventTime,
+    hosts: [],
+    hostNames: [],
+    users: [],
+    techniques: [],
+    sources: [],
+    rules: [],
+    iocs: [],
+    overflow: {},
+    alertCount: 0,
+    duplicates: 0,
+    suppressed: 0,
+    severity: 0,
+    severityReasons: [],
+    version: 0,
+    notifiedVersion: 0,
+    notifiedAlertCount: 0,
+    syncedVersion: 0,
+    appliedMessages: [],
+  };
+}
+
+export interface MergeInput {
+  alerts: EnrichedAlert[];
+  duplicates: number;
+  suppressed: number;
+  messageIds: string[];
+}
+
+/** Fold a batch's alerts into the incident: pure; the caller writes the result under a version condition. */
+export function mergeIntoMeta(prev: IncidentMeta, input: MergeInput): IncidentMeta {
+  const next: IncidentMeta = { ...prev, overflow: { ...prev.overflow } };
+  const alerts = [...input.alerts].sort((a, b) => a.eventTime.localeCompare(b.eventTime));
+  for (const a of alerts) {
+    if (a.eventTime < next.firstSeen) next.firstSeen = a.eventTime;
+    if (a.eventTime > next.lastSeen) next.lastSeen = a.eventTime;
+  }
+  const o = next.overflow;
+  next.hosts = addCapped(
+    prev.hosts,
+    alerts.map((a) => a.enrichment.hostKey),
+    CAPS.hosts,
+    same,
+    o,
+    'hosts',
+  );
+  next.hostNames = addCapped(
+    prev.hostNames,
+    alerts.map((a) => a.host.name),
+    CAPS.hosts,
+    (x) => x.toLowerCase(),
+    o,
+    'hostNames',
+  );
+  next.users = addCapped(
+    prev.users,
+    alerts.flatMap((a) => (a.user ? [userKey(a.user.name)] : [])),
+    CAPS.users,
+    same,
+    o,
+    'users',
+  );
+  next.techniques = addCapped(
+    prev.techniques,
+    alerts.flatMap((a) => [...a.enrichment.techniques.map((t) => t.id), ...a.techniques]),
+    CAPS.techniques,
+    same,
+    o,
+    'techniques',
+  );
+  next.sources = addCapped(
+    prev.sources,
+    alerts.map((a) => a.source.product),
+    CAPS.sources,
+    same,
+    o,
+    'sources',
+  );
+  next.rules = addCapped(
+    prev.rules,
+    alerts.flatMap((a) => (a.rule ? [a.rule.name] : [])),
+    CAPS.rules,
+    same,
+    o,
+    'rules',
+  );
+  next.iocs = addCapped(
+    prev.iocs,
+    alerts.flatMap((a) => a.enrichment.iocs),
+    CAPS.iocs,
+    (i) => `${i.type}#${i.value.toLowerCase()}`,
+    o,
+    'iocs',
+  );
+  for (const a of alerts) {
+    if (a.enrichment.severity.score > next.severity) {
+      next.severity = a.enrichment.severity.score;
+      next.severityReasons = a.enrichment.severity.reasons.slice(0, CAPS.reasons);
+    }
+  }
+  next.alertCount = prev.alertCount + alerts.length;
+  next.duplicates = prev.duplicates + input.duplicates;
+  next.suppressed = prev.suppressed + input.suppressed;
+  next.appliedMessages = [
+    ...prev.appliedMessages,
+    ...input.messageIds.filter((m) => !prev.appliedMessages.includes(m)),
+  ].slice(-CAPS.applied);
+  next.version = prev.version + 1;
+  return next;
+}
+
+export interface HandOffSettings {
+  /** Incidents below this severity are kept and counted but not ticketed. */
+  ticketThreshold: number;
+  /** Hand off again after this many new alerts even when nothing else changed, so the count on the ticket moves. */
+  everyNAlerts: number;
+}
+
+export const DEFAULT_HANDOFF: HandOffSettings = { ticketThreshold: 25, everyNAlerts: 100 };
+
+/**
+ * A material change is worth a ticket-sync message: a new ticketable incident, a new technique, host, user or IOC,
+ * a severity increase, or N more alerts. Anything else (duplicates, a storm's next copy) stays in DynamoDB.
+ */
+export function materialChange(
+  prev: IncidentMeta,
+  next: IncidentMeta,
+  s: HandOffSettings = DEFAULT_HANDOFF,
+): string | undefined {
+  if (next.status === 'suppressed') return undefined;
+  if (next.severity < s.ticketThreshold) return undefined;
+  if (prev.notifiedVersion === 0) return 'new incident';
+  if (next.severity > prev.severity) return `severity ${prev.severity} → ${next.severity}`;
+  const grew = (k: 'techniques' | 'hosts' | 'users') => next[k].length > prev[k].length;
+  if (grew('techniques')) return 'new technique';
+  if (grew('hosts')) return 'new host';
+  if (grew('users')) return 'new user';
+  if (next.iocs.length > prev.iocs.length) return 'new IOC';
+  if (next.alertCount - prev.notifiedAlertCount >= s.everyNAlerts)
+    return `${next.alertCount - prev.notifiedAlertCount} more alerts`;
+  return undefined;
+}

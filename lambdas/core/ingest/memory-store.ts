@@ -1,0 +1,124 @@
+import type { GroupHead } from '../correlate/correlate';
+import type { IncidentMeta } from '../correlate/incident-meta';
+import type { ContextSnapshot, EnrichedAlert } from '../model/enrichment';
+import { emptyContext } from '../model/enrichment';
+import type { IncidentView } from '../model/incident';
+import type { Rejection } from '../model/rejection';
+import type { HandOff, IngestStore, SeenClaim, TicketQueue } from './ports';
+
+const clone = <T>(x: T): T => structuredClone(x);
+
+/**
+ * The ingest store in memory: `a2t draft` and unit tests run the very same ingest code without any server.
+ * Same semantics as the DynamoDB adapter (conditional claims and versioned writes), single process.
+ */
+export class MemoryIngestStore implements IngestStore {
+  readonly seen = new Map<string, SeenClaim>();
+  readonly heads = new Map<string, GroupHead>();
+  readonly suppressions = new Map<string, string>();
+  readonly metas = new Map<string, IncidentMeta>();
+  readonly alerts = new Map<string, EnrichedAlert[]>();
+  readonly rejections: Rejection[] = [];
+
+  constructor(private readonly context: ContextSnapshot = emptyContext()) {}
+
+  async loadContext(): Promise<ContextSnapshot> {
+    return this.context;
+  }
+  async getSeen(alertIds: string[]): Promise<Map<string, SeenClaim>> {
+    return new Map(alertIds.flatMap((id) => (this.seen.has(id) ? [[id, this.seen.get(id)!] as const] : [])));
+  }
+  async claimSeen(claim: SeenClaim & { alertId: string }): Promise<'claimed' | SeenClaim> {
+    const existing = this.seen.get(claim.alertId);
+    if (existing !== undefined) return existing;
+    this.seen.set(claim.alertId, { incidentId: claim.incidentId, messageId: claim.messageId });
+    return 'claimed';
+  }
+  async getHeads(keys: string[]): Promise<Map<string, GroupHead>> {
+    return new Map(keys.flatMap((k) => (this.heads.has(k) ? [[k, this.heads.get(k)!] as const] : [])));
+  }
+  async getSuppressions(groupKeys: string[]): Promise<Map<string, string>> {
+    return new Map(
+      groupKeys.flatMap((k) => (this.suppressions.has(k) ? [[k, this.suppressions.get(k)!] as const] : [])),
+    );
+  }
+  async putHeads(heads: GroupHead[]): Promise<void> {
+    for (const h of heads) this.heads.set(h.key, h);
+  }
+  async getMetas(ids: string[]): Promise<Map<string, IncidentMeta>> {
+    return new Map(ids.flatMap((id) => (this.metas.has(id) ? [[id, clone(this.metas.get(id)!)] as const] : [])));
+  }
+  async writeMeta(next: IncidentMeta, expectedVersion: number): Promise<boolean> {
+    const cur = this.metas.get(next.incidentId);
+    if ((cur?.version ?? 0) !== expectedVersion || (expectedVersion === 0 && cur !== undefined)) return false;
+    this.metas.set(next.incidentId, clone(next));
+    return true;
+  }
+  async addDuplicates(incidentId: string, n: number): Promise<void> {
+    const cur = this.metas.get(incidentId);
+    if (cur !== undefined) {
+      cur.duplicates += n;
+      cur.version += 1;
+    }
+  }
+  async putAlerts(incidentId: string, alerts: EnrichedAlert[]): Promise<void> {
+    const list = this.alerts.get(incidentId) ?? [];
+    const ids = new Set(list.map((a) => a.alertId));
+    for (const a of alerts) if (!ids.has(a.alertId)) list.push(a);
+    this.alerts.set(incidentId, list);
+  }
+  async putRejections(rejections: Rejection[]): Promise<void> {
+    this.rejections.push(...rejections);
+  }
+
+  /** Every incident as the drafting stage sees it, oldest first. */
+  views(): IncidentView[] {
+    return [...this.metas.values()]
+      .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.incidentId.localeCompare(b.incidentId))
+      .map((m) => toView(m, this.alerts.get(m.incidentId) ?? []));
+  }
+}
+
+/** META + alert items → the drafting stage's view (shared by the memory and DynamoDB readers). */
+export function toView(m: IncidentMeta, alerts: EnrichedAlert[]): IncidentView {
+  const sorted = [...alerts].sort(
+    (a, b) => a.eventTime.localeCompare(b.eventTime) || a.alertId.localeCompare(b.alertId),
+  );
+  const assets = new Map(
+    sorted.flatMap((a) => (a.enrichment.asset ? [[a.enrichment.asset.host, a.enrichment.asset] as const] : [])),
+  );
+  const users = new Map(
+    sorted.flatMap((a) =>
+      a.enrichment.userContext ? [[a.enrichment.userContext.user, a.enrichment.userContext] as const] : [],
+    ),
+  );
+  return {
+    incidentId: m.incidentId,
+    groupKey: m.groupKey,
+    status: m.status,
+    hosts: m.hosts,
+    users: m.users,
+    techniques: m.techniques,
+    sources: m.sources,
+    iocs: m.iocs,
+    firstSeen: m.firstSeen,
+    lastSeen: m.lastSeen,
+    alertCount: m.alertCount,
+    duplicates: m.duplicates,
+    severity: m.severity,
+    severityReasons: m.severityReasons,
+    version: m.version,
+    ...(m.ticketKey !== undefined ? { ticketKey: m.ticketKey } : {}),
+    alerts: sorted,
+    assets: [...assets.values()],
+    userContexts: [...users.values()],
+  };
+}
+
+/** A queue that keeps what it was given (the CLI's in-memory pipeline reports hand-offs from it). */
+export class MemoryTicketQueue implements TicketQueue {
+  readonly sent: HandOff[] = [];
+  async send(messages: HandOff[]): Promise<void> {
+    this.sent.push(...messages);
+  }
+}

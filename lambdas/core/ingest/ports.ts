@@ -1,0 +1,45 @@
+import type { GroupHead } from '../correlate/correlate';
+import type { IncidentMeta } from '../correlate/incident-meta';
+import type { ContextSnapshot, EnrichedAlert } from '../model/enrichment';
+import type { Rejection } from '../model/rejection';
+
+/** What the ingest stage needs from storage: implemented over DynamoDB (lambdas/adapters/dynamodb) and in memory. */
+export interface IngestStore {
+  /** Asset, user and indicator context for these keys (hostKey, userKey, `type#value`). */
+  loadContext(keys: { hosts: string[]; users: string[]; indicators: string[] }): Promise<ContextSnapshot>;
+  /** Existing exact-duplicate guards: alertId → who claimed it. */
+  getSeen(alertIds: string[]): Promise<Map<string, SeenClaim>>;
+  /**
+   * Claim an alert id (conditional: only if unclaimed). Returns `claimed`, or the existing claim when someone else
+   * (or an earlier attempt of the same message) holds it.
+   */
+  claimSeen(claim: SeenClaim & { alertId: string }): Promise<'claimed' | SeenClaim>;
+  getHeads(keys: string[]): Promise<Map<string, GroupHead>>;
+  /** Suppressions by group key (false-positive verdicts), with their expiry. */
+  getSuppressions(groupKeys: string[]): Promise<Map<string, string>>;
+  putHeads(heads: GroupHead[]): Promise<void>;
+  getMetas(incidentIds: string[]): Promise<Map<string, IncidentMeta>>;
+  /** Conditional write: succeeds only if the stored version is `expectedVersion` (0: the item must not exist). */
+  writeMeta(next: IncidentMeta, expectedVersion: number): Promise<boolean>;
+  /** Count duplicates on an incident (commutative, no version change). */
+  addDuplicates(incidentId: string, n: number): Promise<void>;
+  putAlerts(incidentId: string, alerts: EnrichedAlert[]): Promise<void>;
+  putRejections(rejections: Rejection[]): Promise<void>;
+}
+
+export interface SeenClaim {
+  incidentId: string;
+  /** The SQS message (or CLI input) that carried the alert. */
+  messageId: string;
+}
+
+/** Hand-off to ticket-sync: FIFO, group = incident id, dedup id = incident id + version. */
+export interface TicketQueue {
+  send(messages: HandOff[]): Promise<void>;
+}
+
+export interface HandOff {
+  incidentId: string;
+  version: number;
+  reason: string;
+}

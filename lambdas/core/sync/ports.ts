@@ -1,0 +1,100 @@
+import type { IncidentMeta } from '../correlate/incident-meta';
+import type { IncidentView } from '../model/incident';
+
+/** An ADF document (validated by the renderer's tests and by Jira). */
+export type AdfDoc = { version: 1; type: 'doc'; content: unknown[] };
+
+export interface CreateIssueInput {
+  projectKey: string;
+  issueTypeName: string;
+  summary: string;
+  description: AdfDoc;
+  labels: string[];
+  priorityName: string;
+  components?: string[];
+  customFields?: Record<string, unknown>;
+}
+
+export interface IssueState {
+  key: string;
+  status: string;
+  statusCategory: 'new' | 'indeterminate' | 'done';
+  resolution?: string;
+  labels: string[];
+  priorityName?: string;
+  updated?: string;
+}
+
+/** Jira as ticket-sync needs it (implemented with jira.js in lambdas/adapters/jira/gateway.ts). */
+export interface TicketGateway {
+  createIssue(input: CreateIssueInput): Promise<{ key: string; id: string }>;
+  findByLabel(projectKey: string, label: string): Promise<{ key: string; status: string; created?: string }[]>;
+  getIssue(key: string): Promise<IssueState>;
+  addComment(key: string, body: AdfDoc): Promise<void>;
+  updateIssue(key: string, change: { addLabels?: string[]; priorityName?: string }): Promise<void>;
+  transition(key: string, transitionName: string): Promise<void>;
+  linkIssues(inwardKey: string, outwardKey: string, typeName: string): Promise<void>;
+  /** Whether one of the issue's latest comments contains `marker` (reads are consistent, unlike search). */
+  hasComment(key: string, marker: string): Promise<boolean>;
+}
+
+/** What ticket-sync has done for an incident: the `INC#<id> / TICKET` item. */
+export interface TicketState {
+  incidentId: string;
+  ticketKey?: string;
+  /** Tickets this incident had before (closed past the reopen window). */
+  previousKeys: string[];
+  /** Create claim: who is creating the ticket and since when (crash recovery looks the ticket up by label). */
+  claimOwner?: string;
+  claimedAt?: string;
+  syncedVersion: number;
+  /** The facts the ticket last showed, so an update comment says only what is new. */
+  synced?: TicketFacts;
+  lastCommentAt?: string;
+  /** From the webhook or the last read of the issue. */
+  statusCategory?: string;
+  resolution?: string;
+  closedAt?: string;
+  /** A comment being posted: if we die after Jira took it, the retry finds its marker instead of posting twice. */
+  pending?: { marker: string; facts: TicketFacts; at: string };
+  /** A permanent Jira refusal (400): recorded on the incident, not retried. */
+  lastError?: string;
+}
+
+/** The facts a ticket shows, compared between syncs. */
+export interface TicketFacts {
+  alertCount: number;
+  duplicates: number;
+  hosts: string[];
+  users: string[];
+  techniques: string[];
+  iocs: string[];
+  severity: number;
+  priority: string;
+  labels: string[];
+}
+
+export interface TicketStore {
+  loadMeta(incidentId: string): Promise<IncidentMeta | undefined>;
+  /** META plus a sample of its alerts (first and last ones), ready for drafting. */
+  loadView(incidentId: string, maxAlerts: number): Promise<IncidentView | undefined>;
+  loadTicket(incidentId: string): Promise<TicketState | undefined>;
+  /**
+   * Conditional: claim the create if there is no ticket and no claim younger than `staleBefore`.
+   * Returns the state found when the claim is refused.
+   */
+  claimCreate(incidentId: string, owner: string, now: string, staleBefore: string): Promise<ClaimResult>;
+  saveTicket(state: TicketState): Promise<void>;
+}
+
+/** `recovering`: an earlier claim went stale (a crash between claim and record): look the ticket up first. */
+export type ClaimResult = { claimed: true; recovering: boolean } | { claimed: false; state: TicketState };
+
+export type PriorityLevel = 'P1' | 'P2' | 'P3' | 'P4';
+
+/** The drafting stage as ticket-sync uses it (lambdas/core/draft + render behind it). */
+export interface Drafter {
+  draft(view: IncidentView): { summary: string; description: AdfDoc; labels: string[]; priority: PriorityLevel };
+  updateComment(prev: TicketFacts | undefined, next: TicketFacts, view: IncidentView, marker: string): AdfDoc;
+  reopenComment(prev: TicketFacts | undefined, next: TicketFacts, view: IncidentView, marker: string): AdfDoc;
+}
