@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from '../lambdas/cli/errors';
+import { normalizeCommand } from '../lambdas/cli/commands/normalize';
 
 /**
  * The `a2t` CLI. Each command is a thin adapter over the same pipeline code the Lambdas run.
@@ -12,6 +13,14 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(run a2t --help for usage)');
+
+  program
+    .command('normalize')
+    .description('decode and normalize inputs: canonical alerts as NDJSON on stdout, rejections as JSON lines on stderr')
+    .argument('[inputs...]', 'files, directories (walked recursively) or - for stdin', [])
+    .action(async (inputs: string[]) => {
+      await normalizeCommand(inputs);
+    });
 
   program
     .command('demo')

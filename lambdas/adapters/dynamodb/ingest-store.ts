@@ -54,7 +54,7 @@ const MAX_ALERT_ITEM_BYTES = 350 * 1024;
 export class DynamoIngestStore implements IngestStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
+    readonly table: string,
   ) {}
 
   async loadContext(keys: { hosts: string[]; users: string[]; indicators: string[] }): Promise<ContextSnapshot> {

@@ -1,0 +1,280 @@
+import { createCloudClient } from 'jira.js';
+import type { CloudClient, SchemaMismatchBehavior } from 'jira.js';
+import { ConfigError, PermanentError } from '../../core/errors';
+import type { AdfDoc, CreateIssueInput, IssueState, TicketGateway } from '../../core/sync/ports';
+import { CallPolicy } from './call-policy';
+import type { CallKind, CallPolicyOptions, GatewayStats } from './call-policy';
+import { jqlIncidentLookup } from './jql';
+import { checkSite } from './site-check';
+import type { SiteExpectations } from './site-check';
+
+export type { TicketGateway } from '../../core/sync/ports';
+export type { GatewayStats } from './call-policy';
+export type { SiteExpectations } from './site-check';
+
+export interface JiraGatewayOptions extends CallPolicyOptions {
+  /** The site, e.g. `https://your-site.atlassian.net` (no path). */
+  baseUrl: string;
+  email: string;
+  apiToken: string;
+  /** What jira.js does when a response does not match its schema (default 'warn'; tests use 'throw'). */
+  onSchemaMismatch?: SchemaMismatchBehavior;
+}
+
+/** An issue found by label search. */
+export interface FoundIssue {
+  key: string;
+  id: string;
+  status: string;
+  created?: string;
+}
+
+type JiraDocument = Exclude<Parameters<CloudClient['issueComments']['addComment']>[0]['body'], string | undefined>;
+
+const ISSUE_KEY = /^[A-Z][A-Z0-9_]*-[1-9]\d*$/;
+const CUSTOM_FIELD = /^customfield_\d+$/;
+/** Pages of 100 labelled issues; an incident label is on one issue, a handful after follow-ups. */
+const SEARCH_PAGE = 100;
+const MAX_SEARCH_PAGES = 50;
+const CATEGORIES = new Set(['new', 'indeterminate', 'done']);
+
+/**
+ * {@link TicketGateway} on Jira Cloud REST v3 through jira.js 6. Every call goes through one {@link CallPolicy}
+ * (timeouts, retries, 429 handling, counters) and one error translation (errors.ts). The API token is used for the
+ * Authorization header by jira.js and is never logged or put in an error.
+ *
+ * @example
+ * const jira = new JiraGateway({ baseUrl: 'https://acme.atlassian.net', email, apiToken });
+ * const { key } = await jira.createIssue({ projectKey: 'SOC', issueTypeName: 'Incident', summary, description, labels, priorityName: 'High' });
+ */
+export class JiraGateway implements TicketGateway {
+  private readonly jira: CloudClient;
+  private readonly policy: CallPolicy;
+
+  constructor(options: JiraGatewayOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch {
+      throw new ConfigError(`Jira site URL is not a URL: ${JSON.stringify(options.baseUrl)}`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('Jira site URL must be http(s)');
+    if (options.email.trim() === '') throw new ConfigError('Jira email is empty: set it in the Jira secret');
+    if (options.apiToken.trim() === '') throw new ConfigError('Jira API token is empty: set it in the Jira secret');
+    this.jira = createCloudClient({
+      host: url.origin,
+      auth: { type: 'basic', email: options.email, apiToken: options.apiToken },
+      onSchemaMismatch: options.onSchemaMismatch ?? 'warn',
+    });
+    this.policy = new CallPolicy(options);
+  }
+
+  /** Requests sent so far, retries and 429s among them. */
+  stats(): GatewayStats {
+    return this.policy.stats();
+  }
+
+  private call<T>(operation: string, kind: CallKind, fn: (jira: CloudClient) => Promise<T>): Promise<T> {
+    return this.policy.run(operation, kind, () => fn(this.jira));
+  }
+
+  async createIssue(input: CreateIssueInput): Promise<{ key: string; id: string }> {
+    // jira.js sends a string description to the v2 API, which would accept what v3 refuses: never let one through.
+    if (!isAdfDocument(input.description)) {
+      throw new PermanentError(
+        'description must be an ADF document ({version: 1, type: "doc", content}), not a string',
+      );
+    }
+    const fields: Record<string, unknown> = {
+      project: { key: input.projectKey },
+      issuetype: { name: input.issueTypeName },
+      summary: input.summary,
+      description: input.description,
+      labels: input.labels,
+      priority: { name: input.priorityName },
+    };
+    if (input.components !== undefined && input.components.length > 0) {
+      fields.components = input.components.map((name) => ({ name }));
+    }
+    for (const [id, value] of Object.entries(input.customFields ?? {})) {
+      // A mapping typo must not overwrite summary or labels: only custom fields go through this door.
+      if (!CUSTOM_FIELD.test(id))
+        throw new PermanentError(`custom field id ${JSON.stringify(id)} is not customfield_<number>`);
+      fields[id] = value;
+    }
+    const created = await this.call('createIssue', 'write', (j) => j.issues.createIssue({ fields }));
+    return { key: created.key, id: created.id };
+  }
+
+  /**
+   * Issues of the project carrying `label`, oldest first, every page. Search lags behind writes; ids in
+   * `reconcileIds` (issues this process created) are read consistently, as Jira's `reconcileIssues` promises.
+   */
+  async findByLabel(
+    projectKey: string,
+    label: string,
+    options: { reconcileIds?: string[] } = {},
+  ): Promise<FoundIssue[]> {
+    const jql = jqlIncidentLookup(projectKey, label);
+    const reconcileIssues = (options.reconcileIds ?? []).map(Number).filter(Number.isSafeInteger).slice(0, 50);
+    const found: FoundIssue[] = [];
+    let nextPageToken: string | undefined;
+    for (let page = 0; page < MAX_SEARCH_PAGES; page += 1) {
+      const result = await this.call('searchIssues', 'read', (j) =>
+        j.issueSearch.searchAndReconsileIssuesUsingJql({
+          jql,
+          nextPageToken,
+          maxResults: SEARCH_PAGE,
+          fields: ['status', 'created'],
+          reconcileIssues: reconcileIssues.length > 0 ? reconcileIssues : undefined,
+        }),
+      );
+      for (const issue of result.issues ?? []) {
+        const fields = (issue.fields ?? {}) as Record<string, unknown>;
+        if (issue.key === undefined || issue.id === undefined) continue;
+        found.push({
+          key: issue.key,
+          id: issue.id,
+          status: nameOf(fields.status) ?? 'unknown',
+          created: stringOr(fields.created),
+        });
+      }
+      nextPageToken = result.nextPageToken ?? undefined;
+      if (result.isLast !== false || nextPageToken === undefined) return found;
+    }
+    throw new PermanentError(
+      `more than ${MAX_SEARCH_PAGES * SEARCH_PAGE} issues carry label ${label}: refusing to page further`,
+    );
+  }
+
+  async getIssue(key: string): Promise<IssueState> {
+    const issueIdOrKey = checkedKey(key);
+    const issue = await this.call('getIssue', 'read', (j) =>
+      j.issues.getIssue({ issueIdOrKey, fields: ['status', 'labels', 'priority', 'resolution', 'updated'] }),
+    );
+    const fields = (issue.fields ?? {}) as Record<string, unknown>;
+    const status = fields.status as { name?: unknown; statusCategory?: { key?: unknown } } | undefined;
+    const category = status?.statusCategory?.key;
+    const labels = Array.isArray(fields.labels) ? fields.labels.filter((l): l is string => typeof l === 'string') : [];
+    return {
+      key: issue.key ?? issueIdOrKey,
+      status: nameOf(status) ?? 'unknown',
+      // Jira's category keys are exactly these three; anything else is read as "still being worked on".
+      statusCategory:
+        typeof category === 'string' && CATEGORIES.has(category)
+          ? (category as IssueState['statusCategory'])
+          : 'indeterminate',
+      resolution: nameOf(fields.resolution),
+      labels,
+      priorityName: nameOf(fields.priority),
+      updated: stringOr(fields.updated),
+    };
+  }
+
+  /** Posts an ADF comment. Not retried after an ambiguous failure: a retry first asks {@link hasComment}. */
+  async addComment(key: string, body: AdfDoc): Promise<void> {
+    const issueIdOrKey = checkedKey(key);
+    // AdfDoc types its content as unknown[]; jira.js wants records. The document is the same object.
+    const adf = body as JiraDocument;
+    await this.call('addComment', 'write', (j) => j.issueComments.addComment({ issueIdOrKey, body: adf }));
+  }
+
+  /** Whether one of the issue's latest 100 comments contains `marker` in its text. */
+  async hasComment(key: string, marker: string): Promise<boolean> {
+    const issueIdOrKey = checkedKey(key);
+    const page = await this.call('getComments', 'read', (j) =>
+      j.issueComments.getComments({ issueIdOrKey, orderBy: '-created', maxResults: 100 }),
+    );
+    return (page.comments ?? []).some((c) => adfText(c.body).includes(marker));
+  }
+
+  /**
+   * Adds labels (as `update.labels[{add}]`, so labels an analyst added or removed by hand stay as they are) and sets
+   * the priority. Both are idempotent, so this call is retried like a read.
+   */
+  async updateIssue(key: string, change: { addLabels?: string[]; priorityName?: string }): Promise<void> {
+    const issueIdOrKey = checkedKey(key);
+    const addLabels = change.addLabels ?? [];
+    if (addLabels.length === 0 && change.priorityName === undefined) return;
+    await this.call('editIssue', 'idempotent-write', (j) =>
+      j.issues.editIssue({
+        issueIdOrKey,
+        fields: change.priorityName === undefined ? undefined : { priority: { name: change.priorityName } },
+        update: addLabels.length === 0 ? undefined : { labels: addLabels.map((label) => ({ add: label })) },
+      }),
+    );
+  }
+
+  /** Moves the issue through the transition named `transitionName` (ids differ between sites; names are configured). */
+  async transition(key: string, transitionName: string): Promise<void> {
+    const issueIdOrKey = checkedKey(key);
+    const offered = await this.call('getTransitions', 'read', (j) => j.issues.getTransitions({ issueIdOrKey }));
+    const transitions = offered.transitions ?? [];
+    const wanted = transitionName.toLowerCase();
+    const match =
+      transitions.find((t) => t.name === transitionName) ?? transitions.find((t) => t.name?.toLowerCase() === wanted);
+    if (match?.id === undefined) {
+      const names = transitions.map((t) => `'${t.name ?? t.id ?? '?'}'`).join(', ') || 'none';
+      throw new PermanentError(
+        `Jira offers no transition '${transitionName}' on ${issueIdOrKey} now; available: ${names}`,
+        {
+          operation: 'doTransition',
+          key: issueIdOrKey,
+        },
+      );
+    }
+    const id = match.id;
+    await this.call('doTransition', 'write', (j) => j.issues.doTransition({ issueIdOrKey, transition: { id } }));
+  }
+
+  /** Links two issues (`type` e.g. 'Relates'). Jira keeps one link per type and pair, so a repeat is harmless. */
+  async linkIssues(inwardKey: string, outwardKey: string, typeName: string): Promise<void> {
+    const inward = checkedKey(inwardKey);
+    const outward = checkedKey(outwardKey);
+    await this.call('linkIssues', 'idempotent-write', (j) =>
+      j.issueLinks.linkIssues({
+        type: { name: typeName },
+        inwardIssue: { key: inward },
+        outwardIssue: { key: outward },
+      }),
+    );
+  }
+
+  /**
+   * Checks the site before go-live; one line per problem, each saying what to fix (empty: ready). Failures that are
+   * the site's and not its configuration (429, 5xx) are thrown as RetryableError.
+   */
+  checkSite(expect: SiteExpectations): Promise<string[]> {
+    return checkSite((operation, fn) => this.call(operation, 'read', fn), expect);
+  }
+}
+
+/** Keys are put into URL paths by jira.js unencoded: anything but a plain key is refused before it gets there. */
+function checkedKey(key: string): string {
+  if (!ISSUE_KEY.test(key)) throw new PermanentError(`not a Jira issue key: ${JSON.stringify(key.slice(0, 40))}`);
+  return key;
+}
+
+function nameOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const name = (value as { name?: unknown }).name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function isAdfDocument(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const doc = value as { type?: unknown; content?: unknown };
+  return doc.type === 'doc' && Array.isArray(doc.content);
+}
+
+/** The text of an ADF document, its text nodes concatenated. */
+function adfText(node: unknown): string {
+  if (typeof node !== 'object' || node === null) return '';
+  const { text, content } = node as { text?: unknown; content?: unknown };
+  const own = typeof text === 'string' ? text : '';
+  return Array.isArray(content) ? own + content.map(adfText).join('') : own;
+}

@@ -1,0 +1,142 @@
+import { isIP } from 'node:net';
+import { defang } from '../enrich';
+import type { SourceProduct } from '../model/alert';
+import type { EnrichedAlert, Ioc } from '../model/enrichment';
+import { baseName, oneLine } from './text';
+
+/** How alerts are named in a report: source event references, actors, defanged network values. */
+
+export const PRODUCT_NAMES: Readonly<Record<SourceProduct, string>> = {
+  sysmon: 'Sysmon',
+  crowdstrike: 'CrowdStrike Falcon',
+  defender: 'Microsoft Defender for Endpoint',
+  sentinelone: 'SentinelOne',
+  elastic: 'Elastic Defend',
+  ocsf: 'OCSF',
+  securityhub: 'AWS Security Hub',
+  wazuh: 'Wazuh',
+  generic: 'Generic alert',
+};
+
+/** Short product names for event references. */
+const REF_NAMES: Readonly<Record<SourceProduct, string>> = {
+  sysmon: 'Sysmon',
+  crowdstrike: 'CrowdStrike',
+  defender: 'Defender',
+  sentinelone: 'SentinelOne',
+  elastic: 'Elastic',
+  ocsf: 'OCSF',
+  securityhub: 'SecurityHub',
+  wazuh: 'Wazuh',
+  generic: 'Alert',
+};
+
+/** Sysmon's names for its event ids, for when a source gave the id but no name. */
+export const SYSMON_EVENT_NAMES: Readonly<Record<number, string>> = {
+  1: 'Process Create',
+  2: 'File creation time changed',
+  3: 'Network connection',
+  5: 'Process terminated',
+  6: 'Driver loaded',
+  7: 'Image loaded',
+  8: 'CreateRemoteThread',
+  9: 'RawAccessRead',
+  10: 'ProcessAccess',
+  11: 'FileCreate',
+  12: 'Registry object added or deleted',
+  13: 'Registry value set',
+  14: 'Registry object renamed',
+  15: 'FileCreateStreamHash',
+  17: 'Pipe Created',
+  18: 'Pipe Connected',
+  19: 'WmiEventFilter activity detected',
+  20: 'WmiEventConsumer activity detected',
+  21: 'WmiEventConsumerToFilter activity detected',
+  22: 'DNSEvent (DNS query)',
+  23: 'FileDelete (archived)',
+  24: 'ClipboardChange',
+  25: 'ProcessTampering',
+  26: 'FileDeleteDetected',
+  27: 'FileBlockExecutable',
+  28: 'FileBlockShredding',
+  29: 'FileExecutableDetected',
+};
+
+/** Characters an id may keep in a reference: the rest of a hostile vendor id is dropped. */
+function safeId(id: string): string {
+  return id.replace(/[^A-Za-z0-9:._-]/g, '').slice(0, 48);
+}
+
+/**
+ * The record id of an alert: the vendor id when there is one; for Sysmon, whose alert id ends with the
+ * EventRecordID (host + channel + record id), that trailing number.
+ */
+function recordId(a: EnrichedAlert): string | undefined {
+  if (a.source.vendorId !== undefined) {
+    const id = safeId(a.source.vendorId);
+    if (id !== '') return id;
+  }
+  if (a.source.product === 'sysmon') {
+    const m = /(\d+)$/.exec(a.alertId);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** Source event reference: `Sysmon 13 #483204`, `CrowdStrike #ldt:8c2…`, `Alert 3f9a…` when nothing better exists. */
+export function eventRef(a: EnrichedAlert): string {
+  const name = REF_NAMES[a.source.product] ?? 'Alert';
+  const code = a.eventCode !== undefined && a.source.product === 'sysmon' ? ` ${a.eventCode}` : '';
+  const id = recordId(a);
+  if (id !== undefined) return `${name}${code} #${id}`;
+  return `${name}${code} alert ${safeId(a.alertId).slice(0, 16)}`;
+}
+
+/** Human name of the event: the source's, else Sysmon's table, else the canonical type. */
+export function eventName(a: EnrichedAlert): string {
+  if (a.eventName !== undefined && a.eventName.trim() !== '') return oneLine(a.eventName);
+  if (a.source.product === 'sysmon' && a.eventCode !== undefined && SYSMON_EVENT_NAMES[a.eventCode] !== undefined) {
+    return SYSMON_EVENT_NAMES[a.eventCode];
+  }
+  return a.eventType.replace(/_/g, ' ');
+}
+
+/** Detection source line: `Sysmon (Event ID 13 – Registry value set)`, `CrowdStrike Falcon (detection)`. */
+export function detectionSource(a: EnrichedAlert): string {
+  const product = PRODUCT_NAMES[a.source.product] ?? a.source.product;
+  if (a.source.product === 'sysmon' && a.eventCode !== undefined) {
+    return `${product} (Event ID ${a.eventCode} – ${eventName(a)})`;
+  }
+  return `${product} (${eventName(a)})`;
+}
+
+/** Sysmon writes these when it could not resolve a process; they name nobody. */
+const UNKNOWN_IMAGES = new Set(['<unknown process>', 'unknown', '-', '']);
+
+/** The image path if it names a real file, else undefined. */
+export function knownImage(image: string | undefined): string | undefined {
+  if (image === undefined) return undefined;
+  return UNKNOWN_IMAGES.has(image.trim().toLowerCase()) ? undefined : image;
+}
+
+/** `powershell.exe (PID 7842)`, `a process the events did not name (PID 4880)`. */
+export function actorLabel(p: { image?: string; pid?: number } | undefined): string {
+  const image = knownImage(p?.image);
+  const pid = p?.pid !== undefined ? ` (PID ${p.pid})` : '';
+  if (image !== undefined) return `${oneLine(baseName(image))}${pid}`;
+  return `a process the events did not name${pid}`;
+}
+
+/**
+ * Defanged display of a network value. The enrichment's IOC carries the canonical defanged form; when the value
+ * is not among the IOCs (a private address, a name the extractor skipped), it is defanged the same way here, so no
+ * network value is ever shown live.
+ */
+export function defangValue(value: string, iocs: Ioc[]): string {
+  const low = value.toLowerCase();
+  const hit = iocs.find((i) => i.value.toLowerCase() === low);
+  if (hit !== undefined) return oneLine(hit.defanged);
+  const v = oneLine(value);
+  const type = /^https?:\/\//i.test(v) ? 'url' : isIP(v) === 4 ? 'ipv4' : isIP(v) === 6 ? 'ipv6' : 'domain';
+  return defang(type, v);
+}

@@ -1,0 +1,75 @@
+import type { IncidentView } from '../model/incident';
+import { attackMapping } from './attack-mapping';
+import { businessImpact } from './business-impact';
+import { executiveSummary } from './executive-summary';
+import { gatherFacts } from './facts';
+import { initialContext } from './initial-context';
+import { iocRows } from './iocs';
+import { labelsFor } from './labels';
+import type { DraftLimits } from './limits';
+import { DEFAULT_LIMITS } from './limits';
+import { remediationSteps } from './playbook';
+import type { PriorityConfig } from './priority';
+import { DEFAULT_PRIORITY, priorityFor } from './priority';
+import { rawEvidence } from './raw-evidence';
+import { rootCause } from './root-cause';
+import { rankTechniques, summaryLine } from './summary-line';
+import { technicalAnalysis } from './technical-analysis';
+import { timeline } from './timeline';
+import type { Coverage, IncidentReport } from './types';
+
+export interface DraftConfig {
+  /** Severity thresholds and the site's Jira priority names. */
+  priority?: PriorityConfig;
+  /** Size caps on the model (the renderers shrink further to fit Jira). */
+  limits?: Partial<DraftLimits>;
+}
+
+/**
+ * Draft the incident report an analyst would write, from the incident and its (possibly sampled) alerts.
+ * Pure and deterministic: the same view gives a deep-equal report.
+ *
+ * @example
+ * const report = draftReport(incident);
+ * report.summary; // 'T1547.001 – Registry Run Key Persistence via rundll32 DLL on FIN-WS-034'
+ */
+export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): IncidentReport {
+  const limits: DraftLimits = { ...DEFAULT_LIMITS, ...cfg.limits };
+  const f = gatherFacts(incident);
+  const ranked = rankTechniques(f);
+  const top = ranked[0];
+  const coverage: Coverage = {
+    analysed: incident.alerts.length,
+    total: Math.max(incident.alertCount, incident.alerts.length),
+    duplicates: incident.duplicates,
+  };
+  const priority = priorityFor(incident.severity, f.criticality, cfg.priority ?? DEFAULT_PRIORITY);
+  const remediation = remediationSteps(f);
+  const isolate = remediation.some((s) => s.family === 'isolate-host');
+  const tl = timeline(f, limits);
+  const iocs = iocRows(f, limits);
+  const raw = rawEvidence(f.alerts, limits);
+  const report: IncidentReport = {
+    incidentId: incident.incidentId,
+    summary: summaryLine(f, top),
+    severity: incident.severity,
+    priority,
+    labels: labelsFor(incident, ranked.map((t) => t.info)),
+    coverage,
+    executiveSummary: executiveSummary(f, top, coverage, isolate),
+    initialContext: initialContext(f, ranked, priority, coverage),
+    technicalAnalysis: technicalAnalysis(f, limits),
+    timeline: tl.entries,
+    timelineOmitted: tl.omitted,
+    iocs: iocs.rows,
+    iocsOmitted: iocs.omitted,
+    attack: attackMapping(f, ranked),
+    rootCause: rootCause(f),
+    businessImpact: businessImpact(f, isolate),
+    remediation,
+    rawEvidence: raw.records,
+    rawEvidenceOmitted: raw.omitted + Math.max(0, coverage.total - coverage.analysed),
+  };
+  if (top !== undefined) report.primaryTechnique = top.info.id;
+  return report;
+}

@@ -1,0 +1,306 @@
+import type { SourceProduct } from '../model/alert';
+import type { AssetContext, Criticality, EnrichedAlert, Ioc, TechniqueInfo, UserContext } from '../model/enrichment';
+import { hostKey, userKey } from '../model/host';
+import type { IncidentView } from '../model/incident';
+import { isSystemPath, isUserWritablePath } from './commands';
+import { isPrivateIp } from '../enrich';
+import { defangValue, knownImage } from './display';
+import type { PersistenceFact } from './persistence';
+import { findPersistence } from './persistence';
+import { maxCriticality } from './priority';
+import type { ProcEntry, ProcessGraph } from './process-graph';
+import { ancestry, buildProcessGraph, isSystemImage, procOrder } from './process-graph';
+import { baseKey, byText, distinct, oneLine } from './text';
+
+/**
+ * Everything the sections need, derived once from the incident: who, where, which processes, what persisted,
+ * which files and connections. Pure; the order of every list is fixed by time and then by text.
+ */
+
+export interface UserFact {
+  key: string;
+  /** As the events wrote it, with its domain: `CORP\jwilliams`. */
+  display: string;
+  context?: UserContext;
+  /** A service or machine account (SYSTEM, NETWORK SERVICE, `HOST$`): no password to reset. */
+  system: boolean;
+}
+
+export interface ConnectionFact {
+  alert: EnrichedAlert;
+  proc?: ProcEntry;
+  dstIp?: string;
+  dstPort?: number;
+  hostname?: string;
+  protocol?: string;
+  /** Defanged `ip:port` (or hostname when there is no address). */
+  display: string;
+  /** Defanged address without port. */
+  addressDisplay: string;
+  external: boolean;
+}
+
+export interface DnsFact {
+  alert: EnrichedAlert;
+  proc?: ProcEntry;
+  query: string;
+  results: string[];
+}
+
+export interface FileFact {
+  alert: EnrichedAlert;
+  proc?: ProcEntry;
+  path: string;
+  action: 'created' | 'deleted' | 'loaded' | 'written';
+  sha256?: string;
+}
+
+export interface LsassAccess {
+  alert: EnrichedAlert;
+  proc?: ProcEntry;
+  access?: string;
+}
+
+export interface IncidentFacts {
+  incident: IncidentView;
+  /** Alerts oldest first, ties by id. */
+  alerts: EnrichedAlert[];
+  hostDisplay: string;
+  /** Other hosts, display form. */
+  otherHosts: string[];
+  hostFqdn?: string;
+  asset?: AssetContext;
+  criticality?: Criticality;
+  users: UserFact[];
+  graph: ProcessGraph;
+  persistence: PersistenceFact[];
+  files: FileFact[];
+  connections: ConnectionFact[];
+  dns: DnsFact[];
+  lsass: LsassAccess[];
+  /** ATT&CK techniques with their alerts, by id. */
+  techniques: Map<string, { info: TechniqueInfo; alerts: EnrichedAlert[] }>;
+  iocs: Ioc[];
+  /** A source that records network connections (Sysmon event 3, EDR network telemetry) contributed alerts. */
+  networkCapable: boolean;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** Sources whose sensors record network connections, so "no connection in the events" means something. */
+const NETWORK_CAPABLE: ReadonlySet<SourceProduct> = new Set(['sysmon', 'crowdstrike', 'defender', 'sentinelone', 'elastic']);
+
+const SYSTEM_USERS = /^(system|local service|network service|localsystem|dwm-\d+|umfd-\d+|anonymous logon)$/i;
+
+/** Short host name, upper case, as the summary shows it: `FIN-WS-034.corp.example.com` → `FIN-WS-034`. */
+export function displayHost(name: string): string {
+  const h = hostKey(name);
+  const safe = h.replace(/[^A-Za-z0-9._:-]/g, '');
+  return (safe === '' ? 'UNKNOWN-HOST' : safe).toUpperCase();
+}
+
+function userDisplay(u: NonNullable<EnrichedAlert['user']>): string {
+  const name = oneLine(u.name);
+  return u.domain !== undefined && !name.includes('\\') && !name.includes('@') ? `${oneLine(u.domain)}\\${name}` : name;
+}
+
+function isSystemUser(display: string): boolean {
+  const key = userKey(display);
+  return SYSTEM_USERS.test(key) || key.endsWith('$') || /^nt authority\\/i.test(display) || /^font driver host\\/i.test(display);
+}
+
+function fileAction(a: EnrichedAlert): FileFact['action'] {
+  if (/delete/i.test(a.eventType)) return 'deleted';
+  if (/stream|modif|write|change/i.test(a.eventType)) return 'written';
+  return 'created';
+}
+
+function mostCommon(values: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [v, n] of counts) if (best === undefined || n > (counts.get(best) ?? 0)) best = v;
+  return best;
+}
+
+const validTimes = (xs: (string | undefined)[]): string[] =>
+  xs.filter((x): x is string => x !== undefined && Number.isFinite(Date.parse(x))).sort(byText);
+const earliest = (xs: (string | undefined)[]): string => validTimes(xs)[0] ?? xs.find((x) => x !== undefined) ?? '';
+const latest = (xs: (string | undefined)[]): string => validTimes(xs).at(-1) ?? xs.find((x) => x !== undefined) ?? '';
+
+export function gatherFacts(incident: IncidentView): IncidentFacts {
+  const alerts = [...incident.alerts].sort((a, b) => byText(a.eventTime, b.eventTime) || byText(a.alertId, b.alertId));
+  const graph = buildProcessGraph(alerts);
+  const procOf = (a: EnrichedAlert): ProcEntry | undefined => {
+    const k = graph.actorOf.get(a.alertId);
+    return k !== undefined ? graph.procs.get(k) : undefined;
+  };
+
+  // Hosts: the one most alerts come from leads; display names as the source wrote them.
+  const mainKey = mostCommon(alerts.map((a) => a.enrichment.hostKey)) ?? incident.hosts[0] ?? 'unknown-host';
+  const mainAlert = alerts.find((a) => a.enrichment.hostKey === mainKey);
+  const hostDisplay = displayHost(mainAlert?.host.name ?? mainKey);
+  const hostFqdn = mainAlert?.host.fqdn ?? (mainAlert?.host.name.includes('.') ? mainAlert.host.name : undefined);
+  const otherHosts = distinct([...alerts.map((a) => a.enrichment.hostKey), ...incident.hosts].filter((h) => h !== mainKey)).map(
+    (h) => displayHost(alerts.find((a) => a.enrichment.hostKey === h)?.host.name ?? h),
+  );
+  const asset =
+    incident.assets.find((x) => hostKey(x.host) === mainKey) ??
+    alerts.find((a) => a.enrichment.asset !== undefined)?.enrichment.asset;
+  const criticality = maxCriticality([...incident.assets.map((x) => x.criticality), asset?.criticality]);
+
+  const contexts = [...incident.userContexts, ...alerts.flatMap((a) => (a.enrichment.userContext ? [a.enrichment.userContext] : []))];
+  const users = distinct(
+    alerts.flatMap((a) => (a.user !== undefined ? [userDisplay(a.user)] : [])),
+    (d) => userKey(d),
+  ).map((display): UserFact => {
+    const key = userKey(display);
+    return { key, display, context: contexts.find((u) => userKey(u.user) === key), system: isSystemUser(display) };
+  });
+  for (const u of incident.users) {
+    if (!users.some((x) => x.key === userKey(u))) {
+      users.push({ key: userKey(u), display: oneLine(u), context: contexts.find((x) => userKey(x.user) === userKey(u)), system: isSystemUser(u) });
+    }
+  }
+
+  const iocs = distinct([...incident.iocs, ...alerts.flatMap((a) => a.enrichment.iocs)], (i) => `${i.type}#${i.value.toLowerCase()}`);
+
+  const files: FileFact[] = [];
+  const connections: ConnectionFact[] = [];
+  const dns: DnsFact[] = [];
+  const lsass: LsassAccess[] = [];
+  for (const a of alerts) {
+    const proc = procOf(a);
+    if (a.file !== undefined) files.push({ alert: a, proc, path: a.file.path, action: fileAction(a), sha256: a.file.hashes?.sha256 });
+    if (a.module !== undefined && !isSystemPath(a.module.path)) {
+      files.push({ alert: a, proc, path: a.module.path, action: 'loaded', sha256: a.module.hashes?.sha256 });
+    }
+    if (a.network !== undefined && a.network.direction !== 'inbound') {
+      const n = a.network;
+      const addr = n.dstIp ?? n.dstHostname;
+      if (addr !== undefined) {
+        const addressDisplay = defangValue(addr, iocs);
+        connections.push({
+          alert: a,
+          proc,
+          dstIp: n.dstIp,
+          dstPort: n.dstPort,
+          hostname: n.dstHostname,
+          protocol: n.protocol,
+          addressDisplay,
+          display: n.dstPort !== undefined ? `${addressDisplay}:${n.dstPort}` : addressDisplay,
+          external: n.dstIp !== undefined ? !isPrivateIp(n.dstIp) : true,
+        });
+      }
+    }
+    if (a.dns !== undefined) dns.push({ alert: a, proc, query: a.dns.query, results: a.dns.results ?? [] });
+    if (a.target?.image !== undefined && baseKey(a.target.image) === 'lsass.exe' && a.eventType !== 'create_remote_thread') {
+      lsass.push({ alert: a, proc, access: a.target.grantedAccess });
+    }
+  }
+
+  const techniques = new Map<string, { info: TechniqueInfo; alerts: EnrichedAlert[] }>();
+  for (const a of alerts) {
+    for (const info of a.enrichment.techniques) {
+      const entry = techniques.get(info.id) ?? { info, alerts: [] };
+      entry.alerts.push(a);
+      techniques.set(info.id, entry);
+    }
+  }
+
+  return {
+    incident,
+    alerts,
+    hostDisplay,
+    otherHosts,
+    hostFqdn,
+    asset,
+    criticality,
+    users,
+    graph,
+    persistence: findPersistence(alerts),
+    files,
+    connections,
+    dns,
+    lsass,
+    techniques,
+    iocs,
+    networkCapable: alerts.some((a) => NETWORK_CAPABLE.has(a.source.product)),
+    // The stored incident spans all its alerts; the analysed ones may be a sample.
+    firstSeen: earliest([incident.firstSeen, alerts[0]?.eventTime]),
+    lastSeen: latest([incident.lastSeen, alerts[alerts.length - 1]?.eventTime]),
+  };
+}
+
+/** Human accounts of the incident: the ones whose passwords a responder resets. */
+export function humanUsers(f: IncidentFacts): UserFact[] {
+  return f.users.filter((u) => !u.system);
+}
+
+/** What the context says about a user: `Jennifer Williams, Accountant`, or undefined when nothing is known. */
+export function userContextText(u: UserFact): string | undefined {
+  const ctx = u.context;
+  const parts = [ctx?.name, ctx?.title, ctx?.department].filter((x): x is string => x !== undefined && x.trim() !== '');
+  return parts.length > 0 ? parts.map(oneLine).join(', ') : undefined;
+}
+
+/** A user's display with context: `CORP\jwilliams (Jennifer Williams, Accountant)`. */
+export function userWithContext(u: UserFact): string {
+  const text = userContextText(u);
+  return text !== undefined ? `${u.display} (${text})` : u.display;
+}
+
+/** Connections to addresses outside the private ranges, unique by destination. */
+export function externalDestinations(f: IncidentFacts): ConnectionFact[] {
+  return distinct(
+    f.connections.filter((c) => c.external && c.dstIp !== undefined),
+    (c) => c.display,
+  );
+}
+
+/**
+ * The earliest process that is not a Windows shell or service host, walking up from every process that acted:
+ * where the chain of events begins in what was collected.
+ */
+export function earliestNonSystemAncestor(f: IncidentFacts): ProcEntry | undefined {
+  const candidates: ProcEntry[] = [];
+  for (const p of f.graph.procs.values()) {
+    if (p.image === undefined || isSystemImage(p.image)) continue;
+    if (p.acts.length === 0 && p.created === undefined) continue;
+    const chain = ancestry(f.graph, p.key);
+    let top = chain[0];
+    for (const q of chain.slice(1)) {
+      if (q.image === undefined || isSystemImage(q.image)) break;
+      top = q;
+    }
+    candidates.push(top);
+  }
+  return distinct(candidates, (p) => p.key).sort(procOrder)[0];
+}
+
+/** Parent process of a process, when known. */
+export function parentOf(f: IncidentFacts, p: ProcEntry): ProcEntry | undefined {
+  return p.parentKey !== undefined ? f.graph.procs.get(p.parentKey) : undefined;
+}
+
+/**
+ * Files a responder should remove: payloads the persistence starts (unless a Windows binary the incident did not
+ * write), files the incident wrote, and programs in user-writable places that started the chain or talked out.
+ */
+export function filesToRemove(f: IncidentFacts): string[] {
+  const written = new Set(f.files.filter((x) => x.action !== 'loaded' && x.action !== 'deleted').map((x) => x.path.toLowerCase()));
+  const out: string[] = [];
+  for (const p of f.persistence) {
+    if (p.payload !== undefined && (!isSystemPath(p.payload) || written.has(p.payload.toLowerCase()))) out.push(p.payload);
+  }
+  for (const x of f.files) {
+    if ((x.action === 'created' || x.action === 'written') && !/\\windows\\prefetch\\/i.test(x.path)) out.push(x.path);
+  }
+  const root = earliestNonSystemAncestor(f);
+  if (root?.image !== undefined && isUserWritablePath(root.image)) out.push(root.image);
+  for (const c of externalDestinations(f)) {
+    const image = knownImage(c.proc?.image);
+    if (image !== undefined && (isUserWritablePath(image) || written.has(image.toLowerCase()))) out.push(image);
+  }
+  return distinct(out, (p) => p.toLowerCase());
+}

@@ -1,0 +1,55 @@
+import type { IocType } from '../model/enrichment';
+import { IOC_TYPES } from '../model/enrichment';
+import type { IncidentFacts } from './facts';
+import type { DraftLimits } from './limits';
+import { byText, clip, distinct, oneLine } from './text';
+import type { IocRow } from './types';
+
+/**
+ * The indicator table: typed (IP, domain, URL, hash, file, registry, task), defanged, with the role each played and
+ * any threat-intel verdict.
+ */
+
+export const IOC_TYPE_LABELS: Readonly<Record<IocType, string>> = {
+  ipv4: 'IPv4',
+  ipv6: 'IPv6',
+  domain: 'Domain',
+  url: 'URL',
+  md5: 'MD5',
+  sha1: 'SHA1',
+  sha256: 'SHA256',
+  file: 'File',
+  registry: 'Registry',
+  commandline: 'Command line',
+  task: 'Scheduled task',
+};
+
+export function iocRows(f: IncidentFacts, limits: DraftLimits): { rows: IocRow[]; omitted: number } {
+  const merged = new Map<string, { type: IocType; defanged: string; roles: string[]; private: boolean; value: string }>();
+  // Command lines are shown whole in the process tree; the indicator table lists what can be blocked or hunted.
+  const all = [...f.incident.iocs, ...f.alerts.flatMap((a) => a.enrichment.iocs)].filter((i) => i.type !== 'commandline');
+  for (const i of all) {
+    const k = `${i.type}#${i.value.toLowerCase()}`;
+    const cur = merged.get(k) ?? { type: i.type, defanged: i.defanged, roles: [], private: i.private === true, value: i.value };
+    if (i.role !== undefined && i.role.trim() !== '') cur.roles.push(oneLine(i.role));
+    merged.set(k, cur);
+  }
+  const intel = f.alerts.flatMap((a) => a.enrichment.intel);
+  const rows = [...merged.values()]
+    .sort((a, b) => IOC_TYPES.indexOf(a.type) - IOC_TYPES.indexOf(b.type) || byText(a.value.toLowerCase(), b.value.toLowerCase()))
+    .map((i): IocRow => {
+      const hit = intel.find((x) => x.value.toLowerCase() === i.value.toLowerCase());
+      const notes = [
+        ...distinct(i.roles),
+        ...(i.private ? ['private address'] : []),
+        ...(hit !== undefined ? [`threat intel: ${oneLine(hit.verdict ?? 'listed')}${hit.source !== undefined ? ` (${oneLine(hit.source)})` : ''}`] : []),
+      ];
+      return {
+        type: i.type,
+        typeLabel: IOC_TYPE_LABELS[i.type] ?? i.type,
+        value: clip(oneLine(i.defanged === '' ? i.value : i.defanged), 500),
+        role: notes.length > 0 ? notes.join('; ') : 'seen in the alerts',
+      };
+    });
+  return { rows: rows.slice(0, limits.iocs), omitted: Math.max(0, rows.length - limits.iocs) };
+}

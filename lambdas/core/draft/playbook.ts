@@ -1,0 +1,344 @@
+import type { IncidentFacts } from './facts';
+import { earliestNonSystemAncestor, externalDestinations, filesToRemove, humanUsers } from './facts';
+import { actorLabel, defangValue, knownImage } from './display';
+import { isSystemPath, LOLBINS } from './commands';
+import type { RunKeyFact } from './persistence';
+import { isSystemImage } from './process-graph';
+import { baseKey, baseName, c, codeList, distinct, plain, rich, utc } from './text';
+import type { RemediationPhase, RemediationStep, Rich } from './types';
+
+/**
+ * Recommended containment and remediation, from a playbook table per technique family. Each entry decides from
+ * the incident's facts whether it applies and writes steps naming this incident's artifacts (the value, the
+ * file, the address), never generic advice when a specific one is possible. Steps are ordered containment →
+ * eradication → recovery, table order within a phase, and deduplicated.
+ */
+
+interface PlaybookEntry {
+  family: string;
+  steps(f: IncidentFacts): { phase: RemediationPhase; text: Rich }[];
+}
+
+const MAX_FILES = 10;
+const MAX_BLOCKS = 10;
+const DOWNLOAD_CRADLE = /\b(downloadstring|downloadfile|downloaddata|invoke-webrequest|iwr|invoke-restmethod|irm|net\.webclient|start-bitstransfer|wget|curl)\b/i;
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'`<>|)]+/gi;
+
+/** Whether containment by isolation is warranted: anything that persists, talks out, steals, or scores medium+. */
+function needsIsolation(f: IncidentFacts): boolean {
+  return f.incident.severity >= 40 || f.persistence.length > 0 || externalDestinations(f).length > 0 || f.lsass.length > 0;
+}
+
+function credentialRisk(f: IncidentFacts): boolean {
+  return f.lsass.length > 0 || externalDestinations(f).length > 0;
+}
+
+const hostList = (f: IncidentFacts): string[] => [f.hostDisplay, ...f.otherHosts].slice(0, 5);
+
+function runKeySteps(p: RunKeyFact): Rich {
+  return rich('Delete value ', c(p.valueName), ' under ', c(p.key), '.');
+}
+
+/** Processes worth stopping: the chain's first non-system program and anything that talked out. */
+function processesToStop(f: IncidentFacts): { image: string; pid?: number }[] {
+  const out: { image: string; pid?: number }[] = [];
+  const root = earliestNonSystemAncestor(f);
+  if (root?.image !== undefined && !isSystemImage(root.image)) out.push({ image: root.image, pid: root.pid });
+  for (const conn of externalDestinations(f)) {
+    const image = knownImage(conn.proc?.image);
+    if (image !== undefined && !isSystemImage(image)) out.push({ image, pid: conn.proc?.pid });
+  }
+  return distinct(out, (p) => `${p.image.toLowerCase()}|${p.pid ?? ''}`);
+}
+
+function cradleUrls(f: IncidentFacts): string[] {
+  const urls: string[] = [];
+  for (const p of f.graph.procs.values()) {
+    const cmd = p.commandLine;
+    if (cmd === undefined || !/\b(powershell|pwsh)(\.exe)?\b/i.test(p.image ?? cmd) || !DOWNLOAD_CRADLE.test(cmd)) continue;
+    for (const m of cmd.matchAll(URL_IN_TEXT)) urls.push(m[0]);
+  }
+  return distinct(urls);
+}
+
+export const PLAYBOOK: readonly PlaybookEntry[] = [
+  {
+    family: 'isolate-host',
+    steps: (f) =>
+      needsIsolation(f)
+        ? hostList(f).map((h) => ({
+            phase: 'containment' as const,
+            text: rich('Isolate ', h, ' from the network (EDR network containment), keeping it powered on so memory evidence survives.'),
+          }))
+        : [],
+  },
+  {
+    family: 'c2-connection',
+    steps: (f) => {
+      const steps: { phase: RemediationPhase; text: Rich }[] = [];
+      const dests = externalDestinations(f);
+      for (const d of dests.slice(0, MAX_BLOCKS)) {
+        steps.push({
+          phase: 'containment',
+          text: rich('Block ', c(d.display), ' at the egress firewall, and search proxy and firewall logs for other hosts that reached it.'),
+        });
+      }
+      const contacted = new Set(dests.map((d) => (d.dstIp ?? '').toLowerCase()));
+      const names = distinct([
+        ...dests.flatMap((d) => (d.hostname !== undefined ? [d.hostname] : [])),
+        ...f.dns.filter((q) => q.results.some((r) => contacted.has(r.toLowerCase().replace(/^::ffff:/, '')))).map((q) => q.query),
+      ]);
+      for (const n of names.slice(0, MAX_BLOCKS)) {
+        steps.push({
+          phase: 'containment',
+          text: rich('Block the domain ', c(defangValue(n, f.iocs)), ' at the DNS resolver and web proxy (the malware resolved it before connecting).'),
+        });
+      }
+      return steps;
+    },
+  },
+  {
+    family: 'kill-process',
+    steps: (f) =>
+      processesToStop(f).map((p) => ({
+        phase: 'containment' as const,
+        text: rich('Terminate ', c(baseName(p.image)), p.pid !== undefined ? ` (PID ${p.pid})` : '', ' if it is still running.'),
+      })),
+  },
+  {
+    family: 'credential-dumping',
+    steps: (f) => {
+      if (f.lsass.length === 0) return [];
+      const first = f.lsass[0];
+      const dumps = f.files.filter((x) => /\.(dmp|dump|bin)$/i.test(x.path) && x.action !== 'loaded');
+      const hunt: Rich =
+        dumps.length > 0
+          ? rich('Recover and then delete the memory dump ', codeList(dumps.slice(0, 3).map((d) => d.path)), ' — it holds the credentials read from LSASS.')
+          : rich(
+              'Hunt on ',
+              f.hostDisplay,
+              ' for a memory dump written by ',
+              c(actorLabel(first.proc ?? first.alert.process)),
+              ` around ${utc(first.alert.eventTime)} (no dump file creation was collected); delete it once preserved.`,
+            );
+      return [
+        {
+          phase: 'containment',
+          text: rich(
+            'Reset the credentials of every account that has logged on to ',
+            f.hostDisplay,
+            ` since ${utc(f.firstSeen)}, starting with privileged accounts: LSASS memory was read by `,
+            c(actorLabel(first.proc ?? first.alert.process)),
+            '.',
+          ),
+        },
+        { phase: 'containment', text: hunt },
+      ];
+    },
+  },
+  {
+    family: 'reset-password',
+    steps: (f) =>
+      f.incident.severity >= 40 || credentialRisk(f) || f.persistence.length > 0
+        ? humanUsers(f).slice(0, 5).map((u) => ({
+            phase: credentialRisk(f) ? ('containment' as const) : ('eradication' as const),
+            text: rich('Reset the password of ', u.key, ' and review the sign-ins of ', c(u.display), ` since ${utc(f.firstSeen)}.`),
+          }))
+        : [],
+  },
+  {
+    family: 'preserve-evidence',
+    steps: (f) => {
+      const files = filesToRemove(f).slice(0, MAX_FILES);
+      return files.length > 0
+        ? [{ phase: 'containment', text: rich('Before removing anything, collect copies and SHA256 hashes of ', codeList(files), ' for malware analysis.') }]
+        : [];
+    },
+  },
+  {
+    family: 'registry-run-keys',
+    steps: (f) =>
+      f.persistence.flatMap((p) => (p.kind === 'run-key' ? [{ phase: 'eradication' as const, text: runKeySteps(p) }] : [])),
+  },
+  {
+    family: 'startup-folder',
+    steps: (f) =>
+      f.persistence.flatMap((p) =>
+        p.kind === 'startup-folder' ? [{ phase: 'eradication' as const, text: rich('Remove ', c(p.path), ' from the Startup folder.') }] : [],
+      ),
+  },
+  {
+    family: 'scheduled-tasks',
+    steps: (f) =>
+      f.persistence.flatMap((p) =>
+        p.kind === 'scheduled-task'
+          ? [
+              {
+                phase: 'eradication' as const,
+                text: rich('Delete scheduled task ', c(p.name), ' (', c(`schtasks /Delete /TN "${p.name}" /F`), ').'),
+              },
+            ]
+          : [],
+      ),
+  },
+  {
+    family: 'services',
+    steps: (f) =>
+      f.persistence.flatMap((p) =>
+        p.kind === 'service'
+          ? [{ phase: 'eradication' as const, text: rich('Stop and delete service ', c(p.name), ' (', c(`sc.exe stop "${p.name}"`), ', then ', c(`sc.exe delete "${p.name}"`), ').') }]
+          : [],
+      ),
+  },
+  {
+    family: 'wmi-subscriptions',
+    steps: (f) =>
+      f.persistence.flatMap((p) => {
+        if (p.kind !== 'wmi-subscription') return [];
+        const parts: Rich = [];
+        if (p.filter !== undefined) parts.push(...rich('filter ', c(p.filter)));
+        if (p.consumer !== undefined) parts.push(...rich(parts.length > 0 ? ', consumer ' : 'consumer ', c(p.consumer)));
+        if (parts.length === 0 && p.name !== undefined) parts.push(...rich('subscription ', c(p.name)));
+        return [
+          {
+            phase: 'eradication' as const,
+            text: rich('Remove the WMI subscription (', parts, ') and its filter-to-consumer binding from the ', c('root\\subscription'), ' namespace.'),
+          },
+        ];
+      }),
+  },
+  {
+    family: 'file-deletion',
+    steps: (f) => {
+      const files = filesToRemove(f);
+      const steps: { phase: RemediationPhase; text: Rich }[] = files
+        .slice(0, MAX_FILES)
+        .map((p) => ({ phase: 'eradication' as const, text: rich('Delete ', c(p), '.') }));
+      if (files.length > MAX_FILES) {
+        steps.push({ phase: 'eradication', text: rich(`Delete the ${files.length - MAX_FILES} further files listed under File activity.`) });
+      }
+      return steps;
+    },
+  },
+  {
+    family: 'powershell-download-cradle',
+    steps: (f) =>
+      cradleUrls(f)
+        .slice(0, MAX_BLOCKS)
+        .map((u) => ({
+          phase: 'containment' as const,
+          text: rich('Block ', c(defangValue(u, f.iocs)), ' at the web proxy (PowerShell downloaded from it) and retrieve what it served for analysis.'),
+        })),
+  },
+  {
+    family: 'lolbin-proxy-execution',
+    steps: (f) => {
+      const steps: { phase: RemediationPhase; text: Rich }[] = [];
+      for (const p of f.persistence) {
+        if (p.kind !== 'run-key' || p.program === undefined || p.payload === undefined) continue;
+        const lolbin = baseKey(p.program);
+        if (!LOLBINS.has(lolbin) || isSystemPath(p.payload)) continue;
+        const dir = p.payload.slice(0, Math.max(0, p.payload.lastIndexOf('\\')));
+        steps.push({
+          phase: 'recovery',
+          text: rich('Add an application-control rule that stops ', c(lolbin), ' loading code from ', c(dir === '' ? p.payload : dir), ' (a Windows binary used to run the payload).'),
+        });
+      }
+      return steps;
+    },
+  },
+  {
+    family: 'masquerading',
+    steps: (f) => {
+      const evidence = distinct(
+        f.alerts.flatMap((a) => a.enrichment.heuristics.filter((h) => /masquerad/i.test(h.id)).map((h) => h.evidence)),
+      ).filter((e) => e.trim() !== '');
+      return evidence.length > 0
+        ? [
+            {
+              phase: 'recovery',
+              text: rich('Hunt across the fleet for ', codeList(evidence.slice(0, 5)), ': names chosen to pass for Windows components are likely reused on other hosts.'),
+            },
+          ]
+        : [];
+    },
+  },
+  {
+    family: 'hash-hunt',
+    steps: (f) => {
+      const hashes = f.iocs.filter((i) => i.type === 'sha256').map((i) => i.value);
+      return hashes.length > 0
+        ? [{ phase: 'recovery', text: rich('Search every endpoint for the SHA256 ', codeList(hashes.slice(0, 5)), '.') }]
+        : [];
+    },
+  },
+  {
+    family: 'admin-rights',
+    steps: (f) => {
+      const elevated = [...f.graph.procs.values()].some(
+        (p) => p.image !== undefined && !isSystemImage(p.image) && /^(high|system)$/i.test(p.integrity ?? '') && p.user !== undefined && !/system/i.test(p.user),
+      );
+      const users = humanUsers(f);
+      return elevated && users.length > 0
+        ? [
+            {
+              phase: 'recovery',
+              text: rich('Review why ', users[0].key, ' runs programs elevated (High integrity) on ', f.hostDisplay, '; remove local administrator rights that are not needed.'),
+            },
+          ]
+        : [];
+    },
+  },
+  {
+    family: 'verify-clean',
+    steps: (f) => {
+      const artifacts = distinct([
+        ...f.persistence.map((p) => (p.kind === 'run-key' ? p.valueName : p.kind === 'startup-folder' ? baseName(p.path) : p.kind === 'wmi-subscription' ? (p.consumer ?? p.name ?? '') : p.name)),
+        ...filesToRemove(f).map((p) => baseName(p)),
+      ]).filter((x) => x !== '');
+      if (artifacts.length === 0) return [];
+      return [
+        {
+          phase: 'recovery',
+          text: rich(
+            'After removal, run a full EDR scan of ',
+            f.hostDisplay,
+            ' and alert for 14 days if ',
+            codeList(artifacts.slice(0, 5)),
+            ' reappears; reimage the host if it does.',
+          ),
+        },
+      ];
+    },
+  },
+];
+
+const PHASE_ORDER: RemediationPhase[] = ['containment', 'eradication', 'recovery'];
+
+/** The default when no family has a specific action: establish whether it was legitimate, then collect. */
+function defaultSteps(f: IncidentFacts): RemediationStep[] {
+  const users = humanUsers(f);
+  const who = users.length > 0 ? users[0].key : 'the user';
+  return [
+    {
+      phase: 'containment',
+      family: 'default',
+      text: rich('Confirm with ', who, ' and the owner of ', f.hostDisplay, ' whether this activity was expected; if it was not, isolate the host.'),
+    },
+    {
+      phase: 'eradication',
+      family: 'default',
+      text: rich('Collect a triage package from ', f.hostDisplay, ' (running processes, autostart entries, recent files, event logs) before changing anything.'),
+    },
+  ];
+}
+
+/** The numbered remediation list for an incident. */
+export function remediationSteps(f: IncidentFacts): RemediationStep[] {
+  const all: RemediationStep[] = [];
+  for (const entry of PLAYBOOK) for (const s of entry.steps(f)) all.push({ ...s, family: entry.family });
+  const specific = all.some((s) => s.phase === 'eradication');
+  const steps = specific ? all : [...defaultSteps(f), ...all];
+  const unique = distinct(steps, (s) => plain(s.text));
+  return PHASE_ORDER.flatMap((phase) => unique.filter((s) => s.phase === phase));
+}

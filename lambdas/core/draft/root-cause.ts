@@ -1,0 +1,291 @@
+import type { IncidentFacts } from './facts';
+import { earliestNonSystemAncestor, humanUsers, parentOf } from './facts';
+import { actorLabel, knownImage } from './display';
+import type { ProcEntry } from './process-graph';
+import { ancestry } from './process-graph';
+import { baseName, c, rich, utc } from './text';
+import type { Confidence, RootCause, Rich, Statement } from './types';
+
+/**
+ * The root-cause hypothesis: where the chain begins in the collected events (the earliest process that is not a
+ * Windows shell or service host), the initial access vector that start suggests, with a confidence, and what the
+ * events cannot show, written as unknown. The vector comes from a rule table read top to bottom.
+ */
+
+interface VectorContext {
+  root: ProcEntry;
+  image: string;
+  parent?: ProcEntry;
+  parentName: string;
+  /** The root is a persistence mechanism of this incident firing (its command line names the payload). */
+  persistenceStart: boolean;
+}
+
+interface VectorRule {
+  id: string;
+  test(ctx: VectorContext): boolean;
+  vector: string;
+  confidence: Confidence;
+  because(ctx: VectorContext): Rich;
+}
+
+const OFFICE = new Set(['winword.exe', 'excel.exe', 'powerpnt.exe', 'onenote.exe', 'msaccess.exe', 'mspub.exe', 'visio.exe']);
+const MAIL = new Set(['outlook.exe', 'olk.exe', 'thunderbird.exe', 'hxoutlook.exe']);
+const BROWSERS = new Set(['chrome.exe', 'msedge.exe', 'firefox.exe', 'iexplore.exe', 'brave.exe', 'opera.exe']);
+
+const started = (ctx: VectorContext): Rich => rich(c(baseName(ctx.image)), ' was started by ', c(ctx.parentName));
+
+export const VECTOR_RULES: readonly VectorRule[] = [
+  {
+    id: 'persistence-start',
+    test: (x) => x.persistenceStart,
+    vector: 'not visible: the collected chain begins with the persistence running, after the initial installation',
+    confidence: 'low',
+    because: (x) => rich(c(baseName(x.image)), ' runs the payload named by the persistence of this incident, so the installation came earlier or outside these events'),
+  },
+  {
+    id: 'mail-client',
+    test: (x) => MAIL.has(x.parentName.toLowerCase()),
+    vector: 'an email attachment opened from the mail client (ATT&CK T1566.001)',
+    confidence: 'high',
+    because: (x) => rich(started(x), ', a mail client'),
+  },
+  {
+    id: 'office-document',
+    test: (x) => OFFICE.has(x.parentName.toLowerCase()),
+    vector: 'a malicious Office document (ATT&CK T1566.001 if it arrived by email)',
+    confidence: 'medium',
+    because: (x) => rich(started(x), ', an Office application'),
+  },
+  {
+    id: 'mail-attachment-path',
+    test: (x) => /\\content\.outlook\\|\\olk[^\\]*\\|\\inetcache\\content\.outlook/i.test(x.image),
+    vector: 'an email attachment (ATT&CK T1566.001)',
+    confidence: 'medium',
+    because: (x) => rich(c(x.image), ' lies in the folder where Outlook saves opened attachments'),
+  },
+  {
+    id: 'browser',
+    test: (x) => BROWSERS.has(x.parentName.toLowerCase()),
+    vector: 'a file run from the web browser (ATT&CK T1204.002, possibly T1189 drive-by)',
+    confidence: 'medium',
+    because: (x) => rich(started(x), ', a web browser'),
+  },
+  {
+    id: 'downloads-folder',
+    test: (x) => /\\downloads\\/i.test(x.image),
+    vector: 'user execution of a downloaded file (ATT&CK T1204.002)',
+    confidence: 'medium',
+    because: (x) =>
+      rich(c(baseName(x.image)), " ran from the user's Downloads folder", x.parentName !== '' ? rich(', started by ', c(x.parentName)) : ''),
+  },
+  {
+    id: 'archive',
+    test: (x) => /\\temp\\(rar\$|7z|[^\\]*\.zip\\)/i.test(x.image),
+    vector: 'a file extracted from an archive and run by the user (ATT&CK T1204.002)',
+    confidence: 'low',
+    because: (x) => rich(c(x.image), ' is in a temporary folder where archive tools extract files'),
+  },
+  {
+    id: 'removable-drive',
+    test: (x) => /^[d-z]:\\/i.test(x.image),
+    vector: 'a program run from a removable or network drive (ATT&CK T1091 or a share)',
+    confidence: 'low',
+    because: (x) => rich(c(x.image), ' is not on the system drive'),
+  },
+  {
+    id: 'wmi',
+    test: (x) => x.parentName.toLowerCase() === 'wmiprvse.exe',
+    vector: 'execution through WMI, local or remote (ATT&CK T1047)',
+    confidence: 'medium',
+    because: (x) => rich(started(x), ', the WMI provider host'),
+  },
+  {
+    id: 'winrm',
+    test: (x) => x.parentName.toLowerCase() === 'wsmprovhost.exe',
+    vector: 'PowerShell remoting from another host (ATT&CK T1021.006)',
+    confidence: 'medium',
+    because: (x) => rich(started(x), ', the WinRM plug-in host'),
+  },
+  {
+    id: 'service',
+    test: (x) => x.parentName.toLowerCase() === 'services.exe',
+    vector: 'a service start, possibly remote service execution (ATT&CK T1569.002)',
+    confidence: 'low',
+    because: (x) => rich(started(x), ', the service control manager'),
+  },
+  {
+    id: 'user-session',
+    test: (x) => x.parentName.toLowerCase() === 'explorer.exe',
+    vector: 'a program the user started from the desktop session; how it reached the host is not shown',
+    confidence: 'low',
+    because: (x) => rich(started(x), ", the user's desktop shell"),
+  },
+];
+
+const PARENT_CONTEXT: Readonly<Record<string, string>> = {
+  'explorer.exe': "the chain started from the user's interactive session",
+  'userinit.exe': 'the chain started at user logon',
+  'winlogon.exe': 'the chain started at logon',
+  'services.exe': 'the chain started as a Windows service',
+  'svchost.exe': 'the chain started from a Windows service host (a scheduled task, WMI or another service)',
+  'wmiprvse.exe': 'the chain started through WMI',
+};
+
+function persistenceStarts(f: IncidentFacts, root: ProcEntry): boolean {
+  const text = `${root.commandLine ?? ''} ${root.image ?? ''}`.toLowerCase();
+  return f.persistence.some((p) => p.payload !== undefined && p.payload.trim() !== '' && text.includes(p.payload.toLowerCase()));
+}
+
+function rootStatement(f: IncidentFacts, root: ProcEntry, parent: ProcEntry | undefined): Statement {
+  const user = humanUsers(f)[0];
+  const when = root.created !== undefined ? `started at ${utc(root.created.eventTime)}` : `first seen at ${utc(root.firstSeen)} (its start was not collected)`;
+  const parentName = parent?.image !== undefined ? baseName(parent.image) : undefined;
+  const by = parent !== undefined ? rich(' by ', c(actorLabel(parent))) : rich(', parent not in the collected events');
+  let context = parentName !== undefined ? PARENT_CONTEXT[parentName.toLowerCase()] : undefined;
+  if (context !== undefined && parentName?.toLowerCase() === 'explorer.exe' && user !== undefined) {
+    context = `the chain started from ${user.key}'s interactive session`;
+  }
+  return {
+    basis: 'observed',
+    text: rich(
+      'The earliest non-system process in the collected events is ',
+      c(root.image ?? actorLabel(root)),
+      root.pid !== undefined ? ` (PID ${root.pid})` : '',
+      `, ${when}`,
+      by,
+      context !== undefined ? `: ${context}` : '',
+      '.',
+    ),
+  };
+}
+
+/** Files written by one process and then registered or started by another: how separate chains are tied. */
+function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
+  const out: Statement[] = [];
+  for (const p of f.persistence) {
+    if (p.payload === undefined) continue;
+    const writer = f.graph.procs.get(f.graph.actorOf.get(p.alert.alertId) ?? '');
+    const file = f.files.find((x) => x.path.toLowerCase() === p.payload?.toLowerCase() && x.action !== 'loaded');
+    const what = p.kind === 'run-key' ? rich('the Run value ', c(p.valueName)) : p.kind === 'startup-folder' ? rich('the Startup folder') : rich(`the ${p.kind.replace('-', ' ')} `, c(p.kind === 'wmi-subscription' ? (p.consumer ?? p.name ?? '') : p.name));
+    if (file !== undefined) {
+      out.push({
+        basis: 'observed',
+        text: rich(
+          c(baseName(p.payload)),
+          ' ties the events together: ',
+          c(actorLabel(file.proc ?? file.alert.process)),
+          ` wrote it at ${utc(file.alert.eventTime)}, and `,
+          c(actorLabel(writer ?? p.alert.process)),
+          ' registered it in ',
+          what,
+          ` at ${utc(p.alert.eventTime)}.`,
+        ),
+      });
+    }
+    if (writer !== undefined && writer.key !== root.key && !ancestry(f.graph, writer.key).some((q) => q.key === root.key)) {
+      const parent = parentOf(f, writer);
+      if (parent !== undefined) {
+        out.push({
+          basis: 'observed',
+          text: rich(
+            c(actorLabel(writer)),
+            ', which set up the persistence, was started by ',
+            c(actorLabel(parent)),
+            ', not by ',
+            c(actorLabel(root)),
+            file !== undefined ? '; the events link the two only through that file.' : '; the events do not show what links the two.',
+          ),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Earliest alert whose actor the events did not name (Sysmon's `<unknown process>`): an installer nobody saw. */
+function unnamedFirstActor(f: IncidentFacts): Statement | undefined {
+  const first = f.alerts[0];
+  if (first === undefined || first.process === undefined || knownImage(first.process.image) !== undefined) return undefined;
+  if (first.eventType === 'process_create') return undefined;
+  return {
+    basis: 'observed',
+    text: rich(
+      `The first collected event (${utc(first.eventTime)}) was written by `,
+      actorLabel(first.process),
+      ': the process that installed what follows is unknown.',
+    ),
+  };
+}
+
+export function rootCause(f: IncidentFacts): RootCause {
+  const statements: Statement[] = [];
+  const users = humanUsers(f);
+  const unnamed = unnamedFirstActor(f);
+  const root = earliestNonSystemAncestor(f);
+  const unknownDelivery = (subject: Rich): Statement => ({
+    basis: 'unknown',
+    text: rich('The delivery vector is unknown: the collected events do not show how ', subject, ' reached ', f.hostDisplay, ' (email, web download, removable media or another route).'),
+  });
+
+  if (root === undefined || root.image === undefined) {
+    if (unnamed !== undefined) statements.push(unnamed);
+    statements.push({ basis: 'unknown', text: rich('The alerts carry no process ancestry, so where the activity began cannot be traced from them.') });
+    statements.push(unknownDelivery(rich('the attacker or the malicious file')));
+    if (users.length > 0) statements.push({ basis: 'unknown', text: rich('Whether ', users[0].key, ' opened an email, link or attachment beforehand is unknown; ask the user.') });
+    return { vector: 'unknown: the events do not show how the activity began', confidence: 'low', statements };
+  }
+
+  const parent = parentOf(f, root);
+  statements.push(rootStatement(f, root, parent));
+  if (unnamed !== undefined) statements.push(unnamed);
+  statements.push(...artifactLinks(f, root));
+
+  const vctx: VectorContext = {
+    root,
+    image: root.image,
+    parent,
+    parentName: parent?.image !== undefined ? baseName(parent.image) : '',
+    persistenceStart: persistenceStarts(f, root),
+  };
+  const rule = VECTOR_RULES.find((r) => r.test(vctx));
+  const vector = rule?.vector ?? 'unknown: nothing in the process tree points to a delivery route';
+  const confidence: Confidence = rule?.confidence ?? 'low';
+  statements.push({
+    basis: 'inferred',
+    text: rule !== undefined ? rich(`Likely initial access: ${vector} — confidence ${confidence}, because `, rule.because(vctx), '.') : rich(`Likely initial access: ${vector} — confidence low.`),
+  });
+
+  const elevated = [...f.graph.procs.values()].some((p) => /^high$/i.test(p.integrity ?? '') && p.user !== undefined && users.some((u) => p.user?.toLowerCase().endsWith(u.key)));
+  if (elevated && users.length > 0) {
+    const hklm = f.persistence.some((p) => p.kind === 'run-key' && p.scope === 'machine');
+    statements.push({
+      basis: 'inferred',
+      text: rich(
+        `Processes of ${users[0].key} ran with High integrity, so the account has administrative rights on `,
+        f.hostDisplay,
+        hklm ? ', which is what allowed the write under HKLM.' : '.',
+      ),
+    });
+  }
+
+  statements.push(unknownDelivery(rich(c(baseName(root.image)))));
+  if (users.length > 0) {
+    statements.push({ basis: 'unknown', text: rich('Whether ', users[0].key, ' opened an email, link or attachment before this is unknown; ask the user.') });
+  }
+  for (const p of f.persistence) {
+    if (p.payload === undefined) continue;
+    const payload = p.payload.toLowerCase();
+    const ran = [...f.graph.procs.values()].some(
+      (q) => q.created !== undefined && (q.image?.toLowerCase() === payload || (q.commandLine ?? '').toLowerCase().includes(payload)),
+    );
+    const loaded = f.files.some((x) => x.action === 'loaded' && x.path.toLowerCase() === payload);
+    if (!ran && !loaded) {
+      statements.push({
+        basis: 'unknown',
+        text: rich(c(baseName(p.payload)), ' did not run in the collected events, so what it does is unknown until it is analysed.'),
+      });
+    }
+  }
+  return { vector, confidence, statements };
+}

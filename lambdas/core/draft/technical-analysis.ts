@@ -1,0 +1,228 @@
+import type { IncidentFacts } from './facts';
+import { describeAction } from './describe';
+import { actorLabel, defangValue, eventRef } from './display';
+import type { DraftLimits } from './limits';
+import { networkStatement } from './network-statement';
+import type { PersistenceFact } from './persistence';
+import { isSystemImage, walkTree } from './process-graph';
+import { baseName, byText, clip, distinct, oneLine, rich, utc } from './text';
+import type {
+  Field,
+  FileEvent,
+  HeuristicFinding,
+  NetworkEvent,
+  PersistenceFinding,
+  ProcessNode,
+  TechnicalAnalysis,
+} from './types';
+
+/** Technical analysis: the process tree, persistence, file and network activity, and the heuristics that fired. */
+
+function processTree(f: IncidentFacts, limits: DraftLimits): { nodes: ProcessNode[]; omitted: number } {
+  const walked = walkTree(f.graph);
+  const nodes = walked.slice(0, limits.processes).map(({ proc: p, depth }): ProcessNode => {
+    const node: ProcessNode = {
+      depth,
+      image: p.image !== undefined ? clip(oneLine(p.image), limits.valueChars) : actorLabel(p),
+      observedStart: p.created !== undefined,
+      system: isSystemImage(p.image),
+      actions: p.acts.map((a) => rich(`${utc(a.eventTime)} `, describeAction(a).action)),
+    };
+    if (p.pid !== undefined) node.pid = p.pid;
+    if (p.commandLine !== undefined) node.commandLine = clip(p.commandLine, limits.commandLineChars);
+    if (p.user !== undefined) node.user = oneLine(p.user);
+    if (p.integrity !== undefined) node.integrity = oneLine(p.integrity);
+    if (p.hashes?.sha256 !== undefined) node.sha256 = oneLine(p.hashes.sha256);
+    if (p.created !== undefined) node.started = utc(p.created.eventTime);
+    return node;
+  });
+  return { nodes, omitted: Math.max(0, walked.length - nodes.length) };
+}
+
+function persistenceFinding(f: IncidentFacts, p: PersistenceFact, limits: DraftLimits): PersistenceFinding {
+  const v = (s: string): string => clip(oneLine(s), limits.valueChars);
+  const block = (s: string): string => clip(s, limits.valueChars);
+  const writer: Field = { label: 'Set by', value: actorLabel(p.alert.process) };
+  const common = { time: utc(p.alert.eventTime), ref: eventRef(p.alert) };
+  const payloadOrigin = (): Field[] => {
+    if (p.payload === undefined) return [];
+    const file = f.files.find((x) => x.path.toLowerCase() === p.payload?.toLowerCase() && x.action !== 'loaded');
+    return [
+      {
+        label: 'Payload file',
+        value:
+          file !== undefined
+            ? `written by ${actorLabel(file.proc ?? file.alert.process)} at ${utc(file.alert.eventTime)} (${eventRef(file.alert)})`
+            : 'its creation is not in the collected events',
+      },
+    ];
+  };
+  switch (p.kind) {
+    case 'run-key': {
+      const fields: Field[] = [
+        { label: 'Key', value: v(p.key) },
+        { label: 'Value name', value: v(p.valueName) },
+      ];
+      if (p.data !== undefined) fields.push({ label: 'Value data', value: block(p.data), block: true });
+      if (p.program !== undefined) fields.push({ label: 'Launcher', value: v(p.program) });
+      if (p.dll !== undefined) fields.push({ label: 'DLL', value: v(p.dll) });
+      if (p.entry !== undefined) fields.push({ label: 'Export', value: v(p.entry) });
+      if (p.dll === undefined && p.payload !== undefined && p.payload !== p.program) fields.push({ label: 'Payload', value: v(p.payload) });
+      fields.push(writer, ...payloadOrigin());
+      const who = p.scope === 'machine' ? 'any user' : p.scope === 'user' ? 'the user whose hive holds the key' : 'the user';
+      const does =
+        p.dll !== undefined
+          ? `Windows starts ${baseName(p.program ?? 'rundll32.exe')}, which loads ${baseName(p.dll)}${p.entry !== undefined ? ` and calls its export ${oneLine(p.entry)}` : ''}`
+          : p.payload !== undefined
+            ? `Windows starts ${baseName(p.payload)}`
+            : 'Windows runs the value data';
+      return {
+        kind: p.kind,
+        title: 'Registry Run key',
+        ...common,
+        fields,
+        effect: { basis: 'inferred', text: rich(`At the next logon of ${who}, ${does}.`) },
+      };
+    }
+    case 'startup-folder':
+      return {
+        kind: p.kind,
+        title: 'Startup folder',
+        ...common,
+        fields: [{ label: 'File', value: v(p.path) }, writer],
+        effect: { basis: 'inferred', text: rich(`Windows opens ${baseName(p.path)} when the user logs on.`) },
+      };
+    case 'scheduled-task': {
+      const fields: Field[] = [{ label: 'Task name', value: v(p.name) }];
+      if (p.action !== undefined) fields.push({ label: 'Action', value: block(p.action), block: true });
+      fields.push(writer, ...payloadOrigin());
+      return {
+        kind: p.kind,
+        title: 'Scheduled task',
+        ...common,
+        fields,
+        effect: { basis: 'inferred', text: rich('The Task Scheduler runs the action on the task’s trigger, independently of the user session.') },
+      };
+    }
+    case 'service': {
+      const fields: Field[] = [{ label: 'Service name', value: v(p.name) }];
+      if (p.path !== undefined) fields.push({ label: 'Binary path', value: block(p.path), block: true });
+      fields.push(writer, ...payloadOrigin());
+      return {
+        kind: p.kind,
+        title: 'Windows service',
+        ...common,
+        fields,
+        effect: { basis: 'inferred', text: rich('The service control manager starts the binary, usually as LocalSystem, when the service starts.') },
+      };
+    }
+    case 'wmi-subscription': {
+      const fields: Field[] = [];
+      if (p.operation !== undefined) fields.push({ label: 'Operation', value: v(p.operation) });
+      if (p.name !== undefined) fields.push({ label: 'Name', value: v(p.name) });
+      if (p.filter !== undefined) fields.push({ label: 'Filter', value: v(p.filter) });
+      if (p.query !== undefined) fields.push({ label: 'Query', value: block(p.query), block: true });
+      if (p.consumer !== undefined) fields.push({ label: 'Consumer', value: v(p.consumer) });
+      if (p.destination !== undefined) fields.push({ label: 'Destination', value: block(p.destination), block: true });
+      fields.push(writer);
+      return {
+        kind: p.kind,
+        title: 'WMI event subscription',
+        ...common,
+        fields,
+        effect: { basis: 'inferred', text: rich('WMI runs the consumer each time the filter’s event occurs, as SYSTEM.') },
+      };
+    }
+  }
+}
+
+function fileEvents(f: IncidentFacts, limits: DraftLimits): FileEvent[] {
+  return f.files.slice(0, limits.files).map((x) => {
+    const e: FileEvent = {
+      time: utc(x.alert.eventTime),
+      ref: eventRef(x.alert),
+      action: x.action,
+      path: clip(oneLine(x.path), limits.valueChars),
+      process: actorLabel(x.proc ?? x.alert.process),
+    };
+    if (x.sha256 !== undefined) e.sha256 = oneLine(x.sha256);
+    return e;
+  });
+}
+
+function networkEvents(f: IncidentFacts): NetworkEvent[] {
+  const conns = f.connections.map((x): NetworkEvent & { iso: string } => {
+    const bits = [
+      x.hostname !== undefined && x.dstIp !== undefined ? `hostname ${defangValue(x.hostname, f.iocs)}` : undefined,
+      x.protocol !== undefined ? oneLine(x.protocol) : undefined,
+      x.external ? 'external' : 'internal address',
+    ].filter((b): b is string => b !== undefined);
+    return {
+      iso: x.alert.eventTime,
+      time: utc(x.alert.eventTime),
+      ref: eventRef(x.alert),
+      kind: 'connection',
+      process: actorLabel(x.proc ?? x.alert.process),
+      destination: x.display,
+      detail: bits.join(', '),
+    };
+  });
+  const dns = f.dns.map((q): NetworkEvent & { iso: string } => ({
+    iso: q.alert.eventTime,
+    time: utc(q.alert.eventTime),
+    ref: eventRef(q.alert),
+    kind: 'dns',
+    process: actorLabel(q.proc ?? q.alert.process),
+    destination: defangValue(q.query, f.iocs),
+    detail: q.results.length > 0 ? `resolved to ${clip(q.results.map((r) => defangValue(r, f.iocs)).join(', '), 300)}` : 'no answer recorded',
+  }));
+  return [...conns, ...dns]
+    .sort((a, b) => byText(a.iso, b.iso) || byText(a.ref, b.ref))
+    .map(({ iso: _iso, ...rest }) => rest);
+}
+
+function heuristics(f: IncidentFacts): HeuristicFinding[] {
+  const byId = new Map<string, HeuristicFinding>();
+  for (const a of f.alerts) {
+    for (const h of a.enrichment.heuristics) {
+      const cur = byId.get(h.id);
+      if (cur === undefined) {
+        byId.set(h.id, { id: h.id, title: oneLine(h.title), explanation: oneLine(h.explanation), evidence: [clip(oneLine(h.evidence), 300)], weight: h.weight });
+      } else {
+        cur.weight = Math.max(cur.weight, h.weight);
+        cur.evidence = distinct([...cur.evidence, clip(oneLine(h.evidence), 300)]).slice(0, 5);
+      }
+    }
+  }
+  return [...byId.values()].map((h) => ({ ...h, evidence: h.evidence.filter((e) => e !== '') })).sort((a, b) => b.weight - a.weight || byText(a.id, b.id));
+}
+
+export function technicalAnalysis(f: IncidentFacts, limits: DraftLimits): TechnicalAnalysis {
+  const tree = processTree(f, limits);
+  const network = networkEvents(f);
+  const heur = heuristics(f);
+  const ta: TechnicalAnalysis = {
+    processTree: tree.nodes,
+    processesOmitted: tree.omitted,
+    persistence: f.persistence.map((p) => persistenceFinding(f, p, limits)),
+    files: fileEvents(f, limits),
+    filesOmitted: Math.max(0, f.files.length - limits.files),
+    network: network.slice(0, limits.network),
+    networkOmitted: Math.max(0, network.length - limits.network),
+    heuristics: heur,
+    notes: {},
+  };
+  if (ta.processTree.length === 0) {
+    ta.notes.processTree = { basis: 'observed', text: rich('The alerts carry no process information, so no process tree can be drawn.') };
+  }
+  if (ta.persistence.length === 0) {
+    ta.notes.persistence = {
+      basis: 'observed',
+      text: rich('No persistence mechanism (Run key, Startup folder, scheduled task, service or WMI subscription) appears in the collected events.'),
+    };
+  }
+  if (ta.files.length === 0) ta.notes.files = { basis: 'observed', text: rich('No file activity appears in the collected events.') };
+  if (ta.network.length === 0) ta.notes.network = networkStatement(f);
+  if (ta.heuristics.length === 0) ta.notes.heuristics = { basis: 'observed', text: rich('No heuristic fired beyond the detection rules themselves.') };
+  return ta;
+}

@@ -1,0 +1,237 @@
+import type { Alert } from '../model/alert';
+import { IOC_TYPES } from '../model/enrichment';
+import type { Ioc, IocType } from '../model/enrichment';
+import { defang } from './defang';
+import { ipVersion, isPrivateIp, isPublicDomain } from './network';
+import { decodeEncodedCommand } from './powershell';
+import { indicatorsInText } from './text-indicators';
+import { SCRIPTING_BINARIES, baseName, isStockBinary, isTrustedImage, pathsInText } from './windows';
+
+/**
+ * Indicators of compromise from one alert: the structured fields first (network, DNS, hashes, files, registry,
+ * tasks, command lines, the source's own evidence list), then what free text (command lines, registry value data,
+ * DNS answers, task actions) contains. Deduplicated by type and lower-case value; each carries where it was seen.
+ */
+
+type Process = NonNullable<Alert['process']>;
+
+/** Collects indicators in first-seen order, merging repeats: roles are joined, the first known port is kept. */
+class IocList {
+  private readonly byKey = new Map<string, Ioc>();
+
+  add(type: IocType, rawValue: string, role: string, port?: number): void {
+    const value = rawValue.trim();
+    if (value === '') return;
+    const key = `${type}#${value.toLowerCase()}`;
+    const seen = this.byKey.get(key);
+    if (seen !== undefined) {
+      const roles = seen.role === undefined ? [] : seen.role.split('; ');
+      if (!roles.includes(role)) seen.role = [...roles, role].join('; ');
+      if (seen.port === undefined && port !== undefined) seen.port = port;
+      return;
+    }
+    const ioc: Ioc = { type, value, defanged: defang(type, value), role };
+    if (type === 'ipv4' || type === 'ipv6') ioc.private = isPrivateIp(value);
+    if (port !== undefined) ioc.port = port;
+    this.byKey.set(key, ioc);
+  }
+
+  addIp(value: string, role: string, port?: number): void {
+    const v = ipVersion(value.trim());
+    if (v !== 0) this.add(v === 4 ? 'ipv4' : 'ipv6', value, role, port);
+  }
+
+  /** Network indicators and hashes in free text. */
+  addText(text: string | undefined, role: string): void {
+    if (text === undefined) return;
+    for (const found of indicatorsInText(text)) this.add(found.type, found.value, role, found.port);
+  }
+
+  /** File paths in free text that are not part of the installed system. */
+  addPathsIn(text: string | undefined, role: string): void {
+    if (text === undefined) return;
+    for (const { path } of pathsInText(text)) if (!isStockBinary(path)) this.add('file', path, role);
+  }
+
+  /** Deterministic: grouped by type in IOC_TYPES order, first-seen order within a type. */
+  list(): Ioc[] {
+    const rank = (t: IocType): number => IOC_TYPES.indexOf(t);
+    return [...this.byKey.values()].map((ioc, i) => ({ ioc, i })).sort((a, b) => rank(a.ioc.type) - rank(b.ioc.type) || a.i - b.i).map((x) => x.ioc);
+  }
+}
+
+const HASH_LENGTHS: Readonly<Record<string, { type: IocType; length: number }>> = {
+  md5: { type: 'md5', length: 32 },
+  sha1: { type: 'sha1', length: 40 },
+  sha256: { type: 'sha256', length: 64 },
+};
+
+/** MD5, SHA-1 and SHA-256 of a hash map (`imphash` and others are not file identities: left out). */
+function addHashes(list: IocList, hashes: Record<string, string> | undefined, role: string): void {
+  if (hashes === undefined) return;
+  for (const algo of Object.keys(hashes).sort()) {
+    const spec = HASH_LENGTHS[algo.toLowerCase().replace(/-/g, '')];
+    const hex = hashes[algo].trim().toLowerCase();
+    if (spec !== undefined && hex.length === spec.length && /^[0-9a-f]+$/.test(hex)) list.add(spec.type, hex, role);
+  }
+}
+
+/** Text that runs something: it names a file to run, a URL, or a shell, script host or LOLBin. */
+function looksLikeCommand(text: string): boolean {
+  if (pathsInText(text).length > 0 || /\b(?:https?|ftp):\/\//i.test(text)) return true;
+  const first = /^\s*["']?([^\s"']+)/.exec(text)?.[1];
+  return first !== undefined && SCRIPTING_BINARIES.has(baseName(first.endsWith('.exe') ? first : `${first}.exe`));
+}
+
+/**
+ * A process whose command line is itself an indicator: a shell, script host or LOLBin, or anything outside the
+ * installed system. Without an image, the command line's own first word decides.
+ */
+function isSuspiciousProcess(p: { image?: string; commandLine?: string }): boolean {
+  if (p.image !== undefined) return !isTrustedImage(p.image);
+  return p.commandLine !== undefined && looksLikeCommand(p.commandLine);
+}
+
+function addProcess(list: IocList, p: Process | NonNullable<Process['parent']>, who: string): void {
+  if (p.image !== undefined && !isStockBinary(p.image)) list.add('file', p.image, `${who} image`);
+  if (p.commandLine === undefined) return;
+  list.addText(p.commandLine, `${who} command line`);
+  list.addText(decodeEncodedCommand(p.commandLine), `${who} decoded PowerShell command`);
+  if (isSuspiciousProcess(p)) {
+    list.add('commandline', p.commandLine, `${who} command line`);
+    list.addPathsIn(p.commandLine, `${who} command line`);
+  }
+}
+
+function fileRole(alert: Alert): string {
+  const t = alert.eventType.toLowerCase();
+  if (t.includes('delete')) return 'file deleted';
+  if (t.includes('create') || t.includes('write') || (alert.source.product === 'sysmon' && alert.eventCode === 11)) {
+    return 'file created';
+  }
+  return 'file';
+}
+
+/** `key\valueName`, without doubling a value name the source already left on the key. */
+export function registryPath(reg: NonNullable<Alert['registry']>): string {
+  const key = reg.key.replace(/\\+$/, '');
+  if (reg.valueName === undefined || reg.valueName === '') return key;
+  return key.toLowerCase().endsWith(`\\${reg.valueName.toLowerCase()}`) ? key : `${key}\\${reg.valueName}`;
+}
+
+/** Command-like free text (registry data, task action, service path): the text, the files and hosts it names. */
+function addCommandText(list: IocList, text: string | undefined, role: string): void {
+  if (text === undefined || text.trim() === '') return;
+  if (looksLikeCommand(text)) list.add('commandline', text, role);
+  list.addPathsIn(text, role);
+  list.addText(text, role);
+}
+
+/** Artifact types with an IocType counterpart; users, e-mail addresses and services are not indicators here. */
+function addArtifact(list: IocList, a: NonNullable<Alert['artifacts']>[number]): void {
+  const role = a.role ?? 'evidence';
+  const v = a.value.trim();
+  switch (a.type) {
+    case 'ip':
+      list.addIp(v, role);
+      return;
+    case 'domain':
+      if (isPublicDomain(v)) list.add('domain', v.replace(/\.$/, ''), role);
+      return;
+    case 'url':
+      list.addText(v, role);
+      return;
+    case 'hash': {
+      const type = HASH_LENGTHS[v.length === 32 ? 'md5' : v.length === 40 ? 'sha1' : v.length === 64 ? 'sha256' : ''];
+      if (type !== undefined && /^[0-9a-f]+$/i.test(v)) list.add(type.type, v.toLowerCase(), role);
+      return;
+    }
+    case 'file':
+      list.add('file', v, role);
+      return;
+    case 'registry':
+      list.add('registry', v, role);
+      return;
+    case 'task':
+      list.add('task', v, role);
+      return;
+    case 'process':
+      // An EDR's process evidence is an image path or a whole command line.
+      list.add(/\s/.test(v) && !/^[a-z]:\\[^"]*\.exe$/i.test(v) ? 'commandline' : 'file', v, role);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Every indicator in the alert, typed, defanged for display, deduplicated, in a stable order (by type, then first
+ * seen). IPs carry `private` and, when known, `port`.
+ *
+ * @example
+ * extractIocs(alert).map((i) => i.defanged) // ['194.165.16[.]89', 'www[.]dropbox[.]com', 'C:\\ProgramData\\…\\security.dll', …]
+ */
+export function extractIocs(alert: Alert): Ioc[] {
+  const list = new IocList();
+
+  const net = alert.network;
+  if (net !== undefined) {
+    if (net.dstIp !== undefined) list.addIp(net.dstIp, 'network destination', net.dstPort);
+    if (net.dstHostname !== undefined && isPublicDomain(net.dstHostname)) {
+      list.add('domain', net.dstHostname.replace(/\.$/, ''), 'network destination');
+    }
+    // A source port is only meaningful for inbound traffic; outbound it is an ephemeral port.
+    if (net.srcIp !== undefined) {
+      list.addIp(net.srcIp, 'network source', net.direction === 'inbound' ? net.srcPort : undefined);
+    }
+  }
+
+  const dns = alert.dns;
+  if (dns !== undefined) {
+    const q = dns.query.trim().replace(/\.$/, '');
+    if (ipVersion(q) !== 0) list.addIp(q, 'dns query');
+    else if (isPublicDomain(q)) list.add('domain', q, 'dns query');
+    for (const r of dns.results ?? []) list.addText(r, 'dns answer');
+  }
+
+  const p = alert.process;
+  if (p !== undefined) {
+    addProcess(list, p, 'process');
+    if (p.image === undefined || !isStockBinary(p.image)) addHashes(list, p.hashes, 'process image hash');
+    if (p.parent !== undefined) addProcess(list, p.parent, 'parent process');
+    if (p.grandparent !== undefined) addProcess(list, p.grandparent, 'grandparent process');
+  }
+
+  if (alert.file !== undefined) {
+    list.add('file', alert.file.path, fileRole(alert));
+    addHashes(list, alert.file.hashes, 'file hash');
+  }
+  if (alert.module !== undefined) {
+    const driver = alert.source.product === 'sysmon' && alert.eventCode === 6;
+    list.add('file', alert.module.path, driver ? 'driver loaded' : 'module loaded');
+    addHashes(list, alert.module.hashes, driver ? 'driver hash' : 'module hash');
+  }
+  if (alert.target?.image !== undefined && !isStockBinary(alert.target.image)) {
+    list.add('file', alert.target.image, 'target process image');
+  }
+
+  const reg = alert.registry;
+  if (reg !== undefined) {
+    list.add('registry', registryPath(reg), reg.valueName !== undefined ? 'registry value' : 'registry key');
+    addCommandText(list, reg.valueData, 'registry value data');
+  }
+  if (alert.task !== undefined) {
+    list.add('task', alert.task.name, 'scheduled task');
+    addCommandText(list, alert.task.action, 'scheduled task action');
+  }
+  if (alert.service?.path !== undefined) addCommandText(list, alert.service.path, 'service image path');
+  if (alert.wmi !== undefined) {
+    addCommandText(list, alert.wmi.consumer, 'wmi consumer');
+    addCommandText(list, alert.wmi.destination, 'wmi consumer destination');
+    list.addText(alert.wmi.query, 'wmi query');
+  }
+
+  for (const a of alert.artifacts ?? []) addArtifact(list, a);
+
+  return list.list();
+}

@@ -1,0 +1,111 @@
+import type { Alert } from '../model/alert';
+import { IOC_TYPES } from '../model/enrichment';
+import type { AssetContext, Criticality, HeuristicHit, IndicatorContext, IocType, SeverityAssessment } from '../model/enrichment';
+import { defang } from './defang';
+
+/**
+ * Severity 0–100 with the reasons that made it, in the order they were applied:
+ *
+ * 1. the source's own severity (or the normalizer's default when it gave none);
+ * 2. heuristics move the score toward a ceiling with diminishing returns: each hit closes part of the remaining gap,
+ *    so five weak signals do not outweigh one strong vendor verdict, and heuristics alone stop at the top of P2.
+ *    A P1 needs the vendor's own high rating, a threat-intel match or a critical asset;
+ * 3. a threat-intel match adds a fixed amount, once, for the strongest verdict;
+ * 4. asset criticality adds or removes a fixed amount; the result is clamped to 0–100.
+ *
+ * Calibrated on the reference Run-key alert: a vendor-less Sysmon event 13 (base 20) with its five heuristics on a
+ * high-criticality host scores 81 (P2 under P1 ≥ 90, P2 ≥ 70, P3 ≥ 40); with any base from 20 to 75 it stays in P2
+ * (81–89). A benign event with no heuristics keeps its base: a Sysmon DNS query stays at 20, 35 on a critical asset.
+ */
+export interface SeveritySettings {
+  /** Where heuristics alone can take the score. */
+  heuristicCeiling: number;
+  /** Summed weight that closes 63% (1 − 1/e) of the gap to the ceiling. */
+  heuristicScale: number;
+  intel: { malicious: number; suspicious: number };
+  criticality: Record<Criticality, number>;
+}
+
+export const DEFAULT_SEVERITY: SeveritySettings = {
+  heuristicCeiling: 80,
+  heuristicScale: 50,
+  intel: { malicious: 25, suspicious: 10 },
+  criticality: { critical: 15, high: 10, medium: 0, low: -5 },
+};
+
+const MALICIOUS = /^(malicious|malware|bad|block(ed)?|blocklist(ed)?|blacklist(ed)?|phishing|c2|compromised)$/;
+const BENIGN = /^(benign|clean|good|allow(ed)?|allowlist(ed)?|whitelist(ed)?|false[ -]?positive|safe|known[ -]?good)$/;
+
+/**
+ * How strongly an intel verdict counts. A listed indicator with no verdict, or one we cannot read, counts as
+ * suspicious: someone put it on the list for a reason. Benign verdicts count for nothing.
+ */
+export function verdictLevel(verdict: string | undefined): 'malicious' | 'suspicious' | 'benign' {
+  const v = (verdict ?? '').trim().toLowerCase();
+  if (MALICIOUS.test(v)) return 'malicious';
+  if (BENIGN.test(v)) return 'benign';
+  return 'suspicious';
+}
+
+function display(ind: IndicatorContext): string {
+  const type = IOC_TYPES.find((t): t is IocType => t === ind.type);
+  return type === undefined ? ind.value : defang(type, ind.value);
+}
+
+const signed = (n: number): string => (n >= 0 ? `+${n}` : `${n}`);
+
+/**
+ * The alert's severity and why.
+ *
+ * @example
+ * assessSeverity(alert, hits, { host: 'FIN-WS-034', criticality: 'high' }, []).reasons
+ * // ['no vendor severity (default 20)', 'heuristic: Name mimics a Windows component (+20)', …, 'asset criticality high (+10)']
+ */
+export function assessSeverity(
+  alert: Alert,
+  heuristics: readonly HeuristicHit[],
+  asset: AssetContext | undefined,
+  intel: readonly IndicatorContext[],
+  settings: SeveritySettings = DEFAULT_SEVERITY,
+): SeverityAssessment {
+  const reasons: string[] = [];
+  const base = Math.max(0, Math.min(100, Math.round(alert.severity.score)));
+  reasons.push(
+    alert.severity.vendor !== undefined
+      ? `vendor severity ${alert.severity.vendor.trim()} (${base})`
+      : `no vendor severity (default ${base})`,
+  );
+
+  // Strongest first, so each reason line shows what that hit added on top of the stronger ones.
+  let score = base;
+  const ordered = [...heuristics].sort((a, b) => b.weight - a.weight || a.id.localeCompare(b.id));
+  const ceiling = settings.heuristicCeiling;
+  let weight = 0;
+  for (const h of ordered) {
+    weight += Math.max(0, h.weight);
+    const next = base >= ceiling ? base : base + (ceiling - base) * (1 - Math.exp(-weight / settings.heuristicScale));
+    reasons.push(`heuristic: ${h.title} (${signed(Math.round(next) - Math.round(score))})`);
+    score = next;
+  }
+
+  const levels = intel.map((i) => ({ i, level: verdictLevel(i.verdict) }));
+  const strongest = levels.find((x) => x.level === 'malicious') ?? levels.find((x) => x.level === 'suspicious');
+  if (strongest !== undefined) {
+    const add = strongest.level === 'malicious' ? settings.intel.malicious : settings.intel.suspicious;
+    const from = strongest.i.source !== undefined ? ` per ${strongest.i.source}` : '';
+    const more = intel.length > 1 ? `, ${intel.length} intel matches` : '';
+    reasons.push(`threat intel: ${display(strongest.i)} ${strongest.level}${from}${more} (${signed(add)})`);
+    score += add;
+  }
+
+  if (asset?.criticality !== undefined) {
+    const add = settings.criticality[asset.criticality];
+    reasons.push(`asset criticality ${asset.criticality} (${signed(add)})`);
+    score += add;
+  }
+
+  const rounded = Math.round(score);
+  if (rounded > 100) reasons.push(`capped at 100 (was ${rounded})`);
+  if (rounded < 0) reasons.push(`raised to 0 (was ${rounded})`);
+  return { score: Math.max(0, Math.min(100, rounded)), reasons };
+}

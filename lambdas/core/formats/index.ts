@@ -1,0 +1,70 @@
+import type { Alert } from '../model/alert';
+import { isRejection, makeRejection } from '../model/rejection';
+import type { Rejection } from '../model/rejection';
+import { errorMessage } from '../errors';
+import { decode } from './decode';
+import { normalizeRecord } from './normalize';
+
+/**
+ * The formats stage's public API: decode a body, normalize every record, get alerts and rejections back.
+ */
+
+export interface NormalizeInputOptions {
+  /** UTC ISO-8601 receive time stamped on every alert (SQS SentTimestamp); default now. */
+  receivedTime?: string;
+  /** Cap on the raw record kept on each alert (default 64 KiB). */
+  maxRawBytes?: number;
+  /** Largest record accepted (default 1 MiB). */
+  maxRecordBytes?: number;
+  /** Deepest JSON nesting accepted (default 64). */
+  maxDepth?: number;
+}
+
+export const DEFAULT_MAX_RAW_BYTES = 64 * 1024;
+
+export interface NormalizeInputResult {
+  alerts: Alert[];
+  rejections: Rejection[];
+}
+
+/**
+ * Decode a body (SQS message, file, stdin) and normalize each record in it. Never throws: every record ends as an
+ * alert or a rejection, so `alerts.length + rejections.length` accounts for all of them.
+ * @example
+ * const { alerts, rejections } = normalizeInput(message.body, message.messageId, { receivedTime });
+ */
+export function normalizeInput(
+  body: string | Buffer,
+  source: string,
+  opts: NormalizeInputOptions = {},
+): NormalizeInputResult {
+  const alerts: Alert[] = [];
+  const rejections: Rejection[] = [];
+  try {
+    const ctx = {
+      source,
+      receivedTime: opts.receivedTime ?? new Date().toISOString(),
+      maxRawBytes: opts.maxRawBytes ?? DEFAULT_MAX_RAW_BYTES,
+    };
+    const decoded = decode(body, source, { maxRecordBytes: opts.maxRecordBytes, maxDepth: opts.maxDepth });
+    // A loop, not push(...spread): a body of 100,000 broken lines would overflow the argument stack.
+    for (const r of decoded.rejections) rejections.push(r);
+    for (const record of decoded.records) {
+      const result = normalizeRecord(record, ctx);
+      if (isRejection(result)) rejections.push(result);
+      else alerts.push(result);
+    }
+  } catch (err) {
+    const excerpt = typeof body === 'string' ? body : body.subarray(0, 256).toString('latin1');
+    rejections.push(makeRejection(source, 'body', `normalize failed: ${errorMessage(err)}`, excerpt));
+  }
+  return { alerts, rejections };
+}
+
+export { decode, DECODE_DEFAULTS } from './decode';
+export type { DecodeOptions, DecodeResult } from './decode';
+export { normalizeRecord } from './normalize';
+export { adapters } from './registry';
+export { sysmonAdapters, windowsEventAdapter, parseRuleName, sysmonEventType, SYSMON_EVENTS } from './sysmon/index';
+export { RecordRejected } from './types';
+export type { FormatAdapter, NormalizeContext, RawRecord } from './types';

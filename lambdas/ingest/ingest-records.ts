@@ -1,0 +1,46 @@
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { normalizeInput } from '../core/formats';
+import { ingestBatch } from '../core/ingest/ingest-batch';
+import type { IngestResult, IngestSettings, IngestUnit } from '../core/ingest/ingest-batch';
+import type { IngestStore, TicketQueue } from '../core/ingest/ports';
+import type { Settings } from '../adapters/config';
+
+export function ingestSettings(s: Settings): IngestSettings {
+  return {
+    correlation: { stormWindowMs: s.stormWindowMinutes * 60_000, linkWindowMs: s.linkWindowHours * 3_600_000 },
+    handOff: { ticketThreshold: s.ticketThreshold, everyNAlerts: s.handOffEveryNAlerts },
+    maxVersionRetries: 8,
+  };
+}
+
+/** SQS records → decoded, normalized units: pure, never throws (bad input becomes rejections). */
+export function unitsOf(records: SQSRecord[], s: Settings): IngestUnit[] {
+  return records.map((r) => {
+    const sent = Number(r.attributes?.SentTimestamp);
+    const receivedTime = Number.isFinite(sent) && sent > 0 ? new Date(sent).toISOString() : new Date().toISOString();
+    const { alerts, rejections } = normalizeInput(r.body, `sqs:${r.messageId}`, {
+      receivedTime,
+      maxRawBytes: s.maxRawBytes,
+      maxRecordBytes: s.maxRecordBytes,
+    });
+    return { messageId: r.messageId, alerts, rejections };
+  });
+}
+
+/**
+ * The ingest Lambda's work for one SQS batch. The whole batch is folded into one write per incident, so a storage
+ * failure concerns the batch: every record is then reported failed and redelivered, and the retry is exact
+ * (claims and versioned writes make it count each alert once). Rejections are results, never failures.
+ */
+export async function ingestRecords(
+  records: SQSRecord[],
+  deps: { store: IngestStore; queue: TicketQueue; settings: Settings },
+): Promise<{ response: SQSBatchResponse; result?: IngestResult; error?: unknown }> {
+  const units = unitsOf(records, deps.settings);
+  try {
+    const result = await ingestBatch(units, deps.store, deps.queue, ingestSettings(deps.settings));
+    return { response: { batchItemFailures: [] }, result };
+  } catch (error) {
+    return { response: { batchItemFailures: records.map((r) => ({ itemIdentifier: r.messageId })) }, error };
+  }
+}

@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ChangeMessageVisibilityCommand,
+  GetQueueAttributesCommand,
+  SendMessageBatchCommand,
+} from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import { documentClient, RequestCounter } from '../adapters/dynamodb/client';
+import { DynamoIngestStore } from '../adapters/dynamodb/ingest-store';
+import { DynamoTicketStore } from '../adapters/dynamodb/ticket-store';
+import { SqsTicketQueue } from '../adapters/sqs/ticket-queue';
+import type { Settings } from '../adapters/config';
+import { SettingsSchema } from '../adapters/config';
+import type { IngestResult } from '../core/ingest/ingest-batch';
+import type { Drafter, TicketGateway } from '../core/sync/ports';
+import type { SyncOutcome, SyncSettings } from '../core/sync/sync-incident';
+import { ingestRecords } from '../ingest/ingest-records';
+import { syncRecords } from '../ticket-sync/sync-records';
+import { TOPOLOGY } from '../core/topology';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from './dynamodb-server';
+import type { LocalDynamo } from './dynamodb-server';
+import { createQueues, sqsClient, startLocalSqs } from './sqs-server';
+import type { LocalQueues, LocalSqs } from './sqs-server';
+import { EventSourcePoller } from './poller';
+
+export interface RuntimeOptions {
+  /** Use running servers (tests start them in global setup); else they are started here. */
+  dynamoEndpoint?: string;
+  sqsEndpoint?: string;
+  jira: TicketGateway;
+  drafter: Drafter;
+  sync: SyncSettings;
+  settings?: Partial<Settings>;
+  /** Multiplies the stack's visibility timeouts (6 and 12 minutes) so local retries take seconds. */
+  visibilityScale?: number;
+  ingestBatchSize?: number;
+  ingestBatchingWindowMs?: number;
+  /** Unique per runtime so tests can share one server. */
+  prefix?: string;
+}
+
+export interface RuntimeTotals {
+  accepted: number;
+  duplicates: number;
+  suppressed: number;
+  rejected: number;
+  incidents: Set<string>;
+  outcomes: SyncOutcome[];
+  errors: string[];
+}
+
+/**
+ * The whole pipeline on one machine: the local DynamoDB and SQS servers, the table and queues as the stack defines
+ * them, and the real ingest and ticket-sync code driven by pollers that behave like Lambda's SQS integration.
+ */
+export class LocalRuntime {
+  readonly totals: RuntimeTotals = {
+    accepted: 0,
+    duplicates: 0,
+    suppressed: 0,
+    rejected: 0,
+    incidents: new Set(),
+    outcomes: [],
+    errors: [],
+  };
+  private constructor(
+    readonly dynamoRequests: RequestCounter,
+    readonly sqs: SQSClient,
+    readonly queues: LocalQueues,
+    readonly tableName: string,
+    readonly doc: ReturnType<typeof documentClient>,
+    private readonly ingestPoller: EventSourcePoller,
+    private readonly syncPoller: EventSourcePoller,
+    private readonly owned: { dynamo?: LocalDynamo; sqs?: LocalSqs },
+  ) {}
+
+  static async start(o: RuntimeOptions): Promise<LocalRuntime> {
+    const owned: { dynamo?: LocalDynamo; sqs?: LocalSqs } = {};
+    let dynamoEndpoint = o.dynamoEndpoint;
+    if (dynamoEndpoint === undefined) {
+      owned.dynamo = await startLocalDynamo();
+      dynamoEndpoint = owned.dynamo.endpoint;
+    }
+    let sqsEndpoint = o.sqsEndpoint;
+    if (sqsEndpoint === undefined) {
+      owned.sqs = await startLocalSqs();
+      sqsEndpoint = owned.sqs.endpoint;
+    }
+    const prefix = o.prefix ?? `a2t-${randomUUID().slice(0, 8)}-`;
+    const tableName = `${prefix}table`;
+    await createTable(dynamoEndpoint, tableName);
+    const sqs = sqsClient(sqsEndpoint);
+    const queues = await createQueues(sqs, prefix, o.visibilityScale ?? 1 / 180);
+    const settings = SettingsSchema.parse(o.settings ?? {});
+    const counter = new RequestCounter();
+    const doc = documentClient(
+      { endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+      counter,
+    );
+    const ingestStore = new DynamoIngestStore(doc, tableName);
+    const ticketQueue = new SqsTicketQueue(sqs, queues.ticketSync.url);
+    const ticketStore = new DynamoTicketStore(doc, tableName);
+
+    let runtime: LocalRuntime | undefined;
+    const ingestPoller = new EventSourcePoller({
+      sqs,
+      queueUrl: queues.intake.url,
+      queueArn: queues.intake.arn,
+      batchSize: o.ingestBatchSize ?? 100,
+      batchingWindowMs: o.ingestBatchingWindowMs ?? 50,
+      invoke: async (records: SQSRecord[]) => {
+        const { response, result, error } = await ingestRecords(records, {
+          store: ingestStore,
+          queue: ticketQueue,
+          settings,
+        });
+        if (result !== undefined) runtime?.add(result);
+        if (error !== undefined)
+          runtime?.totals.errors.push(`ingest: ${error instanceof Error ? error.message : String(error)}`);
+        return response;
+      },
+    });
+    const syncPoller = new EventSourcePoller({
+      sqs,
+      queueUrl: queues.ticketSync.url,
+      queueArn: queues.ticketSync.arn,
+      batchSize: TOPOLOGY.ticketSync.batchSize,
+      batchingWindowMs: 0,
+      invoke: (records: SQSRecord[]) =>
+        syncRecords(
+          { Records: records },
+          {
+            sync: {
+              store: ticketStore,
+              jira: o.jira,
+              drafter: o.drafter,
+              settings: o.sync,
+              owner: `local-${randomUUID().slice(0, 8)}`,
+            },
+            deferMessage: async (receiptHandle, seconds) => {
+              await sqs.send(
+                new ChangeMessageVisibilityCommand({
+                  QueueUrl: queues.ticketSync.url,
+                  ReceiptHandle: receiptHandle,
+                  VisibilityTimeout: seconds,
+                }),
+              );
+            },
+            onOutcome: (outcome) => runtime?.totals.outcomes.push(outcome),
+            onError: (_record, err) =>
+              runtime?.totals.errors.push(`ticket-sync: ${err instanceof Error ? err.message : String(err)}`),
+          },
+        ),
+    });
+    runtime = new LocalRuntime(counter, sqs, queues, tableName, doc, ingestPoller, syncPoller, owned);
+    return runtime;
+  }
+
+  private add(r: IngestResult): void {
+    this.totals.accepted += r.accepted;
+    this.totals.duplicates += r.duplicates;
+    this.totals.suppressed += r.suppressed;
+    this.totals.rejected += r.rejected;
+    for (const id of r.incidents.keys()) this.totals.incidents.add(id);
+  }
+
+  /** Puts bodies on the intake queue, as a forwarder would (10 per call). */
+  async send(bodies: string[]): Promise<void> {
+    for (let i = 0; i < bodies.length; i += 10) {
+      const r = await this.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: this.queues.intake.url,
+          Entries: bodies.slice(i, i + 10).map((b, j) => ({ Id: String(j), MessageBody: b })),
+        }),
+      );
+      if ((r.Failed ?? []).length > 0)
+        throw new Error(`intake queue refused ${r.Failed!.length} message(s): ${r.Failed![0].Message ?? ''}`);
+    }
+  }
+
+  async depth(url: string): Promise<number> {
+    const r = await this.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
+    );
+    const a = r.Attributes ?? {};
+    return (
+      Number(a.ApproximateNumberOfMessages ?? 0) +
+      Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) +
+      Number(a.ApproximateNumberOfMessagesDelayed ?? 0)
+    );
+  }
+
+  /** Runs both pollers until both queues are empty (dead letters aside) or the time is up. */
+  async drain(timeoutMs = 60_000, onTick?: () => void): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const a = await this.ingestPoller.pollOnce();
+      const b = await this.syncPoller.pollOnce();
+      onTick?.();
+      if (a === 0 && b === 0) {
+        if ((await this.depth(this.queues.intake.url)) === 0 && (await this.depth(this.queues.ticketSync.url)) === 0)
+          return true;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    return false;
+  }
+
+  async close(): Promise<void> {
+    this.doc.destroy();
+    this.sqs.destroy();
+    await this.owned.sqs?.close();
+    await this.owned.dynamo?.close();
+  }
+}
