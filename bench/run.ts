@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { benchNormalize } from './normalize';
+import { benchStorm } from './storm';
+import { DEFAULT_STORM } from './generator';
 import { ROOT } from './corpus';
 
 /**
@@ -17,6 +19,23 @@ async function main(): Promise<void> {
   lines.push('## Normalize throughput per format (fixture corpus)', '', '| format | records | records/s | × bare parse |', '|---|---:|---:|---:|');
   for (const f of normalize) lines.push(`| ${f.format} | ${f.records} | ${f.recordsPerSecond.toLocaleString('en-US')} | ${f.ratioToParse} |`);
   lines.push('');
+
+  const spec = quick ? { ...DEFAULT_STORM, alerts: 2_000, attacks: 20, hosts: 10 } : DEFAULT_STORM;
+  const storm = await benchStorm(spec);
+  results.storm = storm;
+  lines.push(
+    `## Storm: ${spec.alerts.toLocaleString('en-US')} alerts, ${spec.attacks} attacks, ${spec.hosts} hosts, ${spec.duplicateRate * 100}% duplicates (local DynamoDB)`,
+    '',
+    '| | alert-to-ticket | naive baseline |',
+    '|---|---:|---:|',
+    `| incidents / tickets | ${storm.ours.incidents} (${storm.ours.handOffs} hand-offs) | ${storm.naive.tickets} |`,
+    `| DynamoDB requests | ${storm.ours.dynamoRequests} | ${storm.naive.dynamoRequests} |`,
+    `| DynamoDB requests per alert | ${storm.ours.requestsPerAlert} | ${storm.naive.requestsPerAlert} |`,
+    `| wall time (s) | ${storm.ours.seconds} | ${storm.naive.seconds} |`,
+    '',
+    `Requests by operation (ours): ${Object.entries(storm.ours.byOperation).map(([k, v]) => `${k} ${v}`).join(', ')}. Baseline/ours request ratio: ${storm.ratio}×.`,
+    '',
+  );
 
   fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

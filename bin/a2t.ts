@@ -2,6 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from '../lambdas/cli/errors';
 import { normalizeCommand } from '../lambdas/cli/commands/normalize';
+import { draftCommand } from '../lambdas/cli/commands/draft';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /**
  * The `a2t` CLI. Each command is a thin adapter over the same pipeline code the Lambdas run.
@@ -20,6 +23,17 @@ export function buildProgram(): Command {
     .argument('[inputs...]', 'files, directories (walked recursively) or - for stdin', [])
     .action(async (inputs: string[]) => {
       await normalizeCommand(inputs);
+    });
+
+  program
+    .command('draft')
+    .description('run the pipeline in memory and print one incident report per incident')
+    .argument('[inputs...]', 'files, directories (walked recursively) or - for stdin', [])
+    .option('--format <format>', 'md, json or adf', 'md')
+    .option('--context <file>', 'assets, users or indicators (CSV or JSON); repeatable', collect, [])
+    .option('--all', 'also incidents below the ticket threshold')
+    .action(async (inputs: string[], opts: { format: string; context: string[]; all?: boolean }) => {
+      await draftCommand(inputs, opts);
     });
 
   program

@@ -9,7 +9,7 @@ import { ENV } from '../core/topology';
 export const SettingsSchema = z.object({
   stormWindowMinutes: z.number().positive().default(60),
   linkWindowHours: z.number().positive().default(24),
-  ticketThreshold: z.number().min(0).max(100).default(25),
+  ticketThreshold: z.number().min(0).max(100).default(40),
   handOffEveryNAlerts: z.number().int().positive().default(100),
   maxRecordBytes: z
     .number()

@@ -198,6 +198,8 @@ export function mergeIntoMeta(prev: IncidentMeta, input: MergeInput): IncidentMe
   return next;
 }
 
+const MATERIAL_IOC_TYPES = new Set(['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256']);
+
 export interface HandOffSettings {
   /** Incidents below this severity are kept and counted but not ticketed. */
   ticketThreshold: number;
@@ -205,7 +207,8 @@ export interface HandOffSettings {
   everyNAlerts: number;
 }
 
-export const DEFAULT_HANDOFF: HandOffSettings = { ticketThreshold: 25, everyNAlerts: 100 };
+/** Ticket from P3 up (severity 40): below it an incident is telemetry worth keeping, not an analyst's time. */
+export const DEFAULT_HANDOFF: HandOffSettings = { ticketThreshold: 40, everyNAlerts: 100 };
 
 /**
  * A material change is worth a ticket-sync message: a new ticketable incident, a new technique, host, user or IOC,
@@ -224,7 +227,9 @@ export function materialChange(
   if (grew('techniques')) return 'new technique';
   if (grew('hosts')) return 'new host';
   if (grew('users')) return 'new user';
-  if (next.iocs.length > prev.iocs.length) return 'new IOC';
+  // A storm varies its command lines and paths alert by alert; a new address, domain, URL or hash is news.
+  const networkOrHash = (m: IncidentMeta) => m.iocs.filter((i) => MATERIAL_IOC_TYPES.has(i.type)).length;
+  if (networkOrHash(next) > networkOrHash(prev)) return 'new IOC';
   if (next.alertCount - prev.notifiedAlertCount >= s.everyNAlerts)
     return `${next.alertCount - prev.notifiedAlertCount} more alerts`;
   return undefined;

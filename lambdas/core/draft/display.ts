@@ -2,7 +2,8 @@ import { isIP } from 'node:net';
 import { defang } from '../enrich';
 import type { SourceProduct } from '../model/alert';
 import type { EnrichedAlert, Ioc } from '../model/enrichment';
-import { baseName, oneLine } from './text';
+import { baseName, c, oneLine, t } from './text';
+import type { Span } from './types';
 
 /** How alerts are named in a report: source event references, actors, defanged network values. */
 
@@ -139,4 +140,9 @@ export function defangValue(value: string, iocs: Ioc[]): string {
   const v = oneLine(value);
   const type = /^https?:\/\//i.test(v) ? 'url' : isIP(v) === 4 ? 'ipv4' : isIP(v) === 6 ? 'ipv6' : 'domain';
   return defang(type, v);
+}
+
+/** The actor as a span: a named image is a literal value (code); a description of an unnamed one is prose. */
+export function actor(p: { image?: string; pid?: number } | undefined): Span {
+  return knownImage(p?.image) !== undefined ? c(actorLabel(p)) : t(actorLabel(p));
 }

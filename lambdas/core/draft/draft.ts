@@ -16,7 +16,8 @@ import { rootCause } from './root-cause';
 import { rankTechniques, summaryLine } from './summary-line';
 import { technicalAnalysis } from './technical-analysis';
 import { timeline } from './timeline';
-import type { Coverage, IncidentReport } from './types';
+import { sentence } from './text';
+import type { Coverage, IncidentReport, Statement } from './types';
 
 export interface DraftConfig {
   /** Severity thresholds and the site's Jira priority names. */
@@ -71,5 +72,10 @@ export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): Inci
     rawEvidenceOmitted: raw.omitted + Math.max(0, coverage.total - coverage.analysed),
   };
   if (top !== undefined) report.primaryTechnique = top.info.id;
+  // Sentences may open with an actor description (`a process the events did not name`): capitalise them once here.
+  const asSentences = (xs: Statement[]): Statement[] => xs.map((x) => ({ ...x, text: sentence(x.text) }));
+  report.executiveSummary = asSentences(report.executiveSummary);
+  report.rootCause.statements = asSentences(report.rootCause.statements);
+  report.businessImpact = asSentences(report.businessImpact);
   return report;
 }

@@ -1,6 +1,6 @@
 import type { IncidentFacts } from './facts';
 import { externalDestinations, filesToRemove, humanUsers, userContextText } from './facts';
-import { actorLabel, PRODUCT_NAMES } from './display';
+import { actor, PRODUCT_NAMES } from './display';
 import { networkStatement } from './network-statement';
 import type { PersistenceFact } from './persistence';
 import type { RankedTechnique } from './summary-line';
@@ -51,11 +51,11 @@ function whereAndWho(f: IncidentFacts): Rich {
 }
 
 function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
-  const writer = rich(c(actorLabel(p.alert.process)));
+  const writer = rich(actor(p.alert.process));
   const created = p.payload !== undefined ? f.files.find((x) => x.path.toLowerCase() === p.payload?.toLowerCase() && x.action !== 'loaded') : undefined;
   const origin =
     created !== undefined
-      ? rich('; ', c(baseName(created.path)), ' itself was written by ', c(actorLabel(created.proc ?? created.alert.process)), ` at ${utc(created.alert.eventTime)}`)
+      ? rich('; ', c(baseName(created.path)), ' itself was written by ', actor(created.proc ?? created.alert.process), ` at ${utc(created.alert.eventTime)}`)
       : [];
   switch (p.kind) {
     case 'run-key': {
@@ -84,7 +84,7 @@ function keyFinding(f: IncidentFacts): Rich {
   if (f.lsass.length > 0) {
     const l = f.lsass[0];
     return rich(
-      c(actorLabel(l.proc ?? l.alert.process)),
+      actor(l.proc ?? l.alert.process),
       ' opened the memory of ',
       c('lsass.exe'),
       l.access !== undefined ? rich(' (access ', c(l.access), ')') : '',
@@ -96,7 +96,7 @@ function keyFinding(f: IncidentFacts): Rich {
   const worst = [...f.alerts].sort((a, b) => b.enrichment.severity.score - a.enrichment.severity.score)[0];
   if (worst?.process !== undefined) {
     const parent = worst.process.parent;
-    return rich('The activity came from ', c(actorLabel(worst.process)), parent !== undefined ? rich(', started by ', c(actorLabel(parent))) : '', '.');
+    return rich('The activity came from ', actor(worst.process), parent !== undefined ? rich(', started by ', actor(parent)) : '', '.');
   }
   const label = worst?.rule?.name ?? worst?.title;
   return label !== undefined

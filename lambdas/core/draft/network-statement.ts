@@ -1,6 +1,6 @@
 import type { IncidentFacts } from './facts';
 import { externalDestinations } from './facts';
-import { actorLabel, defangValue } from './display';
+import { actor, defangValue } from './display';
 import { c, codeList, count, rich } from './text';
 import type { Statement } from './types';
 
@@ -17,7 +17,7 @@ export function networkStatement(f: IncidentFacts): Statement {
     return {
       basis: 'observed',
       text: rich(
-        c(actorLabel(first.proc ?? first.alert.process)),
+        actor(first.proc ?? first.alert.process),
         ' made an outbound connection to ',
         c(first.display),
         first.hostname !== undefined && first.dstIp !== undefined ? rich(' (', c(defangValue(first.hostname, f.iocs)), ')') : '',

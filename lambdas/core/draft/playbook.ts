@@ -1,6 +1,6 @@
 import type { IncidentFacts } from './facts';
 import { earliestNonSystemAncestor, externalDestinations, filesToRemove, humanUsers } from './facts';
-import { actorLabel, defangValue, knownImage } from './display';
+import { actor, defangValue, knownImage } from './display';
 import { isSystemPath, LOLBINS } from './commands';
 import type { RunKeyFact } from './persistence';
 import { isSystemImage } from './process-graph';
@@ -68,7 +68,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
       needsIsolation(f)
         ? hostList(f).map((h) => ({
             phase: 'containment' as const,
-            text: rich('Isolate ', h, ' from the network (EDR network containment), keeping it powered on so memory evidence survives.'),
+            text: rich('Isolate ', h, ' from the network; keep it powered on so memory evidence survives.'),
           }))
         : [],
   },
@@ -80,7 +80,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
       for (const d of dests.slice(0, MAX_BLOCKS)) {
         steps.push({
           phase: 'containment',
-          text: rich('Block ', c(d.display), ' at the egress firewall, and search proxy and firewall logs for other hosts that reached it.'),
+          text: rich('Block ', c(d.display), ' at the egress firewall and look for other hosts that reached it.'),
         });
       }
       const contacted = new Set(dests.map((d) => (d.dstIp ?? '').toLowerCase()));
@@ -91,7 +91,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
       for (const n of names.slice(0, MAX_BLOCKS)) {
         steps.push({
           phase: 'containment',
-          text: rich('Block the domain ', c(defangValue(n, f.iocs)), ' at the DNS resolver and web proxy (the malware resolved it before connecting).'),
+          text: rich('Block the domain ', c(defangValue(n, f.iocs)), ' at the DNS resolver and web proxy.'),
         });
       }
       return steps;
@@ -118,7 +118,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
               'Hunt on ',
               f.hostDisplay,
               ' for a memory dump written by ',
-              c(actorLabel(first.proc ?? first.alert.process)),
+              actor(first.proc ?? first.alert.process),
               ` around ${utc(first.alert.eventTime)} (no dump file creation was collected); delete it once preserved.`,
             );
       return [
@@ -128,7 +128,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
             'Reset the credentials of every account that has logged on to ',
             f.hostDisplay,
             ` since ${utc(f.firstSeen)}, starting with privileged accounts: LSASS memory was read by `,
-            c(actorLabel(first.proc ?? first.alert.process)),
+            actor(first.proc ?? first.alert.process),
             '.',
           ),
         },
@@ -142,7 +142,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
       f.incident.severity >= 40 || credentialRisk(f) || f.persistence.length > 0
         ? humanUsers(f).slice(0, 5).map((u) => ({
             phase: credentialRisk(f) ? ('containment' as const) : ('eradication' as const),
-            text: rich('Reset the password of ', u.key, ' and review the sign-ins of ', c(u.display), ` since ${utc(f.firstSeen)}.`),
+            text: rich('Reset the password of ', u.key, ` and review the account's sign-ins since ${utc(f.firstSeen)}.`),
           }))
         : [],
   },
@@ -151,7 +151,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
     steps: (f) => {
       const files = filesToRemove(f).slice(0, MAX_FILES);
       return files.length > 0
-        ? [{ phase: 'containment', text: rich('Before removing anything, collect copies and SHA256 hashes of ', codeList(files), ' for malware analysis.') }]
+        ? [{ phase: 'containment', text: rich('Before removing anything, keep copies of ', codeList(files), ' for malware analysis.') }]
         : [];
     },
   },
@@ -241,7 +241,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
         const dir = p.payload.slice(0, Math.max(0, p.payload.lastIndexOf('\\')));
         steps.push({
           phase: 'recovery',
-          text: rich('Add an application-control rule that stops ', c(lolbin), ' loading code from ', c(dir === '' ? p.payload : dir), ' (a Windows binary used to run the payload).'),
+          text: rich('Add an application-control rule that stops ', c(lolbin), ' loading code from ', c(dir === '' ? p.payload : dir), '.'),
         });
       }
       return steps;
@@ -257,7 +257,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
         ? [
             {
               phase: 'recovery',
-              text: rich('Hunt across the fleet for ', codeList(evidence.slice(0, 5)), ': names chosen to pass for Windows components are likely reused on other hosts.'),
+              text: rich('Hunt across the fleet for ', codeList(evidence.slice(0, 5)), ', names made to pass for Windows components.'),
             },
           ]
         : [];
@@ -283,7 +283,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
         ? [
             {
               phase: 'recovery',
-              text: rich('Review why ', users[0].key, ' runs programs elevated (High integrity) on ', f.hostDisplay, '; remove local administrator rights that are not needed.'),
+              text: rich('Remove local administrator rights from ', users[0].key, ' on ', f.hostDisplay, ' unless needed (its programs ran with High integrity).'),
             },
           ]
         : [];
@@ -303,9 +303,9 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
           text: rich(
             'After removal, run a full EDR scan of ',
             f.hostDisplay,
-            ' and alert for 14 days if ',
+            ' and alert for 14 days if any of ',
             codeList(artifacts.slice(0, 5)),
-            ' reappears; reimage the host if it does.',
+            ' reappears; reimage the host if one does.',
           ),
         },
       ];

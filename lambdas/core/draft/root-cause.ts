@@ -1,9 +1,10 @@
 import type { IncidentFacts } from './facts';
 import { earliestNonSystemAncestor, humanUsers, parentOf } from './facts';
-import { actorLabel, knownImage } from './display';
+import { actor, actorLabel, knownImage } from './display';
 import type { ProcEntry } from './process-graph';
 import { ancestry } from './process-graph';
-import { baseName, c, rich, utc } from './text';
+import { isSystemPath } from './commands';
+import { baseName, c, codeList, distinct, rich, utc } from './text';
 import type { Confidence, RootCause, Rich, Statement } from './types';
 
 /**
@@ -39,9 +40,10 @@ export const VECTOR_RULES: readonly VectorRule[] = [
   {
     id: 'persistence-start',
     test: (x) => x.persistenceStart,
-    vector: 'not visible: the collected chain begins with the persistence running, after the initial installation',
+    vector: 'unknown (the collected chain starts with the persistence running, after the installation)',
     confidence: 'low',
-    because: (x) => rich(c(baseName(x.image)), ' runs the payload named by the persistence of this incident, so the installation came earlier or outside these events'),
+    because: (x) =>
+      rich(c(baseName(x.image)), ' runs the payload named by the persistence of this incident, so the installation came earlier or outside these events'),
   },
   {
     id: 'mail-client',
@@ -137,14 +139,23 @@ function persistenceStarts(f: IncidentFacts, root: ProcEntry): boolean {
   return f.persistence.some((p) => p.payload !== undefined && p.payload.trim() !== '' && text.includes(p.payload.toLowerCase()));
 }
 
+/** Files that reached the host, as far as the events show: persistence payloads and files the incident wrote. */
+function deliveredFiles(f: IncidentFacts): string[] {
+  const payloads = f.persistence.flatMap((p) => (p.payload !== undefined ? [p.payload] : []));
+  const written = f.files.filter((x) => x.action === 'created' || x.action === 'written').map((x) => x.path);
+  return distinct([...payloads, ...written], (p) => p.toLowerCase());
+}
+
 function rootStatement(f: IncidentFacts, root: ProcEntry, parent: ProcEntry | undefined): Statement {
   const user = humanUsers(f)[0];
   const when = root.created !== undefined ? `started at ${utc(root.created.eventTime)}` : `first seen at ${utc(root.firstSeen)} (its start was not collected)`;
   const parentName = parent?.image !== undefined ? baseName(parent.image) : undefined;
-  const by = parent !== undefined ? rich(' by ', c(actorLabel(parent))) : rich(', parent not in the collected events');
+  const by = parent !== undefined ? rich(' by ', actor(parent)) : rich(', parent not in the collected events');
   let context = parentName !== undefined ? PARENT_CONTEXT[parentName.toLowerCase()] : undefined;
   if (context !== undefined && parentName?.toLowerCase() === 'explorer.exe' && user !== undefined) {
-    context = `the chain started from ${user.key}'s interactive session`;
+    context = persistenceStarts(f, root)
+      ? `explorer.exe starts Run-key programs when ${user.key} logs on`
+      : `the chain started from ${user.key}'s interactive session`;
   }
   return {
     basis: 'observed',
@@ -169,18 +180,23 @@ function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
     const file = f.files.find((x) => x.path.toLowerCase() === p.payload?.toLowerCase() && x.action !== 'loaded');
     const what = p.kind === 'run-key' ? rich('the Run value ', c(p.valueName)) : p.kind === 'startup-folder' ? rich('the Startup folder') : rich(`the ${p.kind.replace('-', ' ')} `, c(p.kind === 'wmi-subscription' ? (p.consumer ?? p.name ?? '') : p.name));
     if (file !== undefined) {
+      const fileWriter = file.proc ?? file.alert.process;
+      const registrar = writer ?? p.alert.process;
+      const same = file.proc !== undefined && writer !== undefined && file.proc.key === writer.key;
       out.push({
         basis: 'observed',
-        text: rich(
-          c(baseName(p.payload)),
-          ' ties the events together: ',
-          c(actorLabel(file.proc ?? file.alert.process)),
-          ` wrote it at ${utc(file.alert.eventTime)}, and `,
-          c(actorLabel(writer ?? p.alert.process)),
-          ' registered it in ',
-          what,
-          ` at ${utc(p.alert.eventTime)}.`,
-        ),
+        text: same
+          ? rich(actor(fileWriter), ' wrote ', c(baseName(p.payload)), ` at ${utc(file.alert.eventTime)} and registered it in `, what, ` at ${utc(p.alert.eventTime)}.`)
+          : rich(
+              c(baseName(p.payload)),
+              ' ties the events together: ',
+              actor(fileWriter),
+              ` wrote it at ${utc(file.alert.eventTime)}, and `,
+              actor(registrar),
+              ' registered it in ',
+              what,
+              ` at ${utc(p.alert.eventTime)}.`,
+            ),
       });
     }
     if (writer !== undefined && writer.key !== root.key && !ancestry(f.graph, writer.key).some((q) => q.key === root.key)) {
@@ -189,11 +205,11 @@ function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
         out.push({
           basis: 'observed',
           text: rich(
-            c(actorLabel(writer)),
+            actor(writer),
             ', which set up the persistence, was started by ',
-            c(actorLabel(parent)),
+            actor(parent),
             ', not by ',
-            c(actorLabel(root)),
+            actor(root),
             file !== undefined ? '; the events link the two only through that file.' : '; the events do not show what links the two.',
           ),
         });
@@ -269,7 +285,9 @@ export function rootCause(f: IncidentFacts): RootCause {
     });
   }
 
-  statements.push(unknownDelivery(rich(c(baseName(root.image)))));
+  // A Windows binary did not "arrive": what arrived is the payload it runs, or the files the incident wrote.
+  const delivered = isSystemPath(root.image) ? deliveredFiles(f) : [root.image];
+  statements.push(unknownDelivery(delivered.length > 0 ? codeList(delivered.slice(0, 3).map(baseName)) : rich('the malicious files')));
   if (users.length > 0) {
     statements.push({ basis: 'unknown', text: rich('Whether ', users[0].key, ' opened an email, link or attachment before this is unknown; ask the user.') });
   }

@@ -125,3 +125,10 @@ export function codeList(items: string[]): Rich {
 export function count(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
+
+/** Rich text as a sentence: its first letter upper case when it starts with plain text (not a literal value). */
+export function sentence(r: Rich): Rich {
+  const first = r[0];
+  if (first === undefined || first.code === true || first.text === '') return r;
+  return [{ ...first, text: first.text[0].toUpperCase() + first.text.slice(1) }, ...r.slice(1)];
+}

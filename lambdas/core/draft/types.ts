@@ -46,6 +46,8 @@ export interface ProcessNode {
   depth: number;
   /** Full image path as the events wrote it, or a description when the events did not name it. */
   image: string;
+  /** False when `image` is a description (Sysmon's `<unknown process>`), not a path. */
+  named: boolean;
   pid?: number;
   commandLine?: string;
   user?: string;

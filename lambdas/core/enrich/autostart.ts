@@ -23,9 +23,7 @@ export function isAutostartRegistryPath(path: string): boolean {
 /** Files whose mere presence starts something: Startup folders and the Task Scheduler's task store. */
 export function isAutostartFile(path: string): boolean {
   const p = normalizePath(path);
-  return (
-    /\\start menu\\programs\\startup\\/.test(p) || /^[a-z]:\\windows\\(?:system32|syswow64)\\tasks\\/.test(p)
-  );
+  return /\\start menu\\programs\\startup\\/.test(p) || /^[a-z]:\\windows\\(?:system32|syswow64)\\tasks\\/.test(p);
 }
 
 /** Command lines that write an autostart location: `reg add …\Run`, `New-ItemProperty -Path HKLM:\…\Run`, `schtasks /create`, `sc create`. */

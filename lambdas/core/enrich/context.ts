@@ -84,8 +84,15 @@ const HASH_BY_LENGTH: Readonly<Record<number, IocType>> = { 32: 'md5', 40: 'sha1
  * refanged (`194.165.16[.]89` → `194.165.16.89`), hashes lower-cased. A string says what is wrong.
  */
 export function normalizeIndicator(ind: IndicatorContext): IndicatorContext | string {
-  const alias = TYPE_ALIASES[ind.type.trim().toLowerCase().replace(/[\s_-]+/g, '')];
-  if (alias === undefined) return `type "${ind.type}" is not one of ip, domain, url, md5, sha1, sha256, file, registry, commandline, task`;
+  const alias =
+    TYPE_ALIASES[
+      ind.type
+        .trim()
+        .toLowerCase()
+        .replace(/[\s_-]+/g, '')
+    ];
+  if (alias === undefined)
+    return `type "${ind.type}" is not one of ip, domain, url, md5, sha1, sha256, file, registry, commandline, task`;
   const raw = ind.value.trim();
   if (raw === '') return 'value is empty';
   let type: IocType;

@@ -16,6 +16,7 @@ import {
   extensionOf,
   forScan,
   isMicrosoftSecurityPath,
+  isMicrosoftUserInstall,
   isProgramFiles,
   isSystemDir,
   isTrustedImage,
@@ -118,7 +119,7 @@ function oneEditApart(a: string, b: string): boolean {
 
 /** Where Windows and installed software live; anything else that claims to be Windows is lying. */
 function inTrustedLocation(path: string): boolean {
-  return isUnderWindows(path) || isProgramFiles(path) || isMicrosoftSecurityPath(path);
+  return isUnderWindows(path) || isProgramFiles(path) || isMicrosoftSecurityPath(path) || isMicrosoftUserInstall(path);
 }
 
 /**
@@ -170,25 +171,20 @@ const UNUSUAL_DIRS: readonly RegExp[] = [
   /^[a-z]:\\users\\public\\/,
   /^[a-z]:\\users\\[^\\]+\\appdata\\/,
   /^[a-z]:\\users\\[^\\]+\\downloads\\/,
-  /\\temp\\/,
+  /^[a-z]:\\(?:windows\\)?temp\\/,
   /^[a-z]:\\\$recycle\.bin\\/,
   /^[a-z]:\\perflogs\\/,
-];
-
-/** Per-user or platform installs by Microsoft that do live there (OneDrive, Teams, Defender's platform updates). */
-const USUAL_EXCEPTIONS: readonly RegExp[] = [
-  /^[a-z]:\\programdata\\microsoft\\windows defender( advanced threat protection)?\\platform\\/,
-  /^[a-z]:\\users\\[^\\]+\\appdata\\local\\microsoft\\(onedrive|teams)\\/,
 ];
 
 export function isUnusualBinaryPath(path: string): boolean {
   if (!BINARY_EXTENSIONS.has(extensionOf(path))) return false;
   const p = normalizePath(path);
-  return UNUSUAL_DIRS.some((re) => re.test(p)) && !USUAL_EXCEPTIONS.some((re) => re.test(p));
+  return UNUSUAL_DIRS.some((re) => re.test(p)) && !isMicrosoftSecurityPath(p) && !isMicrosoftUserInstall(p);
 }
 
 function unusualPath(alert: Alert): string | undefined {
-  const inText = (t: string | undefined): string[] => (t === undefined ? [] : pathsInText(forScan(t)).map((p) => p.path));
+  const inText = (t: string | undefined): string[] =>
+    t === undefined ? [] : pathsInText(forScan(t)).map((p) => p.path);
   const candidates = [
     alert.file?.path,
     alert.module?.path,
@@ -246,9 +242,14 @@ function isExpectedAutostartWriter(image: string): boolean {
   return isTrustedImage(image) || (baseName(image) === 'msiexec.exe' && isSystemDir(image));
 }
 
+/**
+ * A removal or rename, which undoes persistence rather than creating it. The operation decides when the source gave
+ * one (Sysmon 12 is `registry_create_delete` for both); else an event type that ends in a deletion.
+ */
 function isDeletion(alert: Alert): boolean {
-  const op = `${alert.registry?.operation ?? ''} ${alert.eventType}`.toLowerCase();
-  return /delete|rename/.test(op);
+  const op = alert.registry?.operation;
+  if (op !== undefined) return /delete|rename/i.test(op);
+  return /(?:^|_)(?:delete|deleted|delete_detected|rename)$/.test(alert.eventType);
 }
 
 function autostartByNonSystem(alert: Alert): string | undefined {
@@ -265,8 +266,7 @@ function autostartByNonSystem(alert: Alert): string | undefined {
   if (alert.task !== undefined) return `${writer} created scheduled task ${alert.task.name}`;
   if (alert.service !== undefined) return `${writer} installed service ${alert.service.name}`;
   const cmd = alert.process?.commandLine;
-  const written = cmd === undefined ? undefined : autostartCommand(forScan(cmd));
-  return written === undefined ? undefined : `${writer}: ${written}`;
+  return cmd !== undefined && autostartCommand(forScan(cmd)) !== undefined ? `${writer}: ${cmd}` : undefined;
 }
 
 // ---- LSASS access ----------------------------------------------------------------------------------------------
@@ -304,7 +304,10 @@ function lsassAccess(alert: Alert): string | undefined {
 
 /** Makes invisible direction controls visible: `invoice\u202Egpj.exe` → `invoice<U+202E>gpj.exe`. */
 function showBidi(text: string): string {
-  return text.replace(new RegExp(BIDI_RE.source, 'g'), (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
+  return text.replace(
+    new RegExp(BIDI_RE.source, 'g'),
+    (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`,
+  );
 }
 
 function bidiOverride(alert: Alert): string | undefined {

@@ -56,7 +56,10 @@ class IocList {
   /** Deterministic: grouped by type in IOC_TYPES order, first-seen order within a type. */
   list(): Ioc[] {
     const rank = (t: IocType): number => IOC_TYPES.indexOf(t);
-    return [...this.byKey.values()].map((ioc, i) => ({ ioc, i })).sort((a, b) => rank(a.ioc.type) - rank(b.ioc.type) || a.i - b.i).map((x) => x.ioc);
+    return [...this.byKey.values()]
+      .map((ioc, i) => ({ ioc, i }))
+      .sort((a, b) => rank(a.ioc.type) - rank(b.ioc.type) || a.i - b.i)
+      .map((x) => x.ioc);
   }
 }
 
@@ -103,13 +106,20 @@ function addProcess(list: IocList, p: Process | NonNullable<Process['parent']>, 
   }
 }
 
+/** What happened to the file, from the canonical event type (Sysmon 2, 11, 15, 23, 26–29 and EDR kinds). */
+const FILE_ROLES: Readonly<Record<string, string>> = {
+  file_create: 'file created',
+  file_create_time: 'file time changed',
+  file_stream_create: 'file stream created',
+  file_delete: 'file deleted',
+  file_delete_detected: 'file deleted',
+  file_block_executable: 'file blocked',
+  file_block_shredding: 'file blocked',
+  file_executable_detected: 'executable file written',
+};
+
 function fileRole(alert: Alert): string {
-  const t = alert.eventType.toLowerCase();
-  if (t.includes('delete')) return 'file deleted';
-  if (t.includes('create') || t.includes('write') || (alert.source.product === 'sysmon' && alert.eventCode === 11)) {
-    return 'file created';
-  }
-  return 'file';
+  return FILE_ROLES[alert.eventType] ?? 'file';
 }
 
 /** `key\valueName`, without doubling a value name the source already left on the key. */

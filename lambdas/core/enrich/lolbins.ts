@@ -30,9 +30,12 @@ const LOLBIN_RE = new RegExp(
 /** Where the tool's arguments end: the next command separator or line. */
 const ARGS_END = /&&|\|\||[&|;\r\n]/;
 const MAX_ARGS = 2048;
+/** Real command lines invoke a handful of tools; looking at more only lets hostile input cost time. */
+const MAX_INVOCATIONS = 16;
 
 /** Remote or inline payloads: a URL, a UNC/WebDAV path, or script handed over as a pseudo-URL. */
-const REMOTE_PAYLOAD = /(?:https?|ftp):\/\/[^\s"'\u2018\u2019\u201c\u201d]+|\\\\[^\\\s"']+\\[^\s"']*|\b(?:javascript|vbscript):/i;
+const REMOTE_PAYLOAD =
+  /(?:https?|ftp):\/\/[^\s"'\u2018\u2019\u201c\u201d]+|\\\\[^\\\s"']+\\[^\s"']*|\b(?:javascript|vbscript):/i;
 
 /** comsvcs.dll's MiniDump export writes any process's memory (LSASS) to disk, from inside System32. */
 const COMSVCS_MINIDUMP = /comsvcs(?:\.dll)?["']?\s*[,\s]\s*#?(?:minidump|24)\b/i;
@@ -49,7 +52,9 @@ export interface ProxyExecution {
  * directories. Bare file names (`rundll32 shell32.dll,Control_RunDLL`) resolve to System32 and are not flagged.
  */
 export function findProxyExecution(text: string): ProxyExecution | undefined {
+  let seen = 0;
   for (const m of text.matchAll(LOLBIN_RE)) {
+    if (++seen > MAX_INVOCATIONS) break;
     const start = m.index + m[0].indexOf(m[1]);
     const argsFrom = m.index + m[0].length;
     const rest = text.slice(argsFrom, argsFrom + MAX_ARGS);
@@ -79,8 +84,14 @@ export function findProxyExecution(text: string): ProxyExecution | undefined {
     if (payloadAt < 0) continue;
     // Keep a DLL export (`,UpdateNow`, `, Register`) with the evidence: it says what will run.
     const after = /^\s*,\s*#?[\w@]+/.exec(args.slice(payloadAt + payload.length));
-    const endAt = argsFrom + payloadAt + payload.length + (after === null ? 0 : after[0].length);
-    return { lolbin: m[1].toLowerCase(), payload, evidence: text.slice(start, endAt).trim() };
+    const payloadEnd = payloadAt + payload.length + (after === null ? 0 : after[0].length);
+    // The tool as written, then its arguments up to the payload, without the quote that closed a quoted tool path.
+    const tool = text.slice(start, argsFrom);
+    const tail = args
+      .slice(0, payloadEnd)
+      .replace(/^["'\u2018\u2019\u201c\u201d]+/, '')
+      .trim();
+    return { lolbin: m[1].toLowerCase(), payload, evidence: `${tool} ${tail}` };
   }
   return undefined;
 }

@@ -12,7 +12,8 @@ function prefixes(word: string, min: number): string {
   return out.join('|');
 }
 
-export type PowerShellMarkerKind = 'hidden window' | 'encoded command' | 'execution policy bypass' | 'download cradle' | 'no profile';
+export type PowerShellMarkerKind =
+  'hidden window' | 'encoded command' | 'execution policy bypass' | 'download cradle' | 'no profile';
 
 interface MarkerPattern {
   kind: PowerShellMarkerKind;
@@ -24,7 +25,10 @@ interface MarkerPattern {
 const MARKERS: readonly MarkerPattern[] = [
   {
     kind: 'hidden window',
-    re: new RegExp(`${DASH}(?:${prefixes('windowstyle', 1)})\\s*[:\\s]\\s*["']?(?:${prefixes('hidden', 1)}|1)(?![\\w-])`, 'i'),
+    re: new RegExp(
+      `${DASH}(?:${prefixes('windowstyle', 1)})\\s*[:\\s]\\s*["']?(?:${prefixes('hidden', 1)}|1)(?![\\w-])`,
+      'i',
+    ),
     strong: true,
   },
   {
@@ -54,7 +58,8 @@ export interface PowerShellMarker {
   text: string;
 }
 
-const PS_TOKEN = /(?:^|[\s"'\\/=(&|;\u2018\u2019\u201c\u201d])(?:powershell|pwsh|powershell_ise)(?:\.exe)?(?=$|[\s"'\u2018\u2019\u201c\u201d])/i;
+const PS_TOKEN =
+  /(?:^|[\s"'\\/=(&|;\u2018\u2019\u201c\u201d])(?:powershell|pwsh|powershell_ise)(?:\.exe)?(?=$|[\s"'\u2018\u2019\u201c\u201d])/i;
 
 /** Where a PowerShell invocation starts in a command text, or -1. */
 export function powershellStart(text: string): number {

@@ -1,6 +1,13 @@
 import type { Alert } from '../model/alert';
 import { IOC_TYPES } from '../model/enrichment';
-import type { AssetContext, Criticality, HeuristicHit, IndicatorContext, IocType, SeverityAssessment } from '../model/enrichment';
+import type {
+  AssetContext,
+  Criticality,
+  HeuristicHit,
+  IndicatorContext,
+  IocType,
+  SeverityAssessment,
+} from '../model/enrichment';
 import { defang } from './defang';
 
 /**

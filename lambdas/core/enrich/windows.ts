@@ -23,10 +23,11 @@ export function normalizePath(path: string): string {
   p = p.replace(/%programfiles\(x86\)%/g, 'c:\\program files (x86)');
   p = p.replace(/%programdata%|%allusersprofile%/g, 'c:\\programdata');
   p = p.replace(/%public%/g, 'c:\\users\\public');
-  p = p.replace(/%(localappdata)%/g, 'c:\\users\\%user%\\appdata\\local');
-  p = p.replace(/%(appdata)%/g, 'c:\\users\\%user%\\appdata\\roaming');
-  p = p.replace(/%(temp|tmp)%/g, 'c:\\users\\%user%\\appdata\\local\\temp');
-  p = p.replace(/%(userprofile)%/g, 'c:\\users\\%user%');
+  // Per-user folders: the user is unknown, but the folder's kind (AppData, Temp) is what the heuristics judge.
+  p = p.replace(/%localappdata%/g, 'c:\\users\\%user%\\appdata\\local');
+  p = p.replace(/%appdata%/g, 'c:\\users\\%user%\\appdata\\roaming');
+  p = p.replace(/%(?:temp|tmp)%/g, 'c:\\users\\%user%\\appdata\\local\\temp');
+  p = p.replace(/%userprofile%/g, 'c:\\users\\%user%');
   const out: string[] = [];
   for (const part of p.split('\\')) {
     if (part === '.') continue;
@@ -226,6 +227,16 @@ export function isMicrosoftSecurityPath(path: string): boolean {
 }
 
 /**
+ * Microsoft software that installs per user, under AppData: OneDrive, Teams, and the App Execution Alias stubs
+ * in WindowsApps. Its binaries there are expected, Microsoft names included.
+ */
+const MICROSOFT_USER_INSTALL = /^[a-z]:\\users\\[^\\]+\\appdata\\local\\microsoft\\(onedrive|teams|windowsapps)\\/;
+
+export function isMicrosoftUserInstall(path: string): boolean {
+  return MICROSOFT_USER_INSTALL.test(normalizePath(path));
+}
+
+/**
  * Part of the installed system: a Windows binary (by name) under the Windows directory, anything under Program Files,
  * or Defender's platform folder. Such a path is not itself an indicator; what it was asked to do may be.
  */
@@ -280,7 +291,7 @@ export interface PathInText {
 }
 
 export function pathsInText(text: string): PathInText[] {
-  return [...text.matchAll(PATH_IN_TEXT)].map((m) => ({ path: m[0], index: m.index }));
+  return [...forScan(text).matchAll(PATH_IN_TEXT)].map((m) => ({ path: m[0], index: m.index }));
 }
 
 /** Extension of a path, lower case, without the dot. */

@@ -144,7 +144,10 @@ class LineCounter {
   private pos = 0;
   constructor(private readonly text: string) {}
   at(offset: number): number {
-    for (; this.pos < offset; this.pos++) if (this.text.charCodeAt(this.pos) === 0x0a) this.line++;
+    for (let nl = this.text.indexOf('\n', this.pos); nl >= 0 && nl < offset; nl = this.text.indexOf('\n', nl + 1)) {
+      this.line++;
+      this.pos = nl + 1;
+    }
     return this.line;
   }
 }
@@ -221,8 +224,7 @@ function decodeJsonText(text: string, from: number, run: Run, position: string, 
   const memo = newScanMemo();
   const spans: Span[] = [];
   const faults: { start: number; end: number; line: number; reason: string }[] = [];
-  let pos = from;
-  for (pos = skipWs(text, pos); pos < text.length; pos = skipWs(text, pos)) {
+  for (let pos = skipWs(text, from); pos < text.length; pos = skipWs(text, pos)) {
     const c = text[pos];
     const line = lines.at(pos);
     if (c === '{' || c === '[') {
@@ -259,8 +261,7 @@ function decodeJsonText(text: string, from: number, run: Run, position: string, 
       lastLine = lines.at(n);
       n = skipWs(text, end);
     }
-    const first = text.slice(pos, endOfLine(text, pos)).trim();
-    const kind = scalarKind(first);
+    const kind = lastLine === line ? scalarKind(text.slice(pos, end).trim()) : undefined;
     const what =
       kind !== undefined ? `a JSON ${kind} is not a record` : 'not JSON or XML: text that is not a JSON object';
     faults.push({

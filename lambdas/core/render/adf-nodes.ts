@@ -165,15 +165,24 @@ export function cell(content: AdfInline[], header = false): AdfTableCell {
   };
 }
 
-/** A table with a header row; undefined when there are no data rows. */
+/** A table with a header row (Jira styles header cells itself); undefined when there are no data rows. */
 export function table(headers: string[], rows: AdfInline[][][]): AdfTable | undefined {
   if (rows.length === 0) return undefined;
   return {
     type: 'table',
     content: [
-      { type: 'tableRow', content: headers.map((h) => cell(strong(h), true)) },
+      { type: 'tableRow', content: headers.map((h) => cell(text(h), true)) },
       ...rows.map((r): AdfTableRow => ({ type: 'tableRow', content: r.map((c) => cell(c)) })),
     ],
+  };
+}
+
+/** A two-column field/value table whose first column is the header column; undefined when empty. */
+export function fieldTable(rows: [string, AdfInline[]][]): AdfTable | undefined {
+  if (rows.length === 0) return undefined;
+  return {
+    type: 'table',
+    content: rows.map(([label, value]): AdfTableRow => ({ type: 'tableRow', content: [cell(text(label), true), cell(value)] })),
   };
 }
 

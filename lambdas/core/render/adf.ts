@@ -6,6 +6,7 @@ import {
   codeBlock,
   doc,
   expand,
+  fieldTable,
   heading,
   inline,
   listItem,
@@ -22,8 +23,8 @@ import type { TreeNode } from './layout';
 
 /**
  * Jira description in ADF. Alert text only ever lands in text nodes (code-marked for literal values) and code
- * blocks; headings, labels and links are the renderer's own. The JSON is kept within Jira's limit by rendering
- * with smaller and smaller budgets, saying at the top what was cut.
+ * blocks; headings, labels and structure are the renderer's own, and nothing becomes a link. The JSON is kept
+ * within Jira's limit by rendering with smaller and smaller budgets, saying at the top what was cut.
  */
 
 export interface AdfRenderOptions {
@@ -35,6 +36,7 @@ export interface AdfRenderOptions {
 export const JIRA_MAX_CHARS = 32767;
 
 const MAX_NESTING = 6;
+const CODE = [{ type: 'code' as const }];
 
 function r(value: Rich, b: RenderBudget): AdfInline[] {
   return inline(value.map((s) => ({ ...s, text: fit(s.text, b.valueChars) })));
@@ -47,21 +49,17 @@ function statementItem(s: Statement, b: RenderBudget): AdfListItem {
 function processItem(t: TreeNode, b: RenderBudget): AdfListItem {
   const n: ProcessNode = t.node;
   const facts: AdfInline[] = [
-    ...text(fit(n.image, b.valueChars), [{ type: 'code' }]),
+    ...text(fit(n.image, b.valueChars), n.named ? CODE : undefined),
     ...text(n.pid !== undefined ? ` (PID ${n.pid})` : ''),
-    ...(n.user !== undefined ? [...text(' · user '), ...text(fit(n.user, b.valueChars), [{ type: 'code' }])] : []),
+    ...(n.user !== undefined ? [...text(' · user '), ...text(fit(n.user, b.valueChars), CODE)] : []),
     ...text(n.integrity !== undefined ? ` · integrity ${fit(n.integrity, 40)}` : ''),
     ...text(n.started !== undefined ? ` · started ${n.started}` : ' · start not in the collected events'),
-    ...(n.sha256 !== undefined && b.compact === 0 ? [...text(' · SHA256 '), ...text(fit(n.sha256, 128), [{ type: 'code' }])] : []),
+    ...(n.sha256 !== undefined && b.compact === 0 ? [...text(' · SHA256 '), ...text(fit(n.sha256, 128), CODE)] : []),
   ];
   const content: AdfListItem['content'] = [paragraph(facts)];
   if (n.commandLine !== undefined && n.commandLine !== '' && b.compact < 2) content.push(codeBlock(fit(n.commandLine, b.valueChars)));
   const actions = b.compact === 0 ? n.actions.slice(0, b.rows) : [];
-  const kids = [
-    ...actions.map((a) => listItem(paragraph(text('→ '), r(a, b)))),
-    ...t.kids.map((k) => processItem(k, b)),
-  ];
-  const nested = bulletList(kids);
+  const nested = bulletList([...actions.map((a) => listItem(paragraph(text('→ '), r(a, b)))), ...t.kids.map((k) => processItem(k, b))]);
   if (nested !== undefined) content.push(nested);
   return listItem(...content);
 }
@@ -74,14 +72,12 @@ function note(s: Statement | undefined, b: RenderBudget): AdfBlock | undefined {
   return s !== undefined ? paragraph(r(s.text, b)) : undefined;
 }
 
-function technical(report: IncidentReport, b: RenderBudget): AdfBlock[] {
-  const ta = report.technicalAnalysis;
-  const tree = buildTree(ta.processTree.slice(0, b.rows), MAX_NESTING);
-  const persistence = ta.persistence.slice(0, b.rows).flatMap((p) => {
+function persistenceBlocks(report: IncidentReport, b: RenderBudget): AdfBlock[] {
+  return report.technicalAnalysis.persistence.slice(0, b.rows).flatMap((p) => {
     const items = p.fields.map((fl) =>
       fl.block === true
         ? listItem(paragraph(strong(`${fl.label}:`)), codeBlock(fit(fl.value, b.valueChars)))
-        : listItem(paragraph(strong(`${fl.label}: `), text(fit(fl.value, b.valueChars), [{ type: 'code' }]))),
+        : listItem(paragraph(strong(`${fl.label}: `), text(fit(fl.value, b.valueChars), CODE))),
     );
     return blocks(
       paragraph(strong(p.title), text(` — ${p.ref}, ${p.time}`)),
@@ -89,39 +85,48 @@ function technical(report: IncidentReport, b: RenderBudget): AdfBlock[] {
       p.effect !== undefined ? paragraph(strong(`${BASIS_LABELS[p.effect.basis]}: `), r(p.effect.text, b)) : undefined,
     );
   });
-  const files =
-    b.compact === 0
-      ? table(
-          ['Time (UTC)', 'Action', 'File', 'Process', 'SHA256', 'Source'],
-          ta.files.slice(0, b.rows).map((x) => [
-            text(x.time),
-            text(x.action),
-            text(fit(x.path, b.valueChars), [{ type: 'code' }]),
-            text(fit(x.process ?? 'not recorded', b.valueChars)),
-            x.sha256 !== undefined ? text(x.sha256, [{ type: 'code' }]) : text('not recorded'),
-            text(x.ref),
-          ]),
-        )
-      : table(
-          ['Time (UTC)', 'Action', 'File', 'Process'],
-          ta.files.slice(0, b.rows).map((x) => [
-            text(x.time),
-            text(x.action),
-            text(fit(x.path, b.valueChars), [{ type: 'code' }]),
-            text(fit(x.process ?? 'not recorded', b.valueChars)),
-          ]),
-        );
-  const network = table(
-    ['Time (UTC)', 'Kind', 'Process', 'Destination', 'Detail', 'Source'],
-    ta.network.slice(0, b.rows).map((x) => [
+}
+
+function filesBlock(report: IncidentReport, b: RenderBudget): AdfBlock | undefined {
+  const files = report.technicalAnalysis.files.slice(0, b.rows);
+  if (b.compact >= 2) {
+    return files.length > 0 ? paragraph(text('Files: '), ...files.map((x, i) => [...text(i > 0 ? ', ' : ''), ...text(fit(x.path, b.valueChars), CODE), ...text(` (${x.action})`)])) : undefined;
+  }
+  // The hash column only when a source recorded hashes (Sysmon's FileCreate does not).
+  const hashes = b.compact === 0 && files.some((x) => x.sha256 !== undefined);
+  return table(
+    ['Time (UTC)', 'Action', 'File', 'Process', ...(hashes ? ['SHA256'] : []), ...(b.compact === 0 ? ['Source'] : [])],
+    files.map((x) => [
       text(x.time),
-      text(x.kind === 'dns' ? 'DNS query' : 'connection'),
+      text(x.action),
+      text(fit(x.path, b.valueChars), CODE),
       text(fit(x.process ?? 'not recorded', b.valueChars)),
-      text(fit(x.destination, b.valueChars), [{ type: 'code' }]),
-      text(fit(x.detail ?? '—', b.valueChars)),
-      text(x.ref),
+      ...(hashes ? [x.sha256 !== undefined ? text(x.sha256, CODE) : text('not recorded')] : []),
+      ...(b.compact === 0 ? [text(x.ref)] : []),
     ]),
   );
+}
+
+function networkBlock(report: IncidentReport, b: RenderBudget): AdfBlock | undefined {
+  const rows = report.technicalAnalysis.network.slice(0, b.rows);
+  if (b.compact >= 2) {
+    return rows.length > 0 ? paragraph(text('Destinations: '), ...rows.map((x, i) => [...text(i > 0 ? ', ' : ''), ...text(fit(x.destination, b.valueChars), CODE)])) : undefined;
+  }
+  return table(
+    ['Time (UTC)', 'Process', 'Destination', 'Detail', ...(b.compact === 0 ? ['Source'] : [])],
+    rows.map((x) => [
+      text(x.time),
+      text(fit(x.process ?? 'not recorded', b.valueChars)),
+      text(fit(x.destination, b.valueChars), CODE),
+      text(fit(`${x.kind === 'dns' ? 'DNS query; ' : ''}${x.detail ?? ''}`, b.valueChars)),
+      ...(b.compact === 0 ? [text(x.ref)] : []),
+    ]),
+  );
+}
+
+function technical(report: IncidentReport, b: RenderBudget): AdfBlock[] {
+  const ta = report.technicalAnalysis;
+  const tree = buildTree(ta.processTree.slice(0, b.rows), MAX_NESTING);
   const heuristics = bulletList(
     ta.heuristics.slice(0, b.rows).map((h) =>
       listItem(
@@ -129,7 +134,7 @@ function technical(report: IncidentReport, b: RenderBudget): AdfBlock[] {
           strong(fit(h.title, b.valueChars)),
           text(b.compact === 0 ? ` — ${fit(h.explanation, b.valueChars)}` : ''),
           ...(h.evidence.length > 0
-            ? [text(' Evidence: '), ...h.evidence.map((e, i) => [...text(i > 0 ? ', ' : ''), ...text(fit(e, b.valueChars), [{ type: 'code' }])])]
+            ? [text(' Evidence: '), ...h.evidence.map((e, i) => [...text(i > 0 ? ', ' : ''), ...text(fit(e, b.valueChars), CODE)])]
             : []),
         ),
       ),
@@ -141,15 +146,15 @@ function technical(report: IncidentReport, b: RenderBudget): AdfBlock[] {
     note(ta.notes.processTree, b),
     omitted(ta.processesOmitted + Math.max(0, ta.processTree.length - b.rows), 'processes'),
     heading(3, SUB_TITLES.persistence),
-    persistence,
+    persistenceBlocks(report, b),
     note(ta.notes.persistence, b),
     omitted(Math.max(0, ta.persistence.length - b.rows), 'persistence mechanisms'),
     heading(3, SUB_TITLES.files),
-    files,
+    filesBlock(report, b),
     note(ta.notes.files, b),
     omitted(ta.filesOmitted + Math.max(0, ta.files.length - b.rows), 'file events'),
     heading(3, SUB_TITLES.network),
-    network,
+    networkBlock(report, b),
     note(ta.notes.network, b),
     omitted(ta.networkOmitted + Math.max(0, ta.network.length - b.rows), 'network events'),
     heading(3, SUB_TITLES.heuristics),
@@ -158,46 +163,69 @@ function technical(report: IncidentReport, b: RenderBudget): AdfBlock[] {
   );
 }
 
+/** One numbered list per phase, numbering continued across them (orderedList `order`), containment first. */
+function remediationBlocks(report: IncidentReport, b: RenderBudget): AdfBlock[] {
+  const out: AdfBlock[] = [];
+  let number = 1;
+  for (const phase of PHASES) {
+    const steps = report.remediation.filter((s) => s.phase === phase);
+    const list = orderedList(
+      steps.map((s) => listItem(paragraph(r(s.text, b)))),
+      number,
+    );
+    if (list === undefined) continue;
+    out.push(paragraph(strong(PHASE_LABELS[phase])), list);
+    number += steps.length;
+  }
+  return out.length > 0 ? out : [paragraph(text('No action is recommended beyond reviewing the alerts.'))];
+}
+
+function rawBlocks(report: IncidentReport, b: RenderBudget): AdfBlock[] {
+  const raw = report.rawEvidence.slice(0, b.rawRecords).map((e) => {
+    const cut = Number.isFinite(b.rawChars) && e.text.length > b.rawChars;
+    const label = e.truncated || cut ? ` (cut: ${e.chars.toLocaleString('en-US')} characters in the record)` : '';
+    return expand(`${e.title}${label}`, [codeBlock(fit(e.text, b.rawChars))]);
+  });
+  const left = report.rawEvidenceOmitted + Math.max(0, report.rawEvidence.length - b.rawRecords);
+  return blocks(
+    raw,
+    raw.length === 0 && left === 0 ? paragraph(text('No raw records were collected.')) : undefined,
+    left > 0
+      ? paragraph(
+          text(
+            b.rawRecords === 0
+              ? `${left.toLocaleString('en-US')} raw records left out of this description to fit Jira's size limit.`
+              : `${left.toLocaleString('en-US')} more raw records are not shown.`,
+          ),
+        )
+      : undefined,
+  );
+}
+
 function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock[] {
   const exec = paragraph(...report.executiveSummary.flatMap((s, i) => [text(i > 0 ? ' ' : ''), r(s.text, b)]));
-  const context = table(
-    ['Field', 'Value'],
-    report.initialContext.map((row) => [strong(row.label), r(row.value, b)]),
-  );
   const timelineItems = report.timeline.slice(0, b.timeline).map((e) => {
     const folded = e.count > 1 ? ` (×${e.count}${e.lastTime !== undefined ? `, last ${e.lastTime}` : ''})` : '';
     return listItem(paragraph(strong(e.time), text(' — '), r(e.text, b), text(`${folded} [${e.ref}]`)));
   });
   const iocs = table(
-    ['Type', 'Indicator (defanged)', 'Role'],
-    report.iocs.slice(0, b.rows).map((i) => [text(i.typeLabel), text(fit(i.value, b.valueChars), [{ type: 'code' }]), text(fit(i.role, b.valueChars))]),
+    b.compact >= 2 ? ['Type', 'Indicator (defanged)'] : ['Type', 'Indicator (defanged)', 'Role'],
+    report.iocs.slice(0, b.rows).map((i) => [
+      text(i.typeLabel),
+      text(fit(i.value, b.valueChars), CODE),
+      ...(b.compact >= 2 ? [] : [text(fit(i.role, b.valueChars))]),
+    ]),
   );
   const attack = table(
     ['Technique', 'Name', 'Tactics', 'Evidence'],
     report.attack.map((a) => [
-      text(a.id, [{ type: 'code' }]),
+      text(a.id, CODE),
       text(a.name),
       text(a.tactics.length > 0 ? a.tactics.join(', ') : 'unknown'),
-      text(b.compact === 0 ? fit(a.evidence, b.valueChars) : fit(a.evidence.split(':')[0], b.valueChars)),
+      // Compact: the event reference alone; the timeline carries the line.
+      text(fit(b.compact === 0 ? a.evidence : a.evidence.split(': ')[0], b.valueChars)),
     ]),
   );
-  // One numbered list per phase, numbering continued across them (orderedList's `order`): containment first.
-  const remediation: AdfBlock[] = [];
-  let number = 1;
-  for (const phase of PHASES) {
-    const steps = report.remediation.filter((s) => s.phase === phase);
-    const list = orderedList(steps.map((s) => listItem(paragraph(r(s.text, b)))), number);
-    if (list === undefined) continue;
-    remediation.push(paragraph(strong(PHASE_LABELS[phase])), list);
-    number += steps.length;
-  }
-  const raw = report.rawEvidence.slice(0, b.rawRecords).map((e) => {
-    const cut = Number.isFinite(b.rawChars) && e.text.length > b.rawChars;
-    const shown = fit(e.text, b.rawChars);
-    const label = e.truncated || cut ? ` (cut: ${e.chars.toLocaleString('en-US')} characters in the record)` : '';
-    return expand(`${e.title}${label}`, [codeBlock(shown)]);
-  });
-  const rawLeft = report.rawEvidenceOmitted + Math.max(0, report.rawEvidence.length - b.rawRecords);
 
   return blocks(
     cuts.length > 0
@@ -211,7 +239,7 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
     heading(2, SECTION_TITLES.executiveSummary),
     exec,
     heading(2, SECTION_TITLES.initialContext),
-    context,
+    fieldTable(report.initialContext.map((row) => [row.label, r(row.value, b)])),
     heading(2, SECTION_TITLES.technicalAnalysis),
     technical(report, b),
     heading(2, SECTION_TITLES.timeline),
@@ -226,39 +254,40 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
     attack,
     report.attack.length === 0 ? paragraph(text('No ATT&CK technique was named by the sources or recognised in the events.')) : undefined,
     heading(2, SECTION_TITLES.rootCause),
-    paragraph(strong('Hypothesis: '), text(`${report.rootCause.vector} (confidence ${report.rootCause.confidence}).`)),
+    paragraph(strong('Hypothesis: '), text(`${report.rootCause.vector} — confidence ${report.rootCause.confidence}.`)),
     bulletList(report.rootCause.statements.map((s) => statementItem(s, b))),
     heading(2, SECTION_TITLES.businessImpact),
     bulletList(report.businessImpact.map((s) => statementItem(s, b))),
     heading(2, SECTION_TITLES.remediation),
-    remediation,
-    remediation.length === 0 ? paragraph(text('No action is recommended beyond reviewing the alerts.')) : undefined,
+    remediationBlocks(report, b),
     heading(2, SECTION_TITLES.rawEvidence),
-    raw,
-    raw.length === 0 && rawLeft === 0 ? paragraph(text('No raw records were collected.')) : undefined,
-    rawLeft > 0
-      ? paragraph(
-          text(
-            b.rawRecords === 0
-              ? `${rawLeft.toLocaleString('en-US')} raw records left out of this description to fit Jira's size limit.`
-              : `${rawLeft.toLocaleString('en-US')} more raw records are not shown.`,
-          ),
-        )
-      : undefined,
+    rawBlocks(report, b),
   );
 }
 
-/** The last resort when even the smallest budget does not fit: what the ticket is about, and why it is short. */
+/**
+ * The last resort when even the smallest budget does not fit (a hostile incident with hundreds of persistence
+ * entries, say): the executive summary, the hypothesis and the remediation with every value cut short.
+ */
 function minimal(report: IncidentReport, maxChars: number): AdfDoc {
-  const tiny = doc(
+  const b: RenderBudget = { rawRecords: 0, rawChars: 0, timeline: 0, rows: 10, valueChars: 60, compact: 2 };
+  const notice = paragraph(
+    strong('Note: '),
+    text("the full analysis did not fit Jira's description limit; this is its summary. The complete records stay with the incident's alerts."),
+  );
+  const short = doc(
     blocks(
-      paragraph(strong('Note: '), text("the full analysis did not fit Jira's description limit; run a2t draft on the incident's alerts for the complete report.")),
+      notice,
       heading(2, SECTION_TITLES.executiveSummary),
-      paragraph(...report.executiveSummary.map((s) => inline(s.text.map((x) => ({ ...x, text: fit(x.text, 60) }))))),
+      paragraph(...report.executiveSummary.map((s) => r(s.text, b))),
+      heading(2, SECTION_TITLES.rootCause),
+      paragraph(strong('Hypothesis: '), text(`${report.rootCause.vector} — confidence ${report.rootCause.confidence}.`)),
+      heading(2, SECTION_TITLES.remediation),
+      orderedList(report.remediation.slice(0, b.rows).map((s) => listItem(paragraph(r(s.text, b))))),
     ),
   );
-  if (JSON.stringify(tiny).length <= maxChars) return tiny;
-  return doc([paragraph(strong('Note: '), text('the analysis did not fit the description limit; see the incident in a2t.'))]);
+  if (JSON.stringify(short).length <= maxChars) return short;
+  return doc([notice]);
 }
 
 /**
@@ -270,23 +299,16 @@ function minimal(report: IncidentReport, maxChars: number): AdfDoc {
  */
 export function renderAdf(report: IncidentReport, options: AdfRenderOptions = {}): AdfDoc {
   const maxChars = options.maxChars ?? JIRA_MAX_CHARS;
+  const ta = report.technicalAnalysis;
   const counts = {
     raw: report.rawEvidence.length,
     rawLongest: Math.max(0, ...report.rawEvidence.map((e) => e.text.length)),
     timeline: report.timeline.length,
-    rowsLargest: Math.max(
-      report.technicalAnalysis.processTree.length,
-      report.technicalAnalysis.files.length,
-      report.technicalAnalysis.network.length,
-      report.technicalAnalysis.heuristics.length,
-      report.technicalAnalysis.persistence.length,
-      report.iocs.length,
-    ),
+    rowsLargest: Math.max(ta.processTree.length, ta.files.length, ta.network.length, ta.heuristics.length, ta.persistence.length, report.iocs.length),
     valueLongest: longestValue(report),
   };
   for (const level of SHRINK_LEVELS) {
-    const cuts = truncationNotes(level, counts);
-    const d = doc(body(report, level, cuts));
+    const d = doc(body(report, level, truncationNotes(level, counts)));
     if (JSON.stringify(d).length <= maxChars) return d;
   }
   return minimal(report, maxChars);

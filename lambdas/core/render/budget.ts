@@ -14,7 +14,8 @@ export interface RenderBudget {
   valueChars: number;
   /**
    * 0: everything. 1: heuristics without explanations, ATT&CK evidence as the event reference, process tree without
-   * its actions (the timeline has them), file table without hash and source. 2: also no command lines in the tree.
+   * its actions (the timeline has them), tables without hash and source columns. 2: also no command lines in the
+   * tree, indicators without roles, files and destinations as one line each.
    */
   compact: 0 | 1 | 2;
 }
@@ -67,7 +68,7 @@ export function truncationNotes(
   if (counts.timeline > b.timeline) notes.push(`the timeline shows the first ${b.timeline} of ${counts.timeline} entries`);
   if (counts.rowsLargest > b.rows) notes.push(`tables and lists show at most ${b.rows} rows`);
   if (counts.valueLongest > b.valueChars) notes.push(`long values were cut to ${b.valueChars.toLocaleString('en-US')} characters`);
-  if (b.compact >= 1) notes.push('details repeated elsewhere (heuristic explanations, process actions, hashes in the file table) were left out');
-  if (b.compact >= 2) notes.push('command lines were left out of the process tree');
+  if (b.compact >= 1) notes.push('details repeated elsewhere (heuristic explanations, process actions, event references in tables) were left out');
+  if (b.compact >= 2) notes.push('command lines, indicator roles and the file and network tables were condensed');
   return notes;
 }

@@ -27,7 +27,7 @@ function processLines(t: TreeNode, level: number): string[] {
   const n = t.node;
   const pad = '  '.repeat(level);
   const bits = [
-    `${mdCode(n.image)}${n.pid !== undefined ? ` (PID ${n.pid})` : ''}`,
+    `${n.named ? mdCode(n.image) : mdText(n.image)}${n.pid !== undefined ? ` (PID ${n.pid})` : ''}`,
     n.user !== undefined ? `user ${mdCode(n.user)}` : undefined,
     n.integrity !== undefined ? `integrity ${mdText(n.integrity)}` : undefined,
     n.started !== undefined ? `started ${mdText(n.started)}` : 'start not in the collected events',
@@ -148,7 +148,7 @@ export function renderMarkdown(report: IncidentReport): string {
     '',
     `## ${SECTION_TITLES.rootCause}`,
     '',
-    `**Hypothesis:** ${mdText(report.rootCause.vector)} (confidence ${report.rootCause.confidence}).`,
+    `**Hypothesis:** ${mdText(report.rootCause.vector)} — confidence ${report.rootCause.confidence}.`,
     '',
     ...report.rootCause.statements.map(statement),
     '',

@@ -1,5 +1,6 @@
 import type { IncidentMeta } from '../correlate/incident-meta';
 import type { IncidentView } from '../model/incident';
+import type { IncidentSnapshot } from '../render/delta';
 
 /** An ADF document (validated by the renderer's tests and by Jira). */
 export type AdfDoc = { version: 1; type: 'doc'; content: unknown[] };
@@ -61,18 +62,8 @@ export interface TicketState {
   lastError?: string;
 }
 
-/** The facts a ticket shows, compared between syncs. */
-export interface TicketFacts {
-  alertCount: number;
-  duplicates: number;
-  hosts: string[];
-  users: string[];
-  techniques: string[];
-  iocs: string[];
-  severity: number;
-  priority: string;
-  labels: string[];
-}
+/** The facts a ticket shows, compared between syncs: the renderer's snapshot plus what sync itself manages. */
+export type TicketFacts = IncidentSnapshot & { duplicates: number; labels: string[] };
 
 export interface TicketStore {
   loadMeta(incidentId: string): Promise<IncidentMeta | undefined>;

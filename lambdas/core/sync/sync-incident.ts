@@ -306,7 +306,7 @@ export function factsOf(meta: IncidentMeta, labels: string[], priority: Priority
     hosts: [...meta.hosts],
     users: [...meta.users],
     techniques: [...meta.techniques],
-    iocs: meta.iocs.map((i) => `${i.type}#${i.value}`),
+    iocs: meta.iocs.map((i) => ({ type: i.type, value: i.value, defanged: i.defanged })),
     severity: meta.severity,
     priority,
     labels: [...labels],
@@ -323,9 +323,11 @@ function changed(prev: TicketFacts | undefined, next: TicketFacts): boolean {
     grew(prev.hosts, next.hosts) ||
     grew(prev.users, next.users) ||
     grew(prev.techniques, next.techniques) ||
-    grew(prev.iocs, next.iocs) ||
+    grew(prev.iocs.map(iocKey), next.iocs.map(iocKey)) ||
     grew(prev.labels, next.labels)
   );
 }
+
+const iocKey = (i: { type: string; value: string }): string => `${i.type}#${i.value.toLowerCase()}`;
 
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -30,6 +30,7 @@ export interface FaultControl {
 export type FaultDecision =
   { kind: 'none' } | { kind: 'hang' } | { kind: 'status'; status: FaultStatus; retryAfterSeconds: number };
 
+/** The fault rules of one emulator; the server asks `take()` once per REST request. */
 export class Faults implements FaultControl {
   private rules: { rule: FaultRule; left: number }[] = [];
   private delayMs = 0;

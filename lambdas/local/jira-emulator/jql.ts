@@ -348,6 +348,7 @@ function knownValues(field: JqlField, v: JqlVocabulary): readonly string[] | und
   }
 }
 
+/** Whether the issue satisfies every clause (the subset has AND only). */
 export function matches(issue: JqlIssue, query: JqlQuery): boolean {
   return query.clauses.every((clause) => matchClause(issue, clause));
 }

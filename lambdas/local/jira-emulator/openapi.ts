@@ -86,6 +86,10 @@ let contract: WorkerContract | undefined;
 
 /** The shared validator of this process, started on first use. */
 export function jiraContract(): JiraContract {
-  contract ??= new WorkerContract(new Worker(WORKER_PATH, { workerData: { documentPath: DOCUMENT_PATH } }));
+  // execArgv: [] keeps loaders of the main thread (tsx's TypeScript hooks) out of the worker, which is plain CommonJS
+  // and starts ~3x faster without them.
+  contract ??= new WorkerContract(
+    new Worker(WORKER_PATH, { workerData: { documentPath: DOCUMENT_PATH }, execArgv: [] }),
+  );
   return contract;
 }

@@ -46,6 +46,7 @@ export function fieldSelection(requested: string[], defaultAll: boolean): FieldS
   return selection;
 }
 
+/** Renders stored issues, statuses, priorities, users and the project with links (`self`) under the emulator's URL. */
 export class Representation {
   constructor(
     private readonly site: Site,

@@ -8,7 +8,7 @@ import { HTML_HEADERS, issueListPage, issuePage } from './html';
 import { jiraContract } from './openapi';
 import { Representation, jiraTime } from './representation';
 import { HANDLERS } from './routes';
-import type { ApiResponse, DomainCounters, RouteContext } from './routes';
+import type { ApiResponse, DomainCounters, RouteContext } from './route-kit';
 import { siteFrom } from './site';
 import type { Site, SiteOptions } from './site';
 import { IssueStore } from './store';

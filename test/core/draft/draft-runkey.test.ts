@@ -1,0 +1,170 @@
+import { draftReport } from '../../../lambdas/core/draft';
+import { plain } from '../../../lambdas/core/draft/text';
+import type { IncidentReport, Statement } from '../../../lambdas/core/draft/types';
+import { DLL, PS_COMMAND, RUN_DATA, RUN_KEY, RUN_VALUE, runKeyIncident } from './factories';
+
+/**
+ * The reference SOC ticket (sysmon-runkey-soc-ticket.txt) rebuilt from the events it implies: the draft must carry
+ * every fact of the reference those events contain, and nothing the events cannot show.
+ */
+
+const texts = (xs: Statement[]): string[] => xs.map((s) => plain(s.text));
+const steps = (r: IncidentReport): string[] => r.remediation.map((s) => plain(s.text));
+
+describe('draftReport on the reference run-key incident', () => {
+  const report = draftReport(runKeyIncident());
+
+  it('writes the summary in the reference form', () => {
+    expect(report.summary).toBe('T1547.001 – Registry Run Key Persistence via rundll32 DLL on FIN-WS-034');
+    expect(report.primaryTechnique).toBe('T1547.001');
+  });
+
+  it('labels the ticket with ids, tactic, slugs, aliases, source and the incident label', () => {
+    expect(report.labels).toEqual(
+      expect.arrayContaining([
+        'T1547',
+        'T1547.001',
+        'persistence',
+        'registry-run-keys',
+        'autostart-execution',
+        'sysmon',
+        'a2t-inc-2024-02-15-fin-ws-034-7842',
+      ]),
+    );
+    expect(report.labels).toEqual([...report.labels].sort());
+    expect(new Set(report.labels).size).toBe(report.labels.length);
+    for (const l of report.labels) expect(l).toMatch(/^[A-Za-z0-9._-]{1,255}$/);
+  });
+
+  it('gives a P2 priority named High for severity 80', () => {
+    expect(report.priority).toEqual({ level: 'P2', name: 'High', reason: 'severity 80 ≥ 70' });
+  });
+
+  it('recommends the exact value delete, file delete, isolation and password reset, containment first', () => {
+    const s = steps(report);
+    const deleteValue = s.indexOf(`Delete value ${RUN_VALUE} under ${RUN_KEY}.`);
+    const deleteFile = s.indexOf(`Delete ${DLL}.`);
+    const isolate = s.findIndex((x) => x.startsWith('Isolate FIN-WS-034 from the network'));
+    const reset = s.findIndex((x) => x.startsWith('Reset the password of jwilliams'));
+    expect([deleteValue, deleteFile, isolate, reset].every((i) => i >= 0)).toBe(true);
+    expect(isolate).toBe(0);
+    expect(isolate).toBeLessThan(deleteValue);
+    expect(report.remediation.map((x) => x.phase)).toEqual(
+      [...report.remediation.map((x) => x.phase)].sort((a, b) => ['containment', 'eradication', 'recovery'].indexOf(a) - ['containment', 'eradication', 'recovery'].indexOf(b)),
+    );
+    expect(new Set(s).size).toBe(s.length);
+  });
+
+  it('shows the value in code spans for the value-delete step', () => {
+    const step = report.remediation.find((x) => plain(x.text).startsWith('Delete value'));
+    expect(step?.text).toEqual([
+      { text: 'Delete value ' },
+      { text: RUN_VALUE, code: true },
+      { text: ' under ' },
+      { text: RUN_KEY, code: true },
+      { text: '.' },
+    ]);
+  });
+
+  it('describes the Run key with key, value name, data, DLL and export', () => {
+    const [p] = report.technicalAnalysis.persistence;
+    const field = (label: string): string | undefined => p.fields.find((x) => x.label === label)?.value;
+    expect(p.kind).toBe('run-key');
+    expect(field('Key')).toBe(RUN_KEY);
+    expect(field('Value name')).toBe(RUN_VALUE);
+    expect(field('Value data')).toBe(RUN_DATA);
+    expect(field('DLL')).toBe(DLL);
+    expect(field('Export')).toBe('UpdateNow');
+    expect(field('Set by')).toBe('powershell.exe (PID 7842)');
+    expect(p.effect?.basis).toBe('inferred');
+  });
+
+  it('draws the process chain from explorer.exe to powershell.exe with command line, user and integrity', () => {
+    const tree = report.technicalAnalysis.processTree;
+    const ps = tree.find((n) => n.pid === 7842);
+    const explorer = tree.find((n) => n.pid === 4312);
+    expect(explorer).toMatchObject({ depth: 0, system: true, observedStart: false });
+    expect(ps).toMatchObject({
+      depth: 1,
+      image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+      commandLine: PS_COMMAND,
+      user: 'CORP\\jwilliams',
+      integrity: 'High',
+      started: '2024-02-15 21:24:51Z',
+    });
+    expect(tree.map((n) => n.pid)).toEqual([4312, 6120, 7842]);
+  });
+
+  it('lists every event in UTC order with its Sysmon event reference', () => {
+    expect(report.timeline.map((e) => `${e.time} ${e.ref}`)).toEqual([
+      '2024-02-15 21:16:05Z Sysmon 1 #482913',
+      '2024-02-15 21:24:12Z Sysmon 11 #483122',
+      '2024-02-15 21:24:51Z Sysmon 1 #483190',
+      '2024-02-15 21:25:03Z Sysmon 13 #483204',
+    ]);
+  });
+
+  it('maps T1547.001 to ATT&CK with its tactics and evidence first', () => {
+    expect(report.attack[0]).toMatchObject({
+      id: 'T1547.001',
+      name: 'Boot or Logon Autostart Execution: Registry Run Keys / Startup Folder',
+      tactics: ['Persistence', 'Privilege Escalation'],
+    });
+    expect(report.attack[0].evidence).toMatch(/^Sysmon 13 #483204: powershell\.exe \(PID 7842\) set registry value/);
+  });
+
+  it('puts host department, criticality, user name and title in the initial context', () => {
+    const row = (label: string): string => plain(report.initialContext.find((r) => r.label === label)?.value ?? []);
+    expect(row('Host')).toBe('FIN-WS-034 (FIN-WS-034.corp.example.com): Finance department, criticality high');
+    expect(row('User')).toBe('CORP\\jwilliams (Jennifer Williams, Accountant)');
+    expect(row('First seen (UTC)')).toBe('2024-02-15 21:16:05Z');
+    expect(row('Last seen (UTC)')).toBe('2024-02-15 21:25:03Z');
+    expect(row('Severity')).toMatch(/^80\/100 \(high\): vendor severity high \(75\)/);
+  });
+
+  it('writes a three-to-five sentence executive summary that is honest about the network', () => {
+    const sentences = texts(report.executiveSummary);
+    expect(sentences.length).toBeGreaterThanOrEqual(3);
+    expect(sentences.length).toBeLessThanOrEqual(5);
+    expect(sentences[0]).toContain('2024-02-15 21:16:05Z');
+    expect(sentences[0]).toContain('FIN-WS-034');
+    expect(sentences[0]).toContain('CORP\\jwilliams (Jennifer Williams, Accountant)');
+    expect(sentences.join(' ')).toContain('No outbound network connection was observed in the collected events');
+    expect(report.executiveSummary.map((s) => s.basis)).toContain('recommended');
+  });
+
+  it('says the delivery vector is unknown and names scanner.exe as the earliest non-system process', () => {
+    const rc = report.rootCause;
+    expect(rc.confidence).toBe('medium');
+    expect(rc.vector).toContain('T1204.002');
+    const unknown = rc.statements.filter((s) => s.basis === 'unknown').map((s) => plain(s.text));
+    expect(unknown[0]).toMatch(/^The delivery vector is unknown: the collected events do not show how scanner\.exe reached FIN-WS-034/);
+    expect(plain(rc.statements[0].text)).toContain('C:\\Users\\jwilliams\\Downloads\\scanner.exe (PID 6120)');
+    expect(plain(rc.statements[0].text)).toContain("jwilliams's interactive session");
+  });
+
+  it('states data exposure as none observed in the collected events, never as a fact', () => {
+    const impact = texts(report.businessImpact).join(' ');
+    expect(impact).toContain('none observed in the collected events');
+    expect(impact).toContain('high-criticality asset of the Finance department');
+    expect(JSON.stringify(report)).not.toMatch(/no data left/i);
+  });
+
+  it('invents nothing the events cannot show: no C2 address, no email, no backdoor', () => {
+    const json = JSON.stringify(report);
+    expect(json).not.toContain('194.165.16');
+    expect(json).not.toMatch(/backdoor|reverse shell|user received an email/i);
+    expect(report.iocs.some((i) => i.type === 'ipv4')).toBe(false);
+    expect(report.technicalAnalysis.network).toEqual([]);
+  });
+
+  it('is deterministic: the same incident drafts a deep-equal report', () => {
+    expect(draftReport(runKeyIncident())).toEqual(report);
+  });
+
+  it('says the analysis covers a sample when fewer alerts than the incident holds are given', () => {
+    const sampled = draftReport(runKeyIncident({ alertCount: 40 }));
+    expect(texts(sampled.executiveSummary).at(-1)).toBe('This analysis covers a sample of 4 of 40 alerts in the incident.');
+    expect(sampled.rawEvidenceOmitted).toBe(36);
+  });
+});
