@@ -8,7 +8,10 @@ const OWN_FIXTURES = [path.join(ROOT, 'test', 'fixtures'), path.join(ROOT, 'exam
 
 /** Every fixture file: the real corpus in ../shared when present, plus the project's own. */
 export function fixtureFiles(): string[] {
-  const dirs = [...(fs.existsSync(SHARED_FIXTURES) ? [SHARED_FIXTURES] : []), ...OWN_FIXTURES.filter((d) => fs.existsSync(d))];
+  const dirs = [
+    ...(fs.existsSync(SHARED_FIXTURES) ? [SHARED_FIXTURES] : []),
+    ...OWN_FIXTURES.filter((d) => fs.existsSync(d)),
+  ];
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {

@@ -34,7 +34,10 @@ const TECHNIQUES = [
 ] as const;
 
 const guid = (r: () => number): string => {
-  const h = () => Math.floor(r() * 0x10000).toString(16).padStart(4, '0');
+  const h = () =>
+    Math.floor(r() * 0x10000)
+      .toString(16)
+      .padStart(4, '0');
   return `{${h()}${h()}-${h()}-${h()}-${h()}-${h()}${h()}${h()}}`.toUpperCase();
 };
 
@@ -73,10 +76,23 @@ export function generateStorm(spec: StormSpec = DEFAULT_STORM): string[] {
         Image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
         User: 'CORP\\analyst',
         ...(a.eventId === 13
-          ? { EventType: 'SetValue', TargetObject: `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\Updater${n % 3}`, Details: 'C:\\ProgramData\\upd.exe' }
+          ? {
+              EventType: 'SetValue',
+              TargetObject: `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\Updater${n % 3}`,
+              Details: 'C:\\ProgramData\\upd.exe',
+            }
           : {}),
-        ...(a.eventId === 10 ? { SourceProcessGUID: a.process, SourceImage: 'C:\\Temp\\d.exe', TargetImage: 'C:\\Windows\\system32\\lsass.exe', GrantedAccess: '0x1010' } : {}),
-        ...(a.eventId === 1 ? { CommandLine: `powershell -nop -w hidden -c "iex ${n}"`, ParentImage: 'C:\\Windows\\explorer.exe' } : {}),
+        ...(a.eventId === 10
+          ? {
+              SourceProcessGUID: a.process,
+              SourceImage: 'C:\\Temp\\d.exe',
+              TargetImage: 'C:\\Windows\\system32\\lsass.exe',
+              GrantedAccess: '0x1010',
+            }
+          : {}),
+        ...(a.eventId === 1
+          ? { CommandLine: `powershell -nop -w hidden -c "iex ${n}"`, ParentImage: 'C:\\Windows\\explorer.exe' }
+          : {}),
       }),
     );
   }

@@ -22,7 +22,14 @@ export function benchNormalize(minMs: number): FormatFigure[] {
   const byFormat = new Map<string, { kind: 'json' | 'xml'; text: string }[]>();
   for (const r of records) {
     const d = decode(r.text, 'bench');
-    const n = d.records[0] === undefined ? undefined : normalizeRecord(d.records[0], { source: 'bench', receivedTime: new Date().toISOString(), maxRawBytes: 65536 });
+    const n =
+      d.records[0] === undefined
+        ? undefined
+        : normalizeRecord(d.records[0], {
+            source: 'bench',
+            receivedTime: new Date().toISOString(),
+            maxRawBytes: 65536,
+          });
     const format = n === undefined || isRejection(n) ? 'rejected' : n.source.format;
     byFormat.set(format, [...(byFormat.get(format) ?? []), r]);
   }
@@ -32,7 +39,8 @@ export function benchNormalize(minMs: number): FormatFigure[] {
     const ours = timeLoop(minMs, () => {
       for (const r of list) {
         const d = decode(r.text, 'bench');
-        for (const rec of d.records) normalizeRecord(rec, { source: 'bench', receivedTime: '2024-01-01T00:00:00.000Z', maxRawBytes: 65536 });
+        for (const rec of d.records)
+          normalizeRecord(rec, { source: 'bench', receivedTime: '2024-01-01T00:00:00.000Z', maxRawBytes: 65536 });
       }
     });
     const parse = timeLoop(minMs, () => {
@@ -41,7 +49,12 @@ export function benchNormalize(minMs: number): FormatFigure[] {
         else xml.parse(r.text);
       }
     });
-    out.push({ format, records: list.length, recordsPerSecond: Math.round((list.length * 1000) / ours), ratioToParse: Number((ours / parse).toFixed(1)) });
+    out.push({
+      format,
+      records: list.length,
+      recordsPerSecond: Math.round((list.length * 1000) / ours),
+      ratioToParse: Number((ours / parse).toFixed(1)),
+    });
   }
   return out;
 }

@@ -11,13 +11,27 @@ import { ROOT } from './corpus';
  */
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const results: Record<string, unknown> = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length }, quick };
-  const lines: string[] = ['# alert-to-ticket benchmark', '', `node ${process.version}, ${quick ? 'quick' : 'full'} run`, ''];
+  const results: Record<string, unknown> = {
+    machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+    quick,
+  };
+  const lines: string[] = [
+    '# alert-to-ticket benchmark',
+    '',
+    `node ${process.version}, ${quick ? 'quick' : 'full'} run`,
+    '',
+  ];
 
   const normalize = benchNormalize(quick ? 150 : 1000);
   results.normalize = normalize;
-  lines.push('## Normalize throughput per format (fixture corpus)', '', '| format | records | records/s | × bare parse |', '|---|---:|---:|---:|');
-  for (const f of normalize) lines.push(`| ${f.format} | ${f.records} | ${f.recordsPerSecond.toLocaleString('en-US')} | ${f.ratioToParse} |`);
+  lines.push(
+    '## Normalize throughput per format (fixture corpus)',
+    '',
+    '| format | records | records/s | × bare parse |',
+    '|---|---:|---:|---:|',
+  );
+  for (const f of normalize)
+    lines.push(`| ${f.format} | ${f.records} | ${f.recordsPerSecond.toLocaleString('en-US')} | ${f.ratioToParse} |`);
   lines.push('');
 
   const spec = quick ? { ...DEFAULT_STORM, alerts: 2_000, attacks: 20, hosts: 10 } : DEFAULT_STORM;
@@ -33,7 +47,9 @@ async function main(): Promise<void> {
     `| DynamoDB requests per alert | ${storm.ours.requestsPerAlert} | ${storm.naive.requestsPerAlert} |`,
     `| wall time (s) | ${storm.ours.seconds} | ${storm.naive.seconds} |`,
     '',
-    `Requests by operation (ours): ${Object.entries(storm.ours.byOperation).map(([k, v]) => `${k} ${v}`).join(', ')}. Baseline/ours request ratio: ${storm.ratio}×.`,
+    `Requests by operation (ours): ${Object.entries(storm.ours.byOperation)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}. Baseline/ours request ratio: ${storm.ratio}×.`,
     '',
   );
 

@@ -11,7 +11,14 @@ import type { StormSpec } from './generator';
 
 export interface StormFigures {
   spec: StormSpec;
-  ours: { incidents: number; handOffs: number; dynamoRequests: number; requestsPerAlert: number; byOperation: Record<string, number>; seconds: number };
+  ours: {
+    incidents: number;
+    handOffs: number;
+    dynamoRequests: number;
+    requestsPerAlert: number;
+    byOperation: Record<string, number>;
+    seconds: number;
+  };
   naive: { tickets: number; dynamoRequests: number; requestsPerAlert: number; seconds: number };
   ratio: number;
 }
@@ -39,7 +46,9 @@ export async function benchStorm(spec: StormSpec): Promise<StormFigures> {
     const incidents = new Set<string>();
     let t0 = performance.now();
     for (let i = 0; i < bodies.length; i += BATCH) {
-      const units = bodies.slice(i, i + BATCH).map((b, j) => ({ messageId: `m-${i + j}`, ...normalizeInput(b, `m-${i + j}`) }));
+      const units = bodies
+        .slice(i, i + BATCH)
+        .map((b, j) => ({ messageId: `m-${i + j}`, ...normalizeInput(b, `m-${i + j}`) }));
       const r = await ingestBatch(units, store, queue);
       for (const id of r.incidents.keys()) incidents.add(id);
     }
@@ -50,14 +59,22 @@ export async function benchStorm(spec: StormSpec): Promise<StormFigures> {
     for (let i = 0; i < bodies.length; i++) {
       for (const a of normalizeInput(bodies[i], `m-${i}`).alerts) {
         try {
-          await naiveDoc.send(new PutCommand({ TableName: 'naive', Item: { pk: `IDEMP#${a.alertId}`, sk: 'X' }, ConditionExpression: 'attribute_not_exists(pk)' }));
+          await naiveDoc.send(
+            new PutCommand({
+              TableName: 'naive',
+              Item: { pk: `IDEMP#${a.alertId}`, sk: 'X' },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
         } catch (err) {
           if (err instanceof ConditionalCheckFailedException) continue;
           throw err;
         }
         const key = { pk: `INC#${a.host.name}#${a.rule?.name ?? a.eventType}`, sk: 'META' };
         const cur = await naiveDoc.send(new GetCommand({ TableName: 'naive', Key: key }));
-        await naiveDoc.send(new PutCommand({ TableName: 'naive', Item: { ...key, count: Number(cur.Item?.count ?? 0) + 1 } }));
+        await naiveDoc.send(
+          new PutCommand({ TableName: 'naive', Item: { ...key, count: Number(cur.Item?.count ?? 0) + 1 } }),
+        );
         tickets++;
       }
     }
@@ -70,7 +87,12 @@ export async function benchStorm(spec: StormSpec): Promise<StormFigures> {
       byOperation: Object.fromEntries(ourCounter.byOperation),
       seconds: round(ourSeconds),
     };
-    const naive = { tickets, dynamoRequests: naiveCounter.total, requestsPerAlert: round(naiveCounter.total / bodies.length), seconds: round(naiveSeconds) };
+    const naive = {
+      tickets,
+      dynamoRequests: naiveCounter.total,
+      requestsPerAlert: round(naiveCounter.total / bodies.length),
+      seconds: round(naiveSeconds),
+    };
     return { spec, ours, naive, ratio: round(naive.dynamoRequests / ours.dynamoRequests) };
   } finally {
     ourDoc.destroy();

@@ -5,7 +5,10 @@ import type { ContextSnapshot } from '../core/model/enrichment';
 import { CliError } from './errors';
 
 /** Reads `--context FILE` options: assets, users, indicators (CSV with a header row, or JSON). */
-export function readContextFiles(files: string[], warn: (line: string) => void = () => undefined): { parsed: ParsedContext; snapshot: ContextSnapshot } {
+export function readContextFiles(
+  files: string[],
+  warn: (line: string) => void = () => undefined,
+): { parsed: ParsedContext; snapshot: ContextSnapshot } {
   const parsed: ParsedContext = { assets: [], users: [], indicators: [], errors: [] };
   for (const file of files) {
     let text: string;

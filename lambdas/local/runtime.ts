@@ -50,21 +50,21 @@ export interface RuntimeTotals {
   errors: string[];
 }
 
+function addResult(t: RuntimeTotals, r: IngestResult): void {
+  t.accepted += r.accepted;
+  t.duplicates += r.duplicates;
+  t.suppressed += r.suppressed;
+  t.rejected += r.rejected;
+  for (const id of r.incidents.keys()) t.incidents.add(id);
+}
+
 /**
  * The whole pipeline on one machine: the local DynamoDB and SQS servers, the table and queues as the stack defines
  * them, and the real ingest and ticket-sync code driven by pollers that behave like Lambda's SQS integration.
  */
 export class LocalRuntime {
-  readonly totals: RuntimeTotals = {
-    accepted: 0,
-    duplicates: 0,
-    suppressed: 0,
-    rejected: 0,
-    incidents: new Set(),
-    outcomes: [],
-    errors: [],
-  };
   private constructor(
+    readonly totals: RuntimeTotals,
     readonly dynamoRequests: RequestCounter,
     readonly sqs: SQSClient,
     readonly queues: LocalQueues,
@@ -102,7 +102,15 @@ export class LocalRuntime {
     const ticketQueue = new SqsTicketQueue(sqs, queues.ticketSync.url);
     const ticketStore = new DynamoTicketStore(doc, tableName);
 
-    let runtime: LocalRuntime | undefined;
+    const totals: RuntimeTotals = {
+      accepted: 0,
+      duplicates: 0,
+      suppressed: 0,
+      rejected: 0,
+      incidents: new Set(),
+      outcomes: [],
+      errors: [],
+    };
     const ingestPoller = new EventSourcePoller({
       sqs,
       queueUrl: queues.intake.url,
@@ -115,9 +123,9 @@ export class LocalRuntime {
           queue: ticketQueue,
           settings,
         });
-        if (result !== undefined) runtime?.add(result);
+        if (result !== undefined) addResult(totals, result);
         if (error !== undefined)
-          runtime?.totals.errors.push(`ingest: ${error instanceof Error ? error.message : String(error)}`);
+          totals.errors.push(`ingest: ${error instanceof Error ? error.message : String(error)}`);
         return response;
       },
     });
@@ -147,22 +155,13 @@ export class LocalRuntime {
                 }),
               );
             },
-            onOutcome: (outcome) => runtime?.totals.outcomes.push(outcome),
+            onOutcome: (outcome) => totals.outcomes.push(outcome),
             onError: (_record, err) =>
-              runtime?.totals.errors.push(`ticket-sync: ${err instanceof Error ? err.message : String(err)}`),
+              totals.errors.push(`ticket-sync: ${err instanceof Error ? err.message : String(err)}`),
           },
         ),
     });
-    runtime = new LocalRuntime(counter, sqs, queues, tableName, doc, ingestPoller, syncPoller, owned);
-    return runtime;
-  }
-
-  private add(r: IngestResult): void {
-    this.totals.accepted += r.accepted;
-    this.totals.duplicates += r.duplicates;
-    this.totals.suppressed += r.suppressed;
-    this.totals.rejected += r.rejected;
-    for (const id of r.incidents.keys()) this.totals.incidents.add(id);
+    return new LocalRuntime(totals, counter, sqs, queues, tableName, doc, ingestPoller, syncPoller, owned);
   }
 
   /** Puts bodies on the intake queue, as a forwarder would (10 per call). */

@@ -10,7 +10,6 @@ import { MemoryTicketQueue } from '../../lambdas/core/ingest/memory-store';
 import type { IngestStore } from '../../lambdas/core/ingest/ports';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../lambdas/local/dynamodb-server';
 import type { LocalDynamo } from '../../lambdas/local/dynamodb-server';
-import { makeAlert } from '../helpers/alerts';
 
 const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'real');
 const withShared = fs.existsSync(SHARED) ? describe : describe.skip;

@@ -18,7 +18,8 @@ export async function draftCommand(
   out: NodeJS.WritableStream = process.stdout,
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<void> {
-  if (!['md', 'json', 'adf'].includes(opts.format)) throw new CliError(`--format must be md, json or adf (got ${opts.format})`, 2);
+  if (!['md', 'json', 'adf'].includes(opts.format))
+    throw new CliError(`--format must be md, json or adf (got ${opts.format})`, 2);
   const { snapshot } = readContextFiles(opts.context, (line) => err.write(`a2t: context: ${line}\n`));
   const files = await readInputs(inputs);
   const run = await runInMemory(files, snapshot);
@@ -39,13 +40,24 @@ export async function draftCommand(
       hosts: view.hosts,
       users: view.users,
       techniques: view.techniques,
-      iocs: view.iocs.map((i) => ({ type: i.type, value: i.value, defanged: i.defanged, ...(i.role ? { role: i.role } : {}) })),
+      iocs: view.iocs.map((i) => ({
+        type: i.type,
+        value: i.value,
+        defanged: i.defanged,
+        ...(i.role ? { role: i.role } : {}),
+      })),
       markdown: renderMarkdown(report),
       adf: renderAdf(report),
     }));
     out.write(`${JSON.stringify(items, null, 2)}\n`);
   } else if (format === 'adf') {
-    out.write(`${JSON.stringify(reports.map(({ report }) => renderAdf(report)), null, 2)}\n`);
+    out.write(
+      `${JSON.stringify(
+        reports.map(({ report }) => renderAdf(report)),
+        null,
+        2,
+      )}\n`,
+    );
   } else {
     out.write(reports.map(({ report }) => renderMarkdown(report)).join('\n\n---\n\n'));
     out.write('\n');

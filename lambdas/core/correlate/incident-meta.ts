@@ -75,6 +75,13 @@ function addCapped<T>(
 
 const same = (x: string): string => x;
 
+/** The META item keeps up to 100 IOCs: each value is clipped so they fit whatever a command line holds. */
+const MAX_IOC_CHARS = 1024;
+function clipIoc(i: Ioc): Ioc {
+  if (i.value.length <= MAX_IOC_CHARS && i.defanged.length <= MAX_IOC_CHARS) return i;
+  return { ...i, value: `${i.value.slice(0, MAX_IOC_CHARS)}…`, defanged: `${i.defanged.slice(0, MAX_IOC_CHARS)}…` };
+}
+
 export function emptyMeta(
   incidentId: string,
   groupKey: string,
@@ -175,7 +182,7 @@ export function mergeIntoMeta(prev: IncidentMeta, input: MergeInput): IncidentMe
   );
   next.iocs = addCapped(
     prev.iocs,
-    alerts.flatMap((a) => a.enrichment.iocs),
+    alerts.flatMap((a) => a.enrichment.iocs.map(clipIoc)),
     CAPS.iocs,
     (i) => `${i.type}#${i.value.toLowerCase()}`,
     o,

@@ -23,7 +23,9 @@ export function attackMapping(f: IncidentFacts, ranked: RankedTechnique[]): Atta
       url: t.info.url,
     };
   });
-  const known = new Set(ranked.flatMap((t) => [t.info.id, ...(t.info.retiredFrom !== undefined ? [t.info.retiredFrom] : [])]));
+  const known = new Set(
+    ranked.flatMap((t) => [t.info.id, ...(t.info.retiredFrom !== undefined ? [t.info.retiredFrom] : [])]),
+  );
   const named = new Set(f.alerts.flatMap((a) => a.techniques));
   for (const id of [...new Set(f.incident.techniques)].sort()) {
     if (known.has(id) || !/^T\d{4}(\.\d{3})?$/.test(id)) continue;

@@ -28,20 +28,27 @@ export function businessImpact(f: IncidentFacts, isolate: boolean): Statement[] 
     out.push(
       ctx !== undefined
         ? { basis: 'observed', text: rich('The account ', c(u.display), ` belongs to ${ctx} (user context).`) }
-        : { basis: 'unknown', text: rich('User context for ', c(u.display), ' unknown — import it with ', c('a2t context import'), '.') },
+        : {
+            basis: 'unknown',
+            text: rich('User context for ', c(u.display), ' unknown — import it with ', c('a2t context import'), '.'),
+          },
     );
   }
   out.push(exposureStatement(f));
   if (f.persistence.length > 0) {
     out.push({
       basis: 'inferred',
-      text: rich(`Until it is removed, the persistence on ${f.hostDisplay} runs its payload again at every logon or trigger, so a reboot does not end the compromise.`),
+      text: rich(
+        `Until it is removed, the persistence on ${f.hostDisplay} runs its payload again at every logon or trigger, so a reboot does not end the compromise.`,
+      ),
     });
   }
   if (f.lsass.length > 0) {
     out.push({
       basis: 'inferred',
-      text: rich(`The credentials of every account that logged on to ${f.hostDisplay} must be treated as exposed: LSASS memory was read.`),
+      text: rich(
+        `The credentials of every account that logged on to ${f.hostDisplay} must be treated as exposed: LSASS memory was read.`,
+      ),
     });
   }
   if (isolate) {

@@ -43,7 +43,8 @@ export function parseRundll32(command: string): Rundll32Call | undefined {
 }
 
 /** Windows paths with an executable or payload extension inside free text (command lines, value data). */
-const PATH_RE = /[a-z]:\\[^"'<>|\r\n,*?]+?\.(?:exe|dll|ps1|bat|cmd|vbs|vbe|js|jse|hta|scr|sys|cpl|ocx|msi|jar|lnk|wsf)\b/gi;
+const PATH_RE =
+  /[a-z]:\\[^"'<>|\r\n,*?]+?\.(?:exe|dll|ps1|bat|cmd|vbs|vbe|js|jse|hta|scr|sys|cpl|ocx|msi|jar|lnk|wsf)\b/gi;
 
 export function pathsIn(text: string | undefined): string[] {
   if (text === undefined) return [];

@@ -35,7 +35,8 @@ export function describeAction(a: EnrichedAlert): Described {
   if (a.registry !== undefined) {
     const r = a.registry;
     const op = r.operation ?? '';
-    if (/delete/i.test(op) || /delete/i.test(a.eventType)) return { action: rich('deleted registry ', c(v(registryPath(r)))), hasActor: true };
+    if (/delete/i.test(op) || /delete/i.test(a.eventType))
+      return { action: rich('deleted registry ', c(v(registryPath(r)))), hasActor: true };
     if (/rename/i.test(op) && r.newName !== undefined) {
       return { action: rich('renamed registry ', c(v(registryPath(r))), ' to ', c(v(r.newName))), hasActor: true };
     }
@@ -45,7 +46,11 @@ export function describeAction(a: EnrichedAlert): Described {
     return { action: rich('created registry key ', c(v(registryPath(r)))), hasActor: true };
   }
   if (a.file !== undefined) {
-    const verb = /delete/i.test(a.eventType) ? 'deleted' : /stream/i.test(a.eventType) ? 'wrote a stream of' : 'created';
+    const verb = /delete/i.test(a.eventType)
+      ? 'deleted'
+      : /stream/i.test(a.eventType)
+        ? 'wrote a stream of'
+        : 'created';
     return { action: rich(`${verb} file `, c(v(a.file.path))), hasActor: true };
   }
   if (a.module !== undefined) return { action: rich('loaded ', c(v(a.module.path))), hasActor: true };
@@ -67,7 +72,8 @@ export function describeAction(a: EnrichedAlert): Described {
   if (a.target !== undefined) {
     const target = a.target.image !== undefined ? c(v(baseName(a.target.image))) : t('another process');
     const pid = a.target.pid !== undefined ? ` (PID ${a.target.pid})` : '';
-    if (a.eventType === 'create_remote_thread') return { action: rich('created a remote thread in ', target, pid), hasActor: true };
+    if (a.eventType === 'create_remote_thread')
+      return { action: rich('created a remote thread in ', target, pid), hasActor: true };
     const access = a.target.grantedAccess !== undefined ? rich(' with access ', c(v(a.target.grantedAccess))) : [];
     return { action: rich('opened ', target, pid, access), hasActor: true };
   }
@@ -83,7 +89,10 @@ export function describeAction(a: EnrichedAlert): Described {
     const w = a.wmi;
     const what = w.consumer ?? w.filter ?? w.name ?? w.query;
     return {
-      action: rich(`WMI ${w.operation !== undefined ? v(w.operation).toLowerCase() + ' ' : ''}activity`, what ? rich(' ', c(v(what))) : []),
+      action: rich(
+        `WMI ${w.operation !== undefined ? v(w.operation).toLowerCase() + ' ' : ''}activity`,
+        what ? rich(' ', c(v(what))) : [],
+      ),
       hasActor: true,
     };
   }

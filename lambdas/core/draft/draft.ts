@@ -55,7 +55,10 @@ export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): Inci
     summary: summaryLine(f, top),
     severity: incident.severity,
     priority,
-    labels: labelsFor(incident, ranked.map((t) => t.info)),
+    labels: labelsFor(
+      incident,
+      ranked.map((t) => t.info),
+    ),
     coverage,
     executiveSummary: executiveSummary(f, top, coverage, isolate),
     initialContext: initialContext(f, ranked, priority, coverage),

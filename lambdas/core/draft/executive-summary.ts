@@ -52,30 +52,88 @@ function whereAndWho(f: IncidentFacts): Rich {
 
 function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
   const writer = rich(actor(p.alert.process));
-  const created = p.payload !== undefined ? f.files.find((x) => x.path.toLowerCase() === p.payload?.toLowerCase() && x.action !== 'loaded') : undefined;
+  const created =
+    p.payload !== undefined
+      ? f.files.find((x) => x.path.toLowerCase() === p.payload?.toLowerCase() && x.action !== 'loaded')
+      : undefined;
   const origin =
     created !== undefined
-      ? rich('; ', c(baseName(created.path)), ' itself was written by ', actor(created.proc ?? created.alert.process), ` at ${utc(created.alert.eventTime)}`)
+      ? rich(
+          '; ',
+          c(baseName(created.path)),
+          ' itself was written by ',
+          actor(created.proc ?? created.alert.process),
+          ` at ${utc(created.alert.eventTime)}`,
+        )
       : [];
   switch (p.kind) {
     case 'run-key': {
-      const when = p.scope === 'machine' ? 'at the next logon of any user' : p.scope === 'user' ? "at the user's next logon" : 'at the next logon';
+      const when =
+        p.scope === 'machine'
+          ? 'at the next logon of any user'
+          : p.scope === 'user'
+            ? "at the user's next logon"
+            : 'at the next logon';
       const runs =
         p.dll !== undefined
-          ? rich(c(baseName(p.program ?? 'rundll32.exe')), ' loads ', c(p.dll), p.entry !== undefined ? rich(' (export ', c(p.entry), ')') : '')
+          ? rich(
+              c(baseName(p.program ?? 'rundll32.exe')),
+              ' loads ',
+              c(p.dll),
+              p.entry !== undefined ? rich(' (export ', c(p.entry), ')') : '',
+            )
           : p.payload !== undefined
             ? rich('Windows starts ', c(p.payload))
             : rich('Windows runs ', c(p.data ?? ''));
-      return rich(writer, ' set the Run value ', c(p.valueName), ' under ', c(p.key), ' so that ', runs, ` ${when}`, origin, '.');
+      return rich(
+        writer,
+        ' set the Run value ',
+        c(p.valueName),
+        ' under ',
+        c(p.key),
+        ' so that ',
+        runs,
+        ` ${when}`,
+        origin,
+        '.',
+      );
     }
     case 'startup-folder':
-      return rich(writer, ' placed ', c(p.path), " in a Startup folder, so it runs at the user's next logon", origin, '.');
+      return rich(
+        writer,
+        ' placed ',
+        c(p.path),
+        " in a Startup folder, so it runs at the user's next logon",
+        origin,
+        '.',
+      );
     case 'scheduled-task':
-      return rich(writer, ' registered the scheduled task ', c(p.name), p.action !== undefined ? rich(' running ', c(p.action)) : '', origin, '.');
+      return rich(
+        writer,
+        ' registered the scheduled task ',
+        c(p.name),
+        p.action !== undefined ? rich(' running ', c(p.action)) : '',
+        origin,
+        '.',
+      );
     case 'service':
-      return rich(writer, ' installed the service ', c(p.name), p.path !== undefined ? rich(' running ', c(p.path)) : '', origin, '.');
+      return rich(
+        writer,
+        ' installed the service ',
+        c(p.name),
+        p.path !== undefined ? rich(' running ', c(p.path)) : '',
+        origin,
+        '.',
+      );
     case 'wmi-subscription':
-      return rich(writer, ' created a WMI event subscription', p.consumer !== undefined ? rich(' with consumer ', c(p.consumer)) : '', ' that runs code when its event fires', origin, '.');
+      return rich(
+        writer,
+        ' created a WMI event subscription',
+        p.consumer !== undefined ? rich(' with consumer ', c(p.consumer)) : '',
+        ' that runs code when its event fires',
+        origin,
+        '.',
+      );
   }
 }
 
@@ -96,11 +154,20 @@ function keyFinding(f: IncidentFacts): Rich {
   const worst = [...f.alerts].sort((a, b) => b.enrichment.severity.score - a.enrichment.severity.score)[0];
   if (worst?.process !== undefined) {
     const parent = worst.process.parent;
-    return rich('The activity came from ', actor(worst.process), parent !== undefined ? rich(', started by ', actor(parent)) : '', '.');
+    return rich(
+      'The activity came from ',
+      actor(worst.process),
+      parent !== undefined ? rich(', started by ', actor(parent)) : '',
+      '.',
+    );
   }
   const label = worst?.rule?.name ?? worst?.title;
   return label !== undefined
-    ? rich('The detection was ', c(oneLine(label)), ` from ${worst !== undefined ? PRODUCT_NAMES[worst.source.product] : 'the source'}.`)
+    ? rich(
+        'The detection was ',
+        c(oneLine(label)),
+        ` from ${worst !== undefined ? PRODUCT_NAMES[worst.source.product] : 'the source'}.`,
+      )
     : rich('The alerts do not say which process was involved.');
 }
 
@@ -112,15 +179,23 @@ function recommendation(f: IncidentFacts, isolate: boolean): Rich {
   else if (ext.length > 1) parts.push(rich(`block ${ext.length} external destinations`));
   const runValues = f.persistence.flatMap((p) => (p.kind === 'run-key' ? [p.valueName] : []));
   const otherMechanisms = f.persistence.filter((p) => p.kind !== 'run-key').length;
-  if (runValues.length > 0) parts.push(rich(runValues.length === 1 ? 'delete the Run value ' : 'delete the Run values ', codeList(distinct(runValues).slice(0, 3))));
+  if (runValues.length > 0)
+    parts.push(
+      rich(
+        runValues.length === 1 ? 'delete the Run value ' : 'delete the Run values ',
+        codeList(distinct(runValues).slice(0, 3)),
+      ),
+    );
   if (otherMechanisms > 0) parts.push(rich(`remove ${count(otherMechanisms, 'other persistence mechanism')}`));
   const files = filesToRemove(f).map(baseName);
   if (files.length > 0 && files.length <= 3) parts.push(rich('delete ', codeList(files)));
   else if (files.length > 3) parts.push(rich(`delete ${files.length} files`));
   if (f.lsass.length > 0) parts.push(rich('reset the credentials of the accounts logged on to ', f.hostDisplay));
   const users = humanUsers(f);
-  if (users.length > 0 && (isolate || f.persistence.length > 0)) parts.push(rich('reset the password of ', joinAnd(users.slice(0, 3).map((u) => u.key))));
-  if (parts.length === 0) parts.push(rich('confirm with the user and the owner of ', f.hostDisplay, ' whether this activity was expected'));
+  if (users.length > 0 && (isolate || f.persistence.length > 0))
+    parts.push(rich('reset the password of ', joinAnd(users.slice(0, 3).map((u) => u.key))));
+  if (parts.length === 0)
+    parts.push(rich('confirm with the user and the owner of ', f.hostDisplay, ' whether this activity was expected'));
   const out: Rich = [{ text: 'Recommended now: ' }];
   parts.forEach((p, i) => {
     if (i > 0) out.push({ text: i === parts.length - 1 ? ' and ' : ', ' });
@@ -130,14 +205,23 @@ function recommendation(f: IncidentFacts, isolate: boolean): Rich {
   return out;
 }
 
-export function executiveSummary(f: IncidentFacts, top: RankedTechnique | undefined, coverage: Coverage, isolate: boolean): Statement[] {
+export function executiveSummary(
+  f: IncidentFacts,
+  top: RankedTechnique | undefined,
+  coverage: Coverage,
+  isolate: boolean,
+): Statement[] {
   const sources = joinAnd(distinct(f.alerts.map((a) => PRODUCT_NAMES[a.source.product] ?? a.source.product)));
   const what = sentenceCase(whatHappened(f, top));
   const id = top !== undefined ? ` (${top.info.id})` : '';
   const out: Statement[] = [
     {
       basis: 'observed',
-      text: rich(`${period(f)} (UTC), ${sources === '' ? 'the sources' : sources} recorded ${what}${id} on `, whereAndWho(f), '.'),
+      text: rich(
+        `${period(f)} (UTC), ${sources === '' ? 'the sources' : sources} recorded ${what}${id} on `,
+        whereAndWho(f),
+        '.',
+      ),
     },
     { basis: 'observed', text: keyFinding(f) },
     networkStatement(f),
@@ -146,7 +230,9 @@ export function executiveSummary(f: IncidentFacts, top: RankedTechnique | undefi
   if (coverage.analysed < coverage.total) {
     out.push({
       basis: 'observed',
-      text: rich(`This analysis covers a sample of ${coverage.analysed.toLocaleString('en-US')} of ${count(coverage.total, 'alert')} in the incident.`),
+      text: rich(
+        `This analysis covers a sample of ${coverage.analysed.toLocaleString('en-US')} of ${count(coverage.total, 'alert')} in the incident.`,
+      ),
     });
   }
   return out;

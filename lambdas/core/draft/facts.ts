@@ -88,7 +88,13 @@ export interface IncidentFacts {
 }
 
 /** Sources whose sensors record network connections, so "no connection in the events" means something. */
-const NETWORK_CAPABLE: ReadonlySet<SourceProduct> = new Set(['sysmon', 'crowdstrike', 'defender', 'sentinelone', 'elastic']);
+const NETWORK_CAPABLE: ReadonlySet<SourceProduct> = new Set([
+  'sysmon',
+  'crowdstrike',
+  'defender',
+  'sentinelone',
+  'elastic',
+]);
 
 const SYSTEM_USERS = /^(system|local service|network service|localsystem|dwm-\d+|umfd-\d+|anonymous logon)$/i;
 
@@ -106,7 +112,12 @@ function userDisplay(u: NonNullable<EnrichedAlert['user']>): string {
 
 function isSystemUser(display: string): boolean {
   const key = userKey(display);
-  return SYSTEM_USERS.test(key) || key.endsWith('$') || /^nt authority\\/i.test(display) || /^font driver host\\/i.test(display);
+  return (
+    SYSTEM_USERS.test(key) ||
+    key.endsWith('$') ||
+    /^nt authority\\/i.test(display) ||
+    /^font driver host\\/i.test(display)
+  );
 }
 
 function fileAction(a: EnrichedAlert): FileFact['action'] {
@@ -141,15 +152,18 @@ export function gatherFacts(incident: IncidentView): IncidentFacts {
   const mainAlert = alerts.find((a) => a.enrichment.hostKey === mainKey);
   const hostDisplay = displayHost(mainAlert?.host.name ?? mainKey);
   const hostFqdn = mainAlert?.host.fqdn ?? (mainAlert?.host.name.includes('.') ? mainAlert.host.name : undefined);
-  const otherHosts = distinct([...alerts.map((a) => a.enrichment.hostKey), ...incident.hosts].filter((h) => h !== mainKey)).map(
-    (h) => displayHost(alerts.find((a) => a.enrichment.hostKey === h)?.host.name ?? h),
-  );
+  const otherHosts = distinct(
+    [...alerts.map((a) => a.enrichment.hostKey), ...incident.hosts].filter((h) => h !== mainKey),
+  ).map((h) => displayHost(alerts.find((a) => a.enrichment.hostKey === h)?.host.name ?? h));
   const asset =
     incident.assets.find((x) => hostKey(x.host) === mainKey) ??
     alerts.find((a) => a.enrichment.asset !== undefined)?.enrichment.asset;
   const criticality = maxCriticality([...incident.assets.map((x) => x.criticality), asset?.criticality]);
 
-  const contexts = [...incident.userContexts, ...alerts.flatMap((a) => (a.enrichment.userContext ? [a.enrichment.userContext] : []))];
+  const contexts = [
+    ...incident.userContexts,
+    ...alerts.flatMap((a) => (a.enrichment.userContext ? [a.enrichment.userContext] : [])),
+  ];
   const users = distinct(
     alerts.flatMap((a) => (a.user !== undefined ? [userDisplay(a.user)] : [])),
     (d) => userKey(d),
@@ -159,11 +173,19 @@ export function gatherFacts(incident: IncidentView): IncidentFacts {
   });
   for (const u of incident.users) {
     if (!users.some((x) => x.key === userKey(u))) {
-      users.push({ key: userKey(u), display: oneLine(u), context: contexts.find((x) => userKey(x.user) === userKey(u)), system: isSystemUser(u) });
+      users.push({
+        key: userKey(u),
+        display: oneLine(u),
+        context: contexts.find((x) => userKey(x.user) === userKey(u)),
+        system: isSystemUser(u),
+      });
     }
   }
 
-  const iocs = distinct([...incident.iocs, ...alerts.flatMap((a) => a.enrichment.iocs)], (i) => `${i.type}#${i.value.toLowerCase()}`);
+  const iocs = distinct(
+    [...incident.iocs, ...alerts.flatMap((a) => a.enrichment.iocs)],
+    (i) => `${i.type}#${i.value.toLowerCase()}`,
+  );
 
   const files: FileFact[] = [];
   const connections: ConnectionFact[] = [];
@@ -171,7 +193,8 @@ export function gatherFacts(incident: IncidentView): IncidentFacts {
   const lsass: LsassAccess[] = [];
   for (const a of alerts) {
     const proc = procOf(a);
-    if (a.file !== undefined) files.push({ alert: a, proc, path: a.file.path, action: fileAction(a), sha256: a.file.hashes?.sha256 });
+    if (a.file !== undefined)
+      files.push({ alert: a, proc, path: a.file.path, action: fileAction(a), sha256: a.file.hashes?.sha256 });
     if (a.module !== undefined && !isSystemPath(a.module.path)) {
       files.push({ alert: a, proc, path: a.module.path, action: 'loaded', sha256: a.module.hashes?.sha256 });
     }
@@ -194,7 +217,11 @@ export function gatherFacts(incident: IncidentView): IncidentFacts {
       }
     }
     if (a.dns !== undefined) dns.push({ alert: a, proc, query: a.dns.query, results: a.dns.results ?? [] });
-    if (a.target?.image !== undefined && baseKey(a.target.image) === 'lsass.exe' && a.eventType !== 'create_remote_thread') {
+    if (
+      a.target?.image !== undefined &&
+      baseKey(a.target.image) === 'lsass.exe' &&
+      a.eventType !== 'create_remote_thread'
+    ) {
       lsass.push({ alert: a, proc, access: a.target.grantedAccess });
     }
   }
@@ -288,10 +315,13 @@ export function parentOf(f: IncidentFacts, p: ProcEntry): ProcEntry | undefined 
  * write), files the incident wrote, and programs in user-writable places that started the chain or talked out.
  */
 export function filesToRemove(f: IncidentFacts): string[] {
-  const written = new Set(f.files.filter((x) => x.action !== 'loaded' && x.action !== 'deleted').map((x) => x.path.toLowerCase()));
+  const written = new Set(
+    f.files.filter((x) => x.action !== 'loaded' && x.action !== 'deleted').map((x) => x.path.toLowerCase()),
+  );
   const out: string[] = [];
   for (const p of f.persistence) {
-    if (p.payload !== undefined && (!isSystemPath(p.payload) || written.has(p.payload.toLowerCase()))) out.push(p.payload);
+    if (p.payload !== undefined && (!isSystemPath(p.payload) || written.has(p.payload.toLowerCase())))
+      out.push(p.payload);
   }
   for (const x of f.files) {
     if ((x.action === 'created' || x.action === 'written') && !/\\windows\\prefetch\\/i.test(x.path)) out.push(x.path);

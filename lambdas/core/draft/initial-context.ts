@@ -20,7 +20,10 @@ function listWithCounts(values: string[]): string {
 
 function hostValue(f: IncidentFacts): Rich {
   const a = f.asset;
-  const fqdn = f.hostFqdn !== undefined && f.hostFqdn.toLowerCase() !== f.hostDisplay.toLowerCase() ? rich(' (', c(oneLine(f.hostFqdn)), ')') : [];
+  const fqdn =
+    f.hostFqdn !== undefined && f.hostFqdn.toLowerCase() !== f.hostDisplay.toLowerCase()
+      ? rich(' (', c(oneLine(f.hostFqdn)), ')')
+      : [];
   const others = f.otherHosts.length > 0 ? rich('; also ', f.otherHosts.slice(0, 10).join(', ')) : [];
   if (a === undefined) return rich(f.hostDisplay, fqdn, ': asset context unknown', IMPORT_HINT, others);
   const bits = [
@@ -47,7 +50,12 @@ function userValue(f: IncidentFacts): Rich {
   return out;
 }
 
-export function initialContext(f: IncidentFacts, ranked: RankedTechnique[], priority: Priority, coverage: Coverage): ContextRow[] {
+export function initialContext(
+  f: IncidentFacts,
+  ranked: RankedTechnique[],
+  priority: Priority,
+  coverage: Coverage,
+): ContextRow[] {
   const sources = listWithCounts(f.alerts.map(detectionSource));
   const rules = distinct(f.alerts.flatMap((a) => (a.rule !== undefined ? [clip(oneLine(a.rule.name), 200)] : [])));
   const reasons = f.incident.severityReasons.map((r) => clip(oneLine(r), 200));
@@ -61,10 +69,16 @@ export function initialContext(f: IncidentFacts, ranked: RankedTechnique[], prio
   return [
     { label: 'Detection source', value: rich(sources === '' ? 'no alerts in the analysed sample' : sources) },
     { label: 'Rule', value: rules.length > 0 ? rich(rules.join('; ')) : rich('no rule name in the events') },
-    { label: 'Techniques', value: rich(techniques.length > 0 ? techniques.join(', ') : 'no ATT&CK technique named or recognised') },
+    {
+      label: 'Techniques',
+      value: rich(techniques.length > 0 ? techniques.join(', ') : 'no ATT&CK technique named or recognised'),
+    },
     {
       label: 'Severity',
-      value: rich(`${f.incident.severity}/100 (${severityWord(f.incident.severity)})`, reasons.length > 0 ? `: ${reasons.join('; ')}` : ''),
+      value: rich(
+        `${f.incident.severity}/100 (${severityWord(f.incident.severity)})`,
+        reasons.length > 0 ? `: ${reasons.join('; ')}` : '',
+      ),
     },
     { label: 'Priority', value: rich(`${priority.level} – ${priority.name} (${priority.reason})`) },
     { label: 'Host', value: hostValue(f) },
@@ -74,7 +88,10 @@ export function initialContext(f: IncidentFacts, ranked: RankedTechnique[], prio
     { label: 'Alerts', value: rich(`${count(coverage.total, 'unique alert')}${dupes}${sample}`) },
     {
       label: 'Incident',
-      value: rich(c(f.incident.incidentId), f.incident.ticketKey !== undefined ? rich(', ticket ', c(f.incident.ticketKey)) : ''),
+      value: rich(
+        c(f.incident.incidentId),
+        f.incident.ticketKey !== undefined ? rich(', ticket ', c(f.incident.ticketKey)) : '',
+      ),
     },
   ];
 }

@@ -25,24 +25,42 @@ export const IOC_TYPE_LABELS: Readonly<Record<IocType, string>> = {
 };
 
 export function iocRows(f: IncidentFacts, limits: DraftLimits): { rows: IocRow[]; omitted: number } {
-  const merged = new Map<string, { type: IocType; defanged: string; roles: string[]; private: boolean; value: string }>();
+  const merged = new Map<
+    string,
+    { type: IocType; defanged: string; roles: string[]; private: boolean; value: string }
+  >();
   // Command lines are shown whole in the process tree; the indicator table lists what can be blocked or hunted.
-  const all = [...f.incident.iocs, ...f.alerts.flatMap((a) => a.enrichment.iocs)].filter((i) => i.type !== 'commandline');
+  const all = [...f.incident.iocs, ...f.alerts.flatMap((a) => a.enrichment.iocs)].filter(
+    (i) => i.type !== 'commandline',
+  );
   for (const i of all) {
     const k = `${i.type}#${i.value.toLowerCase()}`;
-    const cur = merged.get(k) ?? { type: i.type, defanged: i.defanged, roles: [], private: i.private === true, value: i.value };
+    const cur = merged.get(k) ?? {
+      type: i.type,
+      defanged: i.defanged,
+      roles: [],
+      private: i.private === true,
+      value: i.value,
+    };
     if (i.role !== undefined && i.role.trim() !== '') cur.roles.push(oneLine(i.role));
     merged.set(k, cur);
   }
   const intel = f.alerts.flatMap((a) => a.enrichment.intel);
   const rows = [...merged.values()]
-    .sort((a, b) => IOC_TYPES.indexOf(a.type) - IOC_TYPES.indexOf(b.type) || byText(a.value.toLowerCase(), b.value.toLowerCase()))
+    .sort(
+      (a, b) =>
+        IOC_TYPES.indexOf(a.type) - IOC_TYPES.indexOf(b.type) || byText(a.value.toLowerCase(), b.value.toLowerCase()),
+    )
     .map((i): IocRow => {
       const hit = intel.find((x) => x.value.toLowerCase() === i.value.toLowerCase());
       const notes = [
         ...distinct(i.roles),
         ...(i.private ? ['private address'] : []),
-        ...(hit !== undefined ? [`threat intel: ${oneLine(hit.verdict ?? 'listed')}${hit.source !== undefined ? ` (${oneLine(hit.source)})` : ''}`] : []),
+        ...(hit !== undefined
+          ? [
+              `threat intel: ${oneLine(hit.verdict ?? 'listed')}${hit.source !== undefined ? ` (${oneLine(hit.source)})` : ''}`,
+            ]
+          : []),
       ];
       return {
         type: i.type,

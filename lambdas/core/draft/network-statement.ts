@@ -20,7 +20,9 @@ export function networkStatement(f: IncidentFacts): Statement {
         actor(first.proc ?? first.alert.process),
         ' made an outbound connection to ',
         c(first.display),
-        first.hostname !== undefined && first.dstIp !== undefined ? rich(' (', c(defangValue(first.hostname, f.iocs)), ')') : '',
+        first.hostname !== undefined && first.dstIp !== undefined
+          ? rich(' (', c(defangValue(first.hostname, f.iocs)), ')')
+          : '',
         more,
         '; the events do not show what was transferred.',
       ),
@@ -68,14 +70,21 @@ export function exposureStatement(f: IncidentFacts): Statement {
   if (f.networkCapable && f.connections.length === 0) {
     return {
       basis: 'observed',
-      text: rich('Data exposure: none observed in the collected events (no outbound connection appears in them); exposure outside those events is unknown.'),
+      text: rich(
+        'Data exposure: none observed in the collected events (no outbound connection appears in them); exposure outside those events is unknown.',
+      ),
     };
   }
   if (f.connections.length > 0) {
     return {
       basis: 'observed',
-      text: rich('Data exposure: none observed to external addresses in the collected events; what the internal connections carried is unknown.'),
+      text: rich(
+        'Data exposure: none observed to external addresses in the collected events; what the internal connections carried is unknown.',
+      ),
     };
   }
-  return { basis: 'unknown', text: rich('Data exposure is unknown: the collected events contain no network telemetry.') };
+  return {
+    basis: 'unknown',
+    text: rich('Data exposure is unknown: the collected events contain no network telemetry.'),
+  };
 }

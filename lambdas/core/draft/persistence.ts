@@ -62,7 +62,12 @@ const STARTUP_RE = /\\start menu\\programs\\startup\\[^\\]+$/i;
 const TASK_FILE_RE = /^[a-z]:\\windows\\system32\\tasks\\(.+)$/i;
 
 /** What a command eventually runs: the DLL of rundll32, a script a LOLBin is handed, or the program itself. */
-export function payloadOf(command: string | undefined): { program?: string; dll?: string; entry?: string; payload?: string } {
+export function payloadOf(command: string | undefined): {
+  program?: string;
+  dll?: string;
+  entry?: string;
+  payload?: string;
+} {
   if (command === undefined) return {};
   const cmd = parseCommand(command);
   if (cmd === undefined) return {};
@@ -90,7 +95,15 @@ function runKey(a: EnrichedAlert): RunKeyFact | undefined {
     valueName = key.slice(cut + 1);
     key = key.slice(0, cut);
   } else if (!RUN_KEY_RE.test(key)) return undefined;
-  return { kind: 'run-key', alert: a, key, valueName, data: reg.valueData, scope: scopeOf(key), ...payloadOf(reg.valueData) };
+  return {
+    kind: 'run-key',
+    alert: a,
+    key,
+    valueName,
+    data: reg.valueData,
+    scope: scopeOf(key),
+    ...payloadOf(reg.valueData),
+  };
 }
 
 function serviceFromRegistry(a: EnrichedAlert): ServiceFact | undefined {
@@ -162,11 +175,15 @@ export function findPersistence(alerts: EnrichedAlert[]): PersistenceFact[] {
     if (a.service !== undefined) {
       add({ kind: 'service', alert: a, ...a.service, payload: payloadOf(a.service.path).payload });
     }
-    if (a.wmi !== undefined && (a.wmi.consumer !== undefined || a.wmi.filter !== undefined || a.wmi.name !== undefined)) {
+    if (
+      a.wmi !== undefined &&
+      (a.wmi.consumer !== undefined || a.wmi.filter !== undefined || a.wmi.name !== undefined)
+    ) {
       add({ kind: 'wmi-subscription', alert: a, ...a.wmi, payload: pathsIn(a.wmi.destination)[0] });
     }
     if (a.file !== undefined && !/delete/i.test(a.eventType)) {
-      if (STARTUP_RE.test(a.file.path)) add({ kind: 'startup-folder', alert: a, path: a.file.path, payload: a.file.path });
+      if (STARTUP_RE.test(a.file.path))
+        add({ kind: 'startup-folder', alert: a, path: a.file.path, payload: a.file.path });
       const task = TASK_FILE_RE.exec(a.file.path);
       if (task) add({ kind: 'scheduled-task', alert: a, name: `\\${task[1]}` });
     }

@@ -21,12 +21,15 @@ interface PlaybookEntry {
 
 const MAX_FILES = 10;
 const MAX_BLOCKS = 10;
-const DOWNLOAD_CRADLE = /\b(downloadstring|downloadfile|downloaddata|invoke-webrequest|iwr|invoke-restmethod|irm|net\.webclient|start-bitstransfer|wget|curl)\b/i;
+const DOWNLOAD_CRADLE =
+  /\b(downloadstring|downloadfile|downloaddata|invoke-webrequest|iwr|invoke-restmethod|irm|net\.webclient|start-bitstransfer|wget|curl)\b/i;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'`<>|)]+/gi;
 
 /** Whether containment by isolation is warranted: anything that persists, talks out, steals, or scores medium+. */
 function needsIsolation(f: IncidentFacts): boolean {
-  return f.incident.severity >= 40 || f.persistence.length > 0 || externalDestinations(f).length > 0 || f.lsass.length > 0;
+  return (
+    f.incident.severity >= 40 || f.persistence.length > 0 || externalDestinations(f).length > 0 || f.lsass.length > 0
+  );
 }
 
 function credentialRisk(f: IncidentFacts): boolean {
@@ -55,7 +58,8 @@ function cradleUrls(f: IncidentFacts): string[] {
   const urls: string[] = [];
   for (const p of f.graph.procs.values()) {
     const cmd = p.commandLine;
-    if (cmd === undefined || !/\b(powershell|pwsh)(\.exe)?\b/i.test(p.image ?? cmd) || !DOWNLOAD_CRADLE.test(cmd)) continue;
+    if (cmd === undefined || !/\b(powershell|pwsh)(\.exe)?\b/i.test(p.image ?? cmd) || !DOWNLOAD_CRADLE.test(cmd))
+      continue;
     for (const m of cmd.matchAll(URL_IN_TEXT)) urls.push(m[0]);
   }
   return distinct(urls);
@@ -86,7 +90,9 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
       const contacted = new Set(dests.map((d) => (d.dstIp ?? '').toLowerCase()));
       const names = distinct([
         ...dests.flatMap((d) => (d.hostname !== undefined ? [d.hostname] : [])),
-        ...f.dns.filter((q) => q.results.some((r) => contacted.has(r.toLowerCase().replace(/^::ffff:/, '')))).map((q) => q.query),
+        ...f.dns
+          .filter((q) => q.results.some((r) => contacted.has(r.toLowerCase().replace(/^::ffff:/, ''))))
+          .map((q) => q.query),
       ]);
       for (const n of names.slice(0, MAX_BLOCKS)) {
         steps.push({
@@ -102,7 +108,12 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
     steps: (f) =>
       processesToStop(f).map((p) => ({
         phase: 'containment' as const,
-        text: rich('Terminate ', c(baseName(p.image)), p.pid !== undefined ? ` (PID ${p.pid})` : '', ' if it is still running.'),
+        text: rich(
+          'Terminate ',
+          c(baseName(p.image)),
+          p.pid !== undefined ? ` (PID ${p.pid})` : '',
+          ' if it is still running.',
+        ),
       })),
   },
   {
@@ -113,7 +124,11 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
       const dumps = f.files.filter((x) => /\.(dmp|dump|bin)$/i.test(x.path) && x.action !== 'loaded');
       const hunt: Rich =
         dumps.length > 0
-          ? rich('Recover and then delete the memory dump ', codeList(dumps.slice(0, 3).map((d) => d.path)), ' — it holds the credentials read from LSASS.')
+          ? rich(
+              'Recover and then delete the memory dump ',
+              codeList(dumps.slice(0, 3).map((d) => d.path)),
+              ' — it holds the credentials read from LSASS.',
+            )
           : rich(
               'Hunt on ',
               f.hostDisplay,
@@ -140,10 +155,16 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
     family: 'reset-password',
     steps: (f) =>
       f.incident.severity >= 40 || credentialRisk(f) || f.persistence.length > 0
-        ? humanUsers(f).slice(0, 5).map((u) => ({
-            phase: credentialRisk(f) ? ('containment' as const) : ('eradication' as const),
-            text: rich('Reset the password of ', u.key, ` and review the account's sign-ins since ${utc(f.firstSeen)}.`),
-          }))
+        ? humanUsers(f)
+            .slice(0, 5)
+            .map((u) => ({
+              phase: credentialRisk(f) ? ('containment' as const) : ('eradication' as const),
+              text: rich(
+                'Reset the password of ',
+                u.key,
+                ` and review the account's sign-ins since ${utc(f.firstSeen)}.`,
+              ),
+            }))
         : [],
   },
   {
@@ -151,20 +172,29 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
     steps: (f) => {
       const files = filesToRemove(f).slice(0, MAX_FILES);
       return files.length > 0
-        ? [{ phase: 'containment', text: rich('Before removing anything, keep copies of ', codeList(files), ' for malware analysis.') }]
+        ? [
+            {
+              phase: 'containment',
+              text: rich('Before removing anything, keep copies of ', codeList(files), ' for malware analysis.'),
+            },
+          ]
         : [];
     },
   },
   {
     family: 'registry-run-keys',
     steps: (f) =>
-      f.persistence.flatMap((p) => (p.kind === 'run-key' ? [{ phase: 'eradication' as const, text: runKeySteps(p) }] : [])),
+      f.persistence.flatMap((p) =>
+        p.kind === 'run-key' ? [{ phase: 'eradication' as const, text: runKeySteps(p) }] : [],
+      ),
   },
   {
     family: 'startup-folder',
     steps: (f) =>
       f.persistence.flatMap((p) =>
-        p.kind === 'startup-folder' ? [{ phase: 'eradication' as const, text: rich('Remove ', c(p.path), ' from the Startup folder.') }] : [],
+        p.kind === 'startup-folder'
+          ? [{ phase: 'eradication' as const, text: rich('Remove ', c(p.path), ' from the Startup folder.') }]
+          : [],
       ),
   },
   {
@@ -186,7 +216,20 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
     steps: (f) =>
       f.persistence.flatMap((p) =>
         p.kind === 'service'
-          ? [{ phase: 'eradication' as const, text: rich('Stop and delete service ', c(p.name), ' (', c(`sc.exe stop "${p.name}"`), ', then ', c(`sc.exe delete "${p.name}"`), ').') }]
+          ? [
+              {
+                phase: 'eradication' as const,
+                text: rich(
+                  'Stop and delete service ',
+                  c(p.name),
+                  ' (',
+                  c(`sc.exe stop "${p.name}"`),
+                  ', then ',
+                  c(`sc.exe delete "${p.name}"`),
+                  ').',
+                ),
+              },
+            ]
           : [],
       ),
   },
@@ -197,12 +240,19 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
         if (p.kind !== 'wmi-subscription') return [];
         const parts: Rich = [];
         if (p.filter !== undefined) parts.push(...rich('filter ', c(p.filter)));
-        if (p.consumer !== undefined) parts.push(...rich(parts.length > 0 ? ', consumer ' : 'consumer ', c(p.consumer)));
+        if (p.consumer !== undefined)
+          parts.push(...rich(parts.length > 0 ? ', consumer ' : 'consumer ', c(p.consumer)));
         if (parts.length === 0 && p.name !== undefined) parts.push(...rich('subscription ', c(p.name)));
         return [
           {
             phase: 'eradication' as const,
-            text: rich('Remove the WMI subscription (', parts, ') and its filter-to-consumer binding from the ', c('root\\subscription'), ' namespace.'),
+            text: rich(
+              'Remove the WMI subscription (',
+              parts,
+              ') and its filter-to-consumer binding from the ',
+              c('root\\subscription'),
+              ' namespace.',
+            ),
           },
         ];
       }),
@@ -215,7 +265,10 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
         .slice(0, MAX_FILES)
         .map((p) => ({ phase: 'eradication' as const, text: rich('Delete ', c(p), '.') }));
       if (files.length > MAX_FILES) {
-        steps.push({ phase: 'eradication', text: rich(`Delete the ${files.length - MAX_FILES} further files listed under File activity.`) });
+        steps.push({
+          phase: 'eradication',
+          text: rich(`Delete the ${files.length - MAX_FILES} further files listed under File activity.`),
+        });
       }
       return steps;
     },
@@ -227,7 +280,11 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
         .slice(0, MAX_BLOCKS)
         .map((u) => ({
           phase: 'containment' as const,
-          text: rich('Block ', c(defangValue(u, f.iocs)), ' at the web proxy (PowerShell downloaded from it) and retrieve what it served for analysis.'),
+          text: rich(
+            'Block ',
+            c(defangValue(u, f.iocs)),
+            ' at the web proxy (PowerShell downloaded from it) and retrieve what it served for analysis.',
+          ),
         })),
   },
   {
@@ -241,7 +298,13 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
         const dir = p.payload.slice(0, Math.max(0, p.payload.lastIndexOf('\\')));
         steps.push({
           phase: 'recovery',
-          text: rich('Add an application-control rule that stops ', c(lolbin), ' loading code from ', c(dir === '' ? p.payload : dir), '.'),
+          text: rich(
+            'Add an application-control rule that stops ',
+            c(lolbin),
+            ' loading code from ',
+            c(dir === '' ? p.payload : dir),
+            '.',
+          ),
         });
       }
       return steps;
@@ -257,7 +320,11 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
         ? [
             {
               phase: 'recovery',
-              text: rich('Hunt across the fleet for ', codeList(evidence.slice(0, 5)), ', names made to pass for Windows components.'),
+              text: rich(
+                'Hunt across the fleet for ',
+                codeList(evidence.slice(0, 5)),
+                ', names made to pass for Windows components.',
+              ),
             },
           ]
         : [];
@@ -268,7 +335,12 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
     steps: (f) => {
       const hashes = f.iocs.filter((i) => i.type === 'sha256').map((i) => i.value);
       return hashes.length > 0
-        ? [{ phase: 'recovery', text: rich('Search every endpoint for the SHA256 ', codeList(hashes.slice(0, 5)), '.') }]
+        ? [
+            {
+              phase: 'recovery',
+              text: rich('Search every endpoint for the SHA256 ', codeList(hashes.slice(0, 5)), '.'),
+            },
+          ]
         : [];
     },
   },
@@ -276,14 +348,25 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
     family: 'admin-rights',
     steps: (f) => {
       const elevated = [...f.graph.procs.values()].some(
-        (p) => p.image !== undefined && !isSystemImage(p.image) && /^(high|system)$/i.test(p.integrity ?? '') && p.user !== undefined && !/system/i.test(p.user),
+        (p) =>
+          p.image !== undefined &&
+          !isSystemImage(p.image) &&
+          /^(high|system)$/i.test(p.integrity ?? '') &&
+          p.user !== undefined &&
+          !/system/i.test(p.user),
       );
       const users = humanUsers(f);
       return elevated && users.length > 0
         ? [
             {
               phase: 'recovery',
-              text: rich('Remove local administrator rights from ', users[0].key, ' on ', f.hostDisplay, ' unless needed (its programs ran with High integrity).'),
+              text: rich(
+                'Remove local administrator rights from ',
+                users[0].key,
+                ' on ',
+                f.hostDisplay,
+                ' unless needed (its programs ran with High integrity).',
+              ),
             },
           ]
         : [];
@@ -293,7 +376,15 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
     family: 'verify-clean',
     steps: (f) => {
       const artifacts = distinct([
-        ...f.persistence.map((p) => (p.kind === 'run-key' ? p.valueName : p.kind === 'startup-folder' ? baseName(p.path) : p.kind === 'wmi-subscription' ? (p.consumer ?? p.name ?? '') : p.name)),
+        ...f.persistence.map((p) =>
+          p.kind === 'run-key'
+            ? p.valueName
+            : p.kind === 'startup-folder'
+              ? baseName(p.path)
+              : p.kind === 'wmi-subscription'
+                ? (p.consumer ?? p.name ?? '')
+                : p.name,
+        ),
         ...filesToRemove(f).map((p) => baseName(p)),
       ]).filter((x) => x !== '');
       if (artifacts.length === 0) return [];
@@ -323,12 +414,22 @@ function defaultSteps(f: IncidentFacts): RemediationStep[] {
     {
       phase: 'containment',
       family: 'default',
-      text: rich('Confirm with ', who, ' and the owner of ', f.hostDisplay, ' whether this activity was expected; if it was not, isolate the host.'),
+      text: rich(
+        'Confirm with ',
+        who,
+        ' and the owner of ',
+        f.hostDisplay,
+        ' whether this activity was expected; if it was not, isolate the host.',
+      ),
     },
     {
       phase: 'eradication',
       family: 'default',
-      text: rich('Collect a triage package from ', f.hostDisplay, ' (running processes, autostart entries, recent files, event logs) before changing anything.'),
+      text: rich(
+        'Collect a triage package from ',
+        f.hostDisplay,
+        ' (running processes, autostart entries, recent files, event logs) before changing anything.',
+      ),
     },
   ];
 }

@@ -97,7 +97,8 @@ export function buildProcessGraph(alerts: EnrichedAlert[]): ProcessGraph {
   ): ProcEntry => {
     const keys = idKeys(host, ref);
     let key = keys.map((k) => index.get(k)).find((k) => k !== undefined);
-    if (key === undefined) key = keys[0] ?? (ref.pid !== undefined ? `${host}|pid:${ref.pid}` : `${host}|${fallbackKey}`);
+    if (key === undefined)
+      key = keys[0] ?? (ref.pid !== undefined ? `${host}|pid:${ref.pid}` : `${host}|${fallbackKey}`);
     let p = procs.get(key);
     if (p === undefined) {
       p = { key, host, acts: [], firstSeen: time };

@@ -13,7 +13,11 @@ import type { RawEvidence } from './types';
 function recordText(raw: unknown): string {
   if (raw === undefined || raw === null) return 'The source kept no raw record for this alert.';
   if (typeof raw === 'string') return raw;
-  const json = JSON.stringify(raw, (_k, v: unknown) => (v === null ? undefined : v), 2);
+  const json = JSON.stringify(
+    raw,
+    (_k, v: unknown) => (v === null ? undefined : Array.isArray(v) ? v.filter((x) => x !== null) : v),
+    2,
+  );
   return json ?? 'The raw record could not be shown as text.';
 }
 
@@ -28,7 +32,13 @@ export function rawEvidence(alerts: EnrichedAlert[], limits: DraftLimits): { rec
     // Cut before pretty-printing work grows with a hostile 10 MB record: a string is sliced, an object printed once.
     const full = recordText(a.raw);
     const text = clip(full, limits.rawChars);
-    return { alertId: a.alertId, title: title(a), text, chars: full.length, truncated: a.rawTruncated || text !== full };
+    return {
+      alertId: a.alertId,
+      title: title(a),
+      text,
+      chars: full.length,
+      truncated: a.rawTruncated || text !== full,
+    };
   });
   return { records, omitted: Math.max(0, alerts.length - records.length) };
 }

@@ -2,7 +2,7 @@ import type { IncidentFacts } from './facts';
 import { earliestNonSystemAncestor, humanUsers, parentOf } from './facts';
 import { actor, actorLabel, knownImage } from './display';
 import type { ProcEntry } from './process-graph';
-import { ancestry } from './process-graph';
+import { ancestry, procOrder } from './process-graph';
 import { isSystemPath } from './commands';
 import { baseName, c, codeList, distinct, rich, utc } from './text';
 import type { Confidence, RootCause, Rich, Statement } from './types';
@@ -30,9 +30,25 @@ interface VectorRule {
   because(ctx: VectorContext): Rich;
 }
 
-const OFFICE = new Set(['winword.exe', 'excel.exe', 'powerpnt.exe', 'onenote.exe', 'msaccess.exe', 'mspub.exe', 'visio.exe']);
+const OFFICE = new Set([
+  'winword.exe',
+  'excel.exe',
+  'powerpnt.exe',
+  'onenote.exe',
+  'msaccess.exe',
+  'mspub.exe',
+  'visio.exe',
+]);
 const MAIL = new Set(['outlook.exe', 'olk.exe', 'thunderbird.exe', 'hxoutlook.exe']);
 const BROWSERS = new Set(['chrome.exe', 'msedge.exe', 'firefox.exe', 'iexplore.exe', 'brave.exe', 'opera.exe']);
+
+/** Applications that open what arrives from outside: a chain starting in one of them points at its input. */
+const DELIVERY_APPS = new Set([...OFFICE, ...MAIL, ...BROWSERS]);
+
+/** The first process a process started, in time order. */
+function firstChild(f: IncidentFacts, p: ProcEntry): ProcEntry | undefined {
+  return [...f.graph.procs.values()].filter((q) => q.parentKey === p.key).sort(procOrder)[0];
+}
 
 const started = (ctx: VectorContext): Rich => rich(c(baseName(ctx.image)), ' was started by ', c(ctx.parentName));
 
@@ -43,7 +59,10 @@ export const VECTOR_RULES: readonly VectorRule[] = [
     vector: 'unknown (the collected chain starts with the persistence running, after the installation)',
     confidence: 'low',
     because: (x) =>
-      rich(c(baseName(x.image)), ' runs the payload named by the persistence of this incident, so the installation came earlier or outside these events'),
+      rich(
+        c(baseName(x.image)),
+        ' runs the payload named by the persistence of this incident, so the installation came earlier or outside these events',
+      ),
   },
   {
     id: 'mail-client',
@@ -79,7 +98,11 @@ export const VECTOR_RULES: readonly VectorRule[] = [
     vector: 'user execution of a downloaded file (ATT&CK T1204.002)',
     confidence: 'medium',
     because: (x) =>
-      rich(c(baseName(x.image)), " ran from the user's Downloads folder", x.parentName !== '' ? rich(', started by ', c(x.parentName)) : ''),
+      rich(
+        c(baseName(x.image)),
+        " ran from the user's Downloads folder",
+        x.parentName !== '' ? rich(', started by ', c(x.parentName)) : '',
+      ),
   },
   {
     id: 'archive',
@@ -136,7 +159,9 @@ const PARENT_CONTEXT: Readonly<Record<string, string>> = {
 
 function persistenceStarts(f: IncidentFacts, root: ProcEntry): boolean {
   const text = `${root.commandLine ?? ''} ${root.image ?? ''}`.toLowerCase();
-  return f.persistence.some((p) => p.payload !== undefined && p.payload.trim() !== '' && text.includes(p.payload.toLowerCase()));
+  return f.persistence.some(
+    (p) => p.payload !== undefined && p.payload.trim() !== '' && text.includes(p.payload.toLowerCase()),
+  );
 }
 
 /** Files that reached the host, as far as the events show: persistence payloads and files the incident wrote. */
@@ -148,7 +173,10 @@ function deliveredFiles(f: IncidentFacts): string[] {
 
 function rootStatement(f: IncidentFacts, root: ProcEntry, parent: ProcEntry | undefined): Statement {
   const user = humanUsers(f)[0];
-  const when = root.created !== undefined ? `started at ${utc(root.created.eventTime)}` : `first seen at ${utc(root.firstSeen)} (its start was not collected)`;
+  const when =
+    root.created !== undefined
+      ? `started at ${utc(root.created.eventTime)}`
+      : `first seen at ${utc(root.firstSeen)} (its start was not collected)`;
   const parentName = parent?.image !== undefined ? baseName(parent.image) : undefined;
   const by = parent !== undefined ? rich(' by ', actor(parent)) : rich(', parent not in the collected events');
   let context = parentName !== undefined ? PARENT_CONTEXT[parentName.toLowerCase()] : undefined;
@@ -178,7 +206,15 @@ function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
     if (p.payload === undefined) continue;
     const writer = f.graph.procs.get(f.graph.actorOf.get(p.alert.alertId) ?? '');
     const file = f.files.find((x) => x.path.toLowerCase() === p.payload?.toLowerCase() && x.action !== 'loaded');
-    const what = p.kind === 'run-key' ? rich('the Run value ', c(p.valueName)) : p.kind === 'startup-folder' ? rich('the Startup folder') : rich(`the ${p.kind.replace('-', ' ')} `, c(p.kind === 'wmi-subscription' ? (p.consumer ?? p.name ?? '') : p.name));
+    const what =
+      p.kind === 'run-key'
+        ? rich('the Run value ', c(p.valueName))
+        : p.kind === 'startup-folder'
+          ? rich('the Startup folder')
+          : rich(
+              `the ${p.kind.replace('-', ' ')} `,
+              c(p.kind === 'wmi-subscription' ? (p.consumer ?? p.name ?? '') : p.name),
+            );
     if (file !== undefined) {
       const fileWriter = file.proc ?? file.alert.process;
       const registrar = writer ?? p.alert.process;
@@ -186,7 +222,14 @@ function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
       out.push({
         basis: 'observed',
         text: same
-          ? rich(actor(fileWriter), ' wrote ', c(baseName(p.payload)), ` at ${utc(file.alert.eventTime)} and registered it in `, what, ` at ${utc(p.alert.eventTime)}.`)
+          ? rich(
+              actor(fileWriter),
+              ' wrote ',
+              c(baseName(p.payload)),
+              ` at ${utc(file.alert.eventTime)} and registered it in `,
+              what,
+              ` at ${utc(p.alert.eventTime)}.`,
+            )
           : rich(
               c(baseName(p.payload)),
               ' ties the events together: ',
@@ -199,7 +242,11 @@ function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
             ),
       });
     }
-    if (writer !== undefined && writer.key !== root.key && !ancestry(f.graph, writer.key).some((q) => q.key === root.key)) {
+    if (
+      writer !== undefined &&
+      writer.key !== root.key &&
+      !ancestry(f.graph, writer.key).some((q) => q.key === root.key)
+    ) {
       const parent = parentOf(f, writer);
       if (parent !== undefined) {
         out.push({
@@ -210,7 +257,9 @@ function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
             actor(parent),
             ', not by ',
             actor(root),
-            file !== undefined ? '; the events link the two only through that file.' : '; the events do not show what links the two.',
+            file !== undefined
+              ? '; the events link the two only through that file.'
+              : '; the events do not show what links the two.',
           ),
         });
       }
@@ -222,7 +271,8 @@ function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
 /** Earliest alert whose actor the events did not name (Sysmon's `<unknown process>`): an installer nobody saw. */
 function unnamedFirstActor(f: IncidentFacts): Statement | undefined {
   const first = f.alerts[0];
-  if (first === undefined || first.process === undefined || knownImage(first.process.image) !== undefined) return undefined;
+  if (first === undefined || first.process === undefined || knownImage(first.process.image) !== undefined)
+    return undefined;
   if (first.eventType === 'process_create') return undefined;
   return {
     basis: 'observed',
@@ -241,14 +291,31 @@ export function rootCause(f: IncidentFacts): RootCause {
   const root = earliestNonSystemAncestor(f);
   const unknownDelivery = (subject: Rich): Statement => ({
     basis: 'unknown',
-    text: rich('The delivery vector is unknown: the collected events do not show how ', subject, ' reached ', f.hostDisplay, ' (email, web download, removable media or another route).'),
+    text: rich(
+      'The delivery vector is unknown: the collected events do not show how ',
+      subject,
+      ' reached ',
+      f.hostDisplay,
+      ' (email, web download, removable media or another route).',
+    ),
   });
 
   if (root === undefined || root.image === undefined) {
     if (unnamed !== undefined) statements.push(unnamed);
-    statements.push({ basis: 'unknown', text: rich('The alerts carry no process ancestry, so where the activity began cannot be traced from them.') });
+    statements.push({
+      basis: 'unknown',
+      text: rich('The alerts carry no process ancestry, so where the activity began cannot be traced from them.'),
+    });
     statements.push(unknownDelivery(rich('the attacker or the malicious file')));
-    if (users.length > 0) statements.push({ basis: 'unknown', text: rich('Whether ', users[0].key, ' opened an email, link or attachment beforehand is unknown; ask the user.') });
+    if (users.length > 0)
+      statements.push({
+        basis: 'unknown',
+        text: rich(
+          'Whether ',
+          users[0].key,
+          ' opened an email, link or attachment beforehand is unknown; ask the user.',
+        ),
+      });
     return { vector: 'unknown: the events do not show how the activity began', confidence: 'low', statements };
   }
 
@@ -257,22 +324,36 @@ export function rootCause(f: IncidentFacts): RootCause {
   if (unnamed !== undefined) statements.push(unnamed);
   statements.push(...artifactLinks(f, root));
 
+  // When the chain starts in a document, mail or web application, the telling pair is that application and what
+  // it launched; otherwise it is the first program and whatever started it.
+  const deliveryApp = DELIVERY_APPS.has(baseName(root.image).toLowerCase());
+  const child = deliveryApp ? firstChild(f, root) : undefined;
+  const launched = child?.image !== undefined ? child : root;
+  const launcher = child?.image !== undefined ? root : parent;
   const vctx: VectorContext = {
-    root,
-    image: root.image,
-    parent,
-    parentName: parent?.image !== undefined ? baseName(parent.image) : '',
-    persistenceStart: persistenceStarts(f, root),
+    root: launched,
+    image: launched.image ?? root.image,
+    parent: launcher,
+    parentName: launcher?.image !== undefined ? baseName(launcher.image) : '',
+    persistenceStart: persistenceStarts(f, launched),
   };
   const rule = VECTOR_RULES.find((r) => r.test(vctx));
   const vector = rule?.vector ?? 'unknown: nothing in the process tree points to a delivery route';
   const confidence: Confidence = rule?.confidence ?? 'low';
   statements.push({
     basis: 'inferred',
-    text: rule !== undefined ? rich(`Likely initial access: ${vector} — confidence ${confidence}, because `, rule.because(vctx), '.') : rich(`Likely initial access: ${vector} — confidence low.`),
+    text:
+      rule !== undefined
+        ? rich(`Likely initial access: ${vector} — confidence ${confidence}, because `, rule.because(vctx), '.')
+        : rich(`Likely initial access: ${vector} — confidence low.`),
   });
 
-  const elevated = [...f.graph.procs.values()].some((p) => /^high$/i.test(p.integrity ?? '') && p.user !== undefined && users.some((u) => p.user?.toLowerCase().endsWith(u.key)));
+  const elevated = [...f.graph.procs.values()].some(
+    (p) =>
+      /^high$/i.test(p.integrity ?? '') &&
+      p.user !== undefined &&
+      users.some((u) => p.user?.toLowerCase().endsWith(u.key)),
+  );
   if (elevated && users.length > 0) {
     const hklm = f.persistence.some((p) => p.kind === 'run-key' && p.scope === 'machine');
     statements.push({
@@ -285,23 +366,44 @@ export function rootCause(f: IncidentFacts): RootCause {
     });
   }
 
-  // A Windows binary did not "arrive": what arrived is the payload it runs, or the files the incident wrote.
+  // A Windows binary did not "arrive": what arrived is the document it opened, the payload it runs, or the files
+  // the incident wrote.
   const delivered = isSystemPath(root.image) ? deliveredFiles(f) : [root.image];
-  statements.push(unknownDelivery(delivered.length > 0 ? codeList(delivered.slice(0, 3).map(baseName)) : rich('the malicious files')));
+  statements.push(
+    unknownDelivery(
+      deliveryApp
+        ? rich('the document, link or attachment that ', c(baseName(root.image)), ' opened')
+        : delivered.length > 0
+          ? codeList(delivered.slice(0, 3).map(baseName))
+          : rich('the malicious files'),
+    ),
+  );
   if (users.length > 0) {
-    statements.push({ basis: 'unknown', text: rich('Whether ', users[0].key, ' opened an email, link or attachment before this is unknown; ask the user.') });
+    statements.push({
+      basis: 'unknown',
+      text: rich(
+        'Whether ',
+        users[0].key,
+        ' opened an email, link or attachment before this is unknown; ask the user.',
+      ),
+    });
   }
   for (const p of f.persistence) {
     if (p.payload === undefined) continue;
     const payload = p.payload.toLowerCase();
     const ran = [...f.graph.procs.values()].some(
-      (q) => q.created !== undefined && (q.image?.toLowerCase() === payload || (q.commandLine ?? '').toLowerCase().includes(payload)),
+      (q) =>
+        q.created !== undefined &&
+        (q.image?.toLowerCase() === payload || (q.commandLine ?? '').toLowerCase().includes(payload)),
     );
     const loaded = f.files.some((x) => x.action === 'loaded' && x.path.toLowerCase() === payload);
     if (!ran && !loaded) {
       statements.push({
         basis: 'unknown',
-        text: rich(c(baseName(p.payload)), ' did not run in the collected events, so what it does is unknown until it is analysed.'),
+        text: rich(
+          c(baseName(p.payload)),
+          ' did not run in the collected events, so what it does is unknown until it is analysed.',
+        ),
       });
     }
   }

@@ -5,8 +5,10 @@ import type { DraftLimits } from './limits';
 import { networkStatement } from './network-statement';
 import type { PersistenceFact } from './persistence';
 import { isSystemImage, walkTree } from './process-graph';
-import { baseName, byText, clip, distinct, oneLine, rich, utc } from './text';
+import type { EnrichedAlert } from '../model/enrichment';
+import { baseName, byText, clip, distinct, oneLine, plain, rich, utc } from './text';
 import type {
+  Rich,
   Field,
   FileEvent,
   HeuristicFinding,
@@ -18,6 +20,29 @@ import type {
 
 /** Technical analysis: the process tree, persistence, file and network activity, and the heuristics that fired. */
 
+/** Per process, at most this many distinct actions; the timeline has them all. */
+const MAX_ACTIONS = 20;
+
+/** A process's actions, identical ones folded (`×120, last …`), capped. */
+function processActions(acts: EnrichedAlert[]): Rich[] {
+  const folded = new Map<string, { first: string; last: string; count: number; action: Rich }>();
+  for (const a of acts) {
+    const action = describeAction(a).action;
+    const key = plain(action);
+    const cur = folded.get(key);
+    if (cur === undefined) folded.set(key, { first: a.eventTime, last: a.eventTime, count: 1, action });
+    else {
+      cur.count += 1;
+      cur.last = a.eventTime;
+    }
+  }
+  const all = [...folded.values()].map((x) =>
+    rich(`${utc(x.first)} `, x.action, x.count > 1 ? ` (×${x.count}, last ${utc(x.last)})` : ''),
+  );
+  if (all.length <= MAX_ACTIONS) return all;
+  return [...all.slice(0, MAX_ACTIONS), rich(`${all.length - MAX_ACTIONS} more actions, listed in the timeline`)];
+}
+
 function processTree(f: IncidentFacts, limits: DraftLimits): { nodes: ProcessNode[]; omitted: number } {
   const walked = walkTree(f.graph);
   const nodes = walked.slice(0, limits.processes).map(({ proc: p, depth }): ProcessNode => {
@@ -27,7 +52,7 @@ function processTree(f: IncidentFacts, limits: DraftLimits): { nodes: ProcessNod
       named: p.image !== undefined,
       observedStart: p.created !== undefined,
       system: isSystemImage(p.image),
-      actions: p.acts.map((a) => rich(`${utc(a.eventTime)} `, describeAction(a).action)),
+      actions: processActions(p.acts),
     };
     if (p.pid !== undefined) node.pid = p.pid;
     if (p.commandLine !== undefined) node.commandLine = clip(p.commandLine, limits.commandLineChars);
@@ -68,9 +93,11 @@ function persistenceFinding(f: IncidentFacts, p: PersistenceFact, limits: DraftL
       if (p.program !== undefined) fields.push({ label: 'Launcher', value: v(p.program) });
       if (p.dll !== undefined) fields.push({ label: 'DLL', value: v(p.dll) });
       if (p.entry !== undefined) fields.push({ label: 'Export', value: v(p.entry) });
-      if (p.dll === undefined && p.payload !== undefined && p.payload !== p.program) fields.push({ label: 'Payload', value: v(p.payload) });
+      if (p.dll === undefined && p.payload !== undefined && p.payload !== p.program)
+        fields.push({ label: 'Payload', value: v(p.payload) });
       fields.push(writer, ...payloadOrigin());
-      const who = p.scope === 'machine' ? 'any user' : p.scope === 'user' ? 'the user whose hive holds the key' : 'the user';
+      const who =
+        p.scope === 'machine' ? 'any user' : p.scope === 'user' ? 'the user whose hive holds the key' : 'the user';
       const does =
         p.dll !== undefined
           ? `Windows starts ${baseName(p.program ?? 'rundll32.exe')}, which loads ${baseName(p.dll)}${p.entry !== undefined ? ` and calls its export ${oneLine(p.entry)}` : ''}`
@@ -102,7 +129,10 @@ function persistenceFinding(f: IncidentFacts, p: PersistenceFact, limits: DraftL
         title: 'Scheduled task',
         ...common,
         fields,
-        effect: { basis: 'inferred', text: rich('The Task Scheduler runs the action on the task’s trigger, independently of the user session.') },
+        effect: {
+          basis: 'inferred',
+          text: rich('The Task Scheduler runs the action on the task’s trigger, independently of the user session.'),
+        },
       };
     }
     case 'service': {
@@ -114,7 +144,10 @@ function persistenceFinding(f: IncidentFacts, p: PersistenceFact, limits: DraftL
         title: 'Windows service',
         ...common,
         fields,
-        effect: { basis: 'inferred', text: rich('The service control manager starts the binary, usually as LocalSystem, when the service starts.') },
+        effect: {
+          basis: 'inferred',
+          text: rich('The service control manager starts the binary, usually as LocalSystem, when the service starts.'),
+        },
       };
     }
     case 'wmi-subscription': {
@@ -131,24 +164,47 @@ function persistenceFinding(f: IncidentFacts, p: PersistenceFact, limits: DraftL
         title: 'WMI event subscription',
         ...common,
         fields,
-        effect: { basis: 'inferred', text: rich('WMI runs the consumer each time the filter’s event occurs, as SYSTEM.') },
+        effect: {
+          basis: 'inferred',
+          text: rich('WMI runs the consumer each time the filter’s event occurs, as SYSTEM.'),
+        },
       };
     }
   }
 }
 
+/** Rows that differ only in time fold into the first, which keeps the count and the last time. */
+function fold<T extends { time: string; count: number; lastTime?: string }>(rows: T[], key: (r: T) => string): T[] {
+  const out: T[] = [];
+  const seen = new Map<string, T>();
+  for (const r of rows) {
+    const k = key(r);
+    const first = seen.get(k);
+    if (first === undefined) {
+      seen.set(k, r);
+      out.push(r);
+    } else {
+      first.count += 1;
+      if (r.time !== first.time) first.lastTime = r.time;
+    }
+  }
+  return out;
+}
+
 function fileEvents(f: IncidentFacts, limits: DraftLimits): FileEvent[] {
-  return f.files.slice(0, limits.files).map((x) => {
+  const rows = f.files.map((x) => {
     const e: FileEvent = {
       time: utc(x.alert.eventTime),
       ref: eventRef(x.alert),
       action: x.action,
       path: clip(oneLine(x.path), limits.valueChars),
       process: actorLabel(x.proc ?? x.alert.process),
+      count: 1,
     };
     if (x.sha256 !== undefined) e.sha256 = oneLine(x.sha256);
     return e;
   });
+  return fold(rows, (e) => JSON.stringify([e.action, e.path, e.process, e.sha256]));
 }
 
 function networkEvents(f: IncidentFacts): NetworkEvent[] {
@@ -166,6 +222,7 @@ function networkEvents(f: IncidentFacts): NetworkEvent[] {
       process: actorLabel(x.proc ?? x.alert.process),
       destination: x.display,
       detail: bits.join(', '),
+      count: 1,
     };
   });
   const dns = f.dns.map((q): NetworkEvent & { iso: string } => ({
@@ -175,11 +232,16 @@ function networkEvents(f: IncidentFacts): NetworkEvent[] {
     kind: 'dns',
     process: actorLabel(q.proc ?? q.alert.process),
     destination: defangValue(q.query, f.iocs),
-    detail: q.results.length > 0 ? `resolved to ${clip(q.results.map((r) => defangValue(r, f.iocs)).join(', '), 300)}` : 'no answer recorded',
+    detail:
+      q.results.length > 0
+        ? `resolved to ${clip(q.results.map((r) => defangValue(r, f.iocs)).join(', '), 300)}`
+        : 'no answer recorded',
+    count: 1,
   }));
-  return [...conns, ...dns]
+  const sorted = [...conns, ...dns]
     .sort((a, b) => byText(a.iso, b.iso) || byText(a.ref, b.ref))
     .map(({ iso: _iso, ...rest }) => rest);
+  return fold(sorted, (e) => JSON.stringify([e.kind, e.process, e.destination, e.detail]));
 }
 
 function heuristics(f: IncidentFacts): HeuristicFinding[] {
@@ -188,42 +250,61 @@ function heuristics(f: IncidentFacts): HeuristicFinding[] {
     for (const h of a.enrichment.heuristics) {
       const cur = byId.get(h.id);
       if (cur === undefined) {
-        byId.set(h.id, { id: h.id, title: oneLine(h.title), explanation: oneLine(h.explanation), evidence: [clip(oneLine(h.evidence), 300)], weight: h.weight });
+        byId.set(h.id, {
+          id: h.id,
+          title: oneLine(h.title),
+          explanation: oneLine(h.explanation),
+          evidence: [clip(oneLine(h.evidence), 300)],
+          weight: h.weight,
+        });
       } else {
         cur.weight = Math.max(cur.weight, h.weight);
         cur.evidence = distinct([...cur.evidence, clip(oneLine(h.evidence), 300)]).slice(0, 5);
       }
     }
   }
-  return [...byId.values()].map((h) => ({ ...h, evidence: h.evidence.filter((e) => e !== '') })).sort((a, b) => b.weight - a.weight || byText(a.id, b.id));
+  return [...byId.values()]
+    .map((h) => ({ ...h, evidence: h.evidence.filter((e) => e !== '') }))
+    .sort((a, b) => b.weight - a.weight || byText(a.id, b.id));
 }
 
 export function technicalAnalysis(f: IncidentFacts, limits: DraftLimits): TechnicalAnalysis {
   const tree = processTree(f, limits);
   const network = networkEvents(f);
+  const files = fileEvents(f, limits);
   const heur = heuristics(f);
   const ta: TechnicalAnalysis = {
     processTree: tree.nodes,
     processesOmitted: tree.omitted,
     persistence: f.persistence.map((p) => persistenceFinding(f, p, limits)),
-    files: fileEvents(f, limits),
-    filesOmitted: Math.max(0, f.files.length - limits.files),
+    files: files.slice(0, limits.files),
+    filesOmitted: Math.max(0, files.length - limits.files),
     network: network.slice(0, limits.network),
     networkOmitted: Math.max(0, network.length - limits.network),
     heuristics: heur,
     notes: {},
   };
   if (ta.processTree.length === 0) {
-    ta.notes.processTree = { basis: 'observed', text: rich('The alerts carry no process information, so no process tree can be drawn.') };
+    ta.notes.processTree = {
+      basis: 'observed',
+      text: rich('The alerts carry no process information, so no process tree can be drawn.'),
+    };
   }
   if (ta.persistence.length === 0) {
     ta.notes.persistence = {
       basis: 'observed',
-      text: rich('No persistence mechanism (Run key, Startup folder, scheduled task, service or WMI subscription) appears in the collected events.'),
+      text: rich(
+        'No persistence mechanism (Run key, Startup folder, scheduled task, service or WMI subscription) appears in the collected events.',
+      ),
     };
   }
-  if (ta.files.length === 0) ta.notes.files = { basis: 'observed', text: rich('No file activity appears in the collected events.') };
+  if (ta.files.length === 0)
+    ta.notes.files = { basis: 'observed', text: rich('No file activity appears in the collected events.') };
   if (ta.network.length === 0) ta.notes.network = networkStatement(f);
-  if (ta.heuristics.length === 0) ta.notes.heuristics = { basis: 'observed', text: rich('No heuristic fired beyond the detection rules themselves.') };
+  if (ta.heuristics.length === 0)
+    ta.notes.heuristics = {
+      basis: 'observed',
+      text: rich('No heuristic fired beyond the detection rules themselves.'),
+    };
   return ta;
 }

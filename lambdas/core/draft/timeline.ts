@@ -26,5 +26,8 @@ export function timeline(f: IncidentFacts, limits: DraftLimits): { entries: Time
     byText.set(key, entry);
     entries.push(entry);
   }
-  return { entries: entries.slice(0, limits.timelineEntries), omitted: Math.max(0, entries.length - limits.timelineEntries) };
+  return {
+    entries: entries.slice(0, limits.timelineEntries),
+    omitted: Math.max(0, entries.length - limits.timelineEntries),
+  };
 }

@@ -90,6 +90,9 @@ export interface FileEvent {
   path: string;
   process?: string;
   sha256?: string;
+  /** Identical events folded into this row: count and the last one's time. */
+  count: number;
+  lastTime?: string;
 }
 
 export interface NetworkEvent {
@@ -101,6 +104,9 @@ export interface NetworkEvent {
   destination: string;
   /** Defanged details: resolved addresses, destination hostname, protocol and direction. */
   detail?: string;
+  /** Identical events folded into this row (a beacon's repeats): count and the last one's time. */
+  count: number;
+  lastTime?: string;
 }
 
 export interface HeuristicFinding {

@@ -82,14 +82,7 @@ export interface AdfRule {
 }
 
 export type AdfBlock =
-  | AdfParagraph
-  | AdfHeading
-  | AdfCodeBlock
-  | AdfBulletList
-  | AdfOrderedList
-  | AdfTable
-  | AdfExpand
-  | AdfRule;
+  AdfParagraph | AdfHeading | AdfCodeBlock | AdfBulletList | AdfOrderedList | AdfTable | AdfExpand | AdfRule;
 
 export interface AdfDoc {
   version: 1;
@@ -121,7 +114,11 @@ export function merged(nodes: AdfInline[]): AdfInline[] {
   const out: AdfInline[] = [];
   for (const n of nodes) {
     const last = out[out.length - 1];
-    if (n.type === 'text' && last?.type === 'text' && JSON.stringify(last.marks ?? []) === JSON.stringify(n.marks ?? [])) {
+    if (
+      n.type === 'text' &&
+      last?.type === 'text' &&
+      JSON.stringify(last.marks ?? []) === JSON.stringify(n.marks ?? [])
+    ) {
       out[out.length - 1] = { ...last, text: last.text + n.text };
     } else out.push(n);
   }
@@ -154,7 +151,9 @@ export function bulletList(items: AdfListItem[]): AdfBulletList | undefined {
 /** A numbered list starting at `order` (a list continued after a heading starts past 1). */
 export function orderedList(items: AdfListItem[], order = 1): AdfOrderedList | undefined {
   if (items.length === 0) return undefined;
-  return order === 1 ? { type: 'orderedList', content: items } : { type: 'orderedList', attrs: { order }, content: items };
+  return order === 1
+    ? { type: 'orderedList', content: items }
+    : { type: 'orderedList', attrs: { order }, content: items };
 }
 
 /** A cell holding one paragraph; an empty value shows a dash rather than an empty text node. */
@@ -182,12 +181,19 @@ export function fieldTable(rows: [string, AdfInline[]][]): AdfTable | undefined 
   if (rows.length === 0) return undefined;
   return {
     type: 'table',
-    content: rows.map(([label, value]): AdfTableRow => ({ type: 'tableRow', content: [cell(text(label), true), cell(value)] })),
+    content: rows.map(([label, value]): AdfTableRow => ({
+      type: 'tableRow',
+      content: [cell(text(label), true), cell(value)],
+    })),
   };
 }
 
 export function expand(title: string, content: AdfExpand['content']): AdfExpand {
-  return { type: 'expand', attrs: { title: visible(title) }, content: content.length > 0 ? content : [paragraph(text('—'))] };
+  return {
+    type: 'expand',
+    attrs: { title: visible(title) },
+    content: content.length > 0 ? content : [paragraph(text('—'))],
+  };
 }
 
 /** Drop undefined blocks (empty lists and tables) from a block list. */

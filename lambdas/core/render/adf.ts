@@ -18,7 +18,16 @@ import {
 } from './adf-nodes';
 import type { RenderBudget } from './budget';
 import { fit, SHRINK_LEVELS, truncationNotes } from './budget';
-import { BASIS_LABELS, PHASE_LABELS, PHASES, SECTION_TITLES, SUB_TITLES, buildTree, longestValue } from './layout';
+import {
+  BASIS_LABELS,
+  PHASE_LABELS,
+  PHASES,
+  SECTION_TITLES,
+  SUB_TITLES,
+  buildTree,
+  foldedTime,
+  longestValue,
+} from './layout';
 import type { TreeNode } from './layout';
 
 /**
@@ -57,9 +66,13 @@ function processItem(t: TreeNode, b: RenderBudget): AdfListItem {
     ...(n.sha256 !== undefined && b.compact === 0 ? [...text(' · SHA256 '), ...text(fit(n.sha256, 128), CODE)] : []),
   ];
   const content: AdfListItem['content'] = [paragraph(facts)];
-  if (n.commandLine !== undefined && n.commandLine !== '' && b.compact < 2) content.push(codeBlock(fit(n.commandLine, b.valueChars)));
+  if (n.commandLine !== undefined && n.commandLine !== '' && b.compact < 2)
+    content.push(codeBlock(fit(n.commandLine, b.valueChars)));
   const actions = b.compact === 0 ? n.actions.slice(0, b.rows) : [];
-  const nested = bulletList([...actions.map((a) => listItem(paragraph(text('→ '), r(a, b)))), ...t.kids.map((k) => processItem(k, b))]);
+  const nested = bulletList([
+    ...actions.map((a) => listItem(paragraph(text('→ '), r(a, b)))),
+    ...t.kids.map((k) => processItem(k, b)),
+  ]);
   if (nested !== undefined) content.push(nested);
   return listItem(...content);
 }
@@ -90,14 +103,23 @@ function persistenceBlocks(report: IncidentReport, b: RenderBudget): AdfBlock[] 
 function filesBlock(report: IncidentReport, b: RenderBudget): AdfBlock | undefined {
   const files = report.technicalAnalysis.files.slice(0, b.rows);
   if (b.compact >= 2) {
-    return files.length > 0 ? paragraph(text('Files: '), ...files.map((x, i) => [...text(i > 0 ? ', ' : ''), ...text(fit(x.path, b.valueChars), CODE), ...text(` (${x.action})`)])) : undefined;
+    return files.length > 0
+      ? paragraph(
+          text('Files: '),
+          ...files.map((x, i) => [
+            ...text(i > 0 ? ', ' : ''),
+            ...text(fit(x.path, b.valueChars), CODE),
+            ...text(` (${x.action})`),
+          ]),
+        )
+      : undefined;
   }
   // The hash column only when a source recorded hashes (Sysmon's FileCreate does not).
   const hashes = b.compact === 0 && files.some((x) => x.sha256 !== undefined);
   return table(
     ['Time (UTC)', 'Action', 'File', 'Process', ...(hashes ? ['SHA256'] : []), ...(b.compact === 0 ? ['Source'] : [])],
     files.map((x) => [
-      text(x.time),
+      text(foldedTime(x)),
       text(x.action),
       text(fit(x.path, b.valueChars), CODE),
       text(fit(x.process ?? 'not recorded', b.valueChars)),
@@ -110,12 +132,17 @@ function filesBlock(report: IncidentReport, b: RenderBudget): AdfBlock | undefin
 function networkBlock(report: IncidentReport, b: RenderBudget): AdfBlock | undefined {
   const rows = report.technicalAnalysis.network.slice(0, b.rows);
   if (b.compact >= 2) {
-    return rows.length > 0 ? paragraph(text('Destinations: '), ...rows.map((x, i) => [...text(i > 0 ? ', ' : ''), ...text(fit(x.destination, b.valueChars), CODE)])) : undefined;
+    return rows.length > 0
+      ? paragraph(
+          text('Destinations: '),
+          ...rows.map((x, i) => [...text(i > 0 ? ', ' : ''), ...text(fit(x.destination, b.valueChars), CODE)]),
+        )
+      : undefined;
   }
   return table(
     ['Time (UTC)', 'Process', 'Destination', 'Detail', ...(b.compact === 0 ? ['Source'] : [])],
     rows.map((x) => [
-      text(x.time),
+      text(foldedTime(x)),
       text(fit(x.process ?? 'not recorded', b.valueChars)),
       text(fit(x.destination, b.valueChars), CODE),
       text(fit(`${x.kind === 'dns' ? 'DNS query; ' : ''}${x.detail ?? ''}`, b.valueChars)),
@@ -128,17 +155,22 @@ function technical(report: IncidentReport, b: RenderBudget): AdfBlock[] {
   const ta = report.technicalAnalysis;
   const tree = buildTree(ta.processTree.slice(0, b.rows), MAX_NESTING);
   const heuristics = bulletList(
-    ta.heuristics.slice(0, b.rows).map((h) =>
-      listItem(
-        paragraph(
-          strong(fit(h.title, b.valueChars)),
-          text(b.compact === 0 ? ` — ${fit(h.explanation, b.valueChars)}` : ''),
-          ...(h.evidence.length > 0
-            ? [text(' Evidence: '), ...h.evidence.map((e, i) => [...text(i > 0 ? ', ' : ''), ...text(fit(e, b.valueChars), CODE)])]
-            : []),
+    ta.heuristics
+      .slice(0, b.rows)
+      .map((h) =>
+        listItem(
+          paragraph(
+            strong(fit(h.title, b.valueChars)),
+            text(b.compact === 0 ? ` — ${fit(h.explanation, b.valueChars)}` : ''),
+            ...(h.evidence.length > 0
+              ? [
+                  text(' Evidence: '),
+                  ...h.evidence.map((e, i) => [...text(i > 0 ? ', ' : ''), ...text(fit(e, b.valueChars), CODE)]),
+                ]
+              : []),
+          ),
         ),
       ),
-    ),
   );
   return blocks(
     heading(3, SUB_TITLES.processTree),
@@ -210,11 +242,13 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
   });
   const iocs = table(
     b.compact >= 2 ? ['Type', 'Indicator (defanged)'] : ['Type', 'Indicator (defanged)', 'Role'],
-    report.iocs.slice(0, b.rows).map((i) => [
-      text(i.typeLabel),
-      text(fit(i.value, b.valueChars), CODE),
-      ...(b.compact >= 2 ? [] : [text(fit(i.role, b.valueChars))]),
-    ]),
+    report.iocs
+      .slice(0, b.rows)
+      .map((i) => [
+        text(i.typeLabel),
+        text(fit(i.value, b.valueChars), CODE),
+        ...(b.compact >= 2 ? [] : [text(fit(i.role, b.valueChars))]),
+      ]),
   );
   const attack = table(
     ['Technique', 'Name', 'Tactics', 'Evidence'],
@@ -252,7 +286,9 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
     omitted(report.iocsOmitted + Math.max(0, report.iocs.length - b.rows), 'indicators'),
     heading(2, SECTION_TITLES.attack),
     attack,
-    report.attack.length === 0 ? paragraph(text('No ATT&CK technique was named by the sources or recognised in the events.')) : undefined,
+    report.attack.length === 0
+      ? paragraph(text('No ATT&CK technique was named by the sources or recognised in the events.'))
+      : undefined,
     heading(2, SECTION_TITLES.rootCause),
     paragraph(strong('Hypothesis: '), text(`${report.rootCause.vector} — confidence ${report.rootCause.confidence}.`)),
     bulletList(report.rootCause.statements.map((s) => statementItem(s, b))),
@@ -273,7 +309,9 @@ function minimal(report: IncidentReport, maxChars: number): AdfDoc {
   const b: RenderBudget = { rawRecords: 0, rawChars: 0, timeline: 0, rows: 10, valueChars: 60, compact: 2 };
   const notice = paragraph(
     strong('Note: '),
-    text("the full analysis did not fit Jira's description limit; this is its summary. The complete records stay with the incident's alerts."),
+    text(
+      "the full analysis did not fit Jira's description limit; this is its summary. The complete records stay with the incident's alerts.",
+    ),
   );
   const short = doc(
     blocks(
@@ -281,7 +319,10 @@ function minimal(report: IncidentReport, maxChars: number): AdfDoc {
       heading(2, SECTION_TITLES.executiveSummary),
       paragraph(...report.executiveSummary.map((s) => r(s.text, b))),
       heading(2, SECTION_TITLES.rootCause),
-      paragraph(strong('Hypothesis: '), text(`${report.rootCause.vector} — confidence ${report.rootCause.confidence}.`)),
+      paragraph(
+        strong('Hypothesis: '),
+        text(`${report.rootCause.vector} — confidence ${report.rootCause.confidence}.`),
+      ),
       heading(2, SECTION_TITLES.remediation),
       orderedList(report.remediation.slice(0, b.rows).map((s) => listItem(paragraph(r(s.text, b))))),
     ),
@@ -304,7 +345,14 @@ export function renderAdf(report: IncidentReport, options: AdfRenderOptions = {}
     raw: report.rawEvidence.length,
     rawLongest: Math.max(0, ...report.rawEvidence.map((e) => e.text.length)),
     timeline: report.timeline.length,
-    rowsLargest: Math.max(ta.processTree.length, ta.files.length, ta.network.length, ta.heuristics.length, ta.persistence.length, report.iocs.length),
+    rowsLargest: Math.max(
+      ta.processTree.length,
+      ta.files.length,
+      ta.network.length,
+      ta.heuristics.length,
+      ta.persistence.length,
+      report.iocs.length,
+    ),
     valueLongest: longestValue(report),
   };
   for (const level of SHRINK_LEVELS) {

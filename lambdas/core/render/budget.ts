@@ -22,7 +22,14 @@ export interface RenderBudget {
 
 const ALL = Number.POSITIVE_INFINITY;
 
-export const FULL_BUDGET: RenderBudget = { rawRecords: ALL, rawChars: ALL, timeline: ALL, rows: ALL, valueChars: ALL, compact: 0 };
+export const FULL_BUDGET: RenderBudget = {
+  rawRecords: ALL,
+  rawChars: ALL,
+  timeline: ALL,
+  rows: ALL,
+  valueChars: ALL,
+  compact: 0,
+};
 
 const NO_RAW = { ...FULL_BUDGET, rawRecords: 0, rawChars: 0 };
 
@@ -62,13 +69,23 @@ export function truncationNotes(
 ): string[] {
   const notes: string[] = [];
   if (counts.raw > 0 && b.rawRecords < counts.raw) {
-    notes.push(b.rawRecords === 0 ? 'the raw evidence appendix was left out' : `raw evidence shows ${b.rawRecords} of ${counts.raw} records`);
+    notes.push(
+      b.rawRecords === 0
+        ? 'the raw evidence appendix was left out'
+        : `raw evidence shows ${b.rawRecords} of ${counts.raw} records`,
+    );
   }
-  if (b.rawRecords > 0 && counts.rawLongest > b.rawChars) notes.push(`raw records were cut to ${b.rawChars.toLocaleString('en-US')} characters each`);
-  if (counts.timeline > b.timeline) notes.push(`the timeline shows the first ${b.timeline} of ${counts.timeline} entries`);
+  if (b.rawRecords > 0 && counts.rawLongest > b.rawChars)
+    notes.push(`raw records were cut to ${b.rawChars.toLocaleString('en-US')} characters each`);
+  if (counts.timeline > b.timeline)
+    notes.push(`the timeline shows the first ${b.timeline} of ${counts.timeline} entries`);
   if (counts.rowsLargest > b.rows) notes.push(`tables and lists show at most ${b.rows} rows`);
-  if (counts.valueLongest > b.valueChars) notes.push(`long values were cut to ${b.valueChars.toLocaleString('en-US')} characters`);
-  if (b.compact >= 1) notes.push('details repeated elsewhere (heuristic explanations, process actions, event references in tables) were left out');
+  if (counts.valueLongest > b.valueChars)
+    notes.push(`long values were cut to ${b.valueChars.toLocaleString('en-US')} characters`);
+  if (b.compact >= 1)
+    notes.push(
+      'details repeated elsewhere (heuristic explanations, process actions, event references in tables) were left out',
+    );
   if (b.compact >= 2) notes.push('command lines, indicator roles and the file and network tables were condensed');
   return notes;
 }

@@ -15,7 +15,10 @@ const MAX_VALUE = 200;
 
 function codeList(values: string[]): AdfInline[] {
   const shown = values.slice(0, MAX_ITEMS);
-  const out: AdfInline[] = shown.flatMap((v, i) => [...text(i > 0 ? ', ' : ''), ...text(clip(v, MAX_VALUE), [{ type: 'code' }])]);
+  const out: AdfInline[] = shown.flatMap((v, i) => [
+    ...text(i > 0 ? ', ' : ''),
+    ...text(clip(v, MAX_VALUE), [{ type: 'code' }]),
+  ]);
   if (values.length > MAX_ITEMS) out.push(...text(` and ${values.length - MAX_ITEMS} more`));
   return out;
 }
@@ -28,16 +31,33 @@ function deltaItems(d: IncidentDelta): AdfListItem[] {
   }
   if (d.priority !== undefined) {
     items.push(
-      listItem(paragraph(strong('Priority: '), text(`${d.priority.from} → ${d.priority.to} for the new severity (the ticket's priority is raised, never lowered).`))),
+      listItem(
+        paragraph(
+          strong('Priority: '),
+          text(
+            `${d.priority.from} → ${d.priority.to} for the new severity (the ticket's priority is raised, never lowered).`,
+          ),
+        ),
+      ),
     );
   }
-  if (d.newHosts.length > 0) items.push(listItem(paragraph(strong('New hosts: '), codeList(d.newHosts.map((h) => h.toUpperCase())))));
+  if (d.newHosts.length > 0)
+    items.push(listItem(paragraph(strong('New hosts: '), codeList(d.newHosts.map((h) => h.toUpperCase())))));
   if (d.newUsers.length > 0) items.push(listItem(paragraph(strong('New users: '), codeList(d.newUsers))));
-  if (d.newTechniques.length > 0) items.push(listItem(paragraph(strong('New ATT&CK techniques: '), codeList(d.newTechniques))));
+  if (d.newTechniques.length > 0)
+    items.push(listItem(paragraph(strong('New ATT&CK techniques: '), codeList(d.newTechniques))));
   if (d.newIocs.length > 0) {
     const shown = d.newIocs.slice(0, MAX_ITEMS);
-    const iocItems = shown.map((i) => listItem(paragraph(text(`${IOC_TYPE_LABELS[i.type] ?? i.type}: `), text(clip(i.defanged, MAX_VALUE), [{ type: 'code' }]))));
-    if (d.newIocs.length > MAX_ITEMS) iocItems.push(listItem(paragraph(text(`and ${d.newIocs.length - MAX_ITEMS} more`))));
+    const iocItems = shown.map((i) =>
+      listItem(
+        paragraph(
+          text(`${IOC_TYPE_LABELS[i.type] ?? i.type}: `),
+          text(clip(i.defanged, MAX_VALUE), [{ type: 'code' }]),
+        ),
+      ),
+    );
+    if (d.newIocs.length > MAX_ITEMS)
+      iocItems.push(listItem(paragraph(text(`and ${d.newIocs.length - MAX_ITEMS} more`))));
     const nested = bulletList(iocItems);
     items.push(listItem(paragraph(strong('New indicators (defanged):')), ...(nested !== undefined ? [nested] : [])));
   }
@@ -45,7 +65,8 @@ function deltaItems(d: IncidentDelta): AdfListItem[] {
 }
 
 function alertsLine(d: IncidentDelta): AdfInline[] {
-  if (d.newAlerts === 0) return text(`No new alerts; the incident has ${d.alertCount.toLocaleString('en-US')} in total.`);
+  if (d.newAlerts === 0)
+    return text(`No new alerts; the incident has ${d.alertCount.toLocaleString('en-US')} in total.`);
   const word = d.newAlerts === 1 ? 'alert' : 'alerts';
   return text(`${d.newAlerts.toLocaleString('en-US')} new ${word}, ${d.alertCount.toLocaleString('en-US')} in total.`);
 }
@@ -61,7 +82,9 @@ function deltaBody(d: IncidentDelta): ReturnType<typeof blocks> {
 
 /** A comment rendering an already computed delta. */
 export function renderDeltaComment(delta: IncidentDelta): AdfDoc {
-  const headline = isEmptyDelta(delta) ? 'No new evidence since the last update.' : 'New evidence since the last update.';
+  const headline = isEmptyDelta(delta)
+    ? 'No new evidence since the last update.'
+    : 'New evidence since the last update.';
   return doc(blocks(paragraph(strong(headline)), deltaBody(delta)));
 }
 
@@ -77,5 +100,13 @@ export function renderUpdateComment(prev: IncidentSnapshot, next: IncidentSnapsh
 
 /** The comment posted with a reopen transition: why it was reopened, then what is new. */
 export function renderReopenComment(delta: IncidentDelta, reason: string): AdfDoc {
-  return doc(blocks(paragraph(strong('Reopened: '), text(clip(reason.replace(/\s+/g, ' ').trim() || 'new alerts for this incident', 500))), deltaBody(delta)));
+  return doc(
+    blocks(
+      paragraph(
+        strong('Reopened: '),
+        text(clip(reason.replace(/\s+/g, ' ').trim() || 'new alerts for this incident', 500)),
+      ),
+      deltaBody(delta),
+    ),
+  );
 }

@@ -73,3 +73,9 @@ export function longestValue(report: IncidentReport): number {
   walk({ ...report, rawEvidence: [] });
   return max;
 }
+
+/** `2024-05-01 12:00:00Z` or, for folded rows, `2024-05-01 12:00:00Z (×120, last 2024-05-01 12:01:59Z)`. */
+export function foldedTime(row: { time: string; count: number; lastTime?: string }): string {
+  if (row.count <= 1) return row.time;
+  return `${row.time} (×${row.count}${row.lastTime !== undefined ? `, last ${row.lastTime}` : ''})`;
+}

@@ -1,5 +1,5 @@
 import type { IncidentReport, Rich, Statement } from '../draft/types';
-import { BASIS_LABELS, PHASE_LABELS, SECTION_TITLES, SUB_TITLES, buildTree } from './layout';
+import { BASIS_LABELS, PHASE_LABELS, SECTION_TITLES, SUB_TITLES, buildTree, foldedTime } from './layout';
 import type { TreeNode } from './layout';
 import { mdCellCode, mdCode, mdCodeBlock, mdTable, mdText } from './markdown-escape';
 
@@ -65,7 +65,14 @@ function technical(report: IncidentReport): string[] {
     out.push(
       mdTable(
         ['Time (UTC)', 'Action', 'File', 'Process', 'SHA256', 'Source'],
-        ta.files.map((x) => [mdText(x.time), mdText(x.action), mdCellCode(x.path), mdText(x.process ?? 'not recorded'), x.sha256 !== undefined ? mdCellCode(x.sha256) : 'not recorded', mdText(x.ref)]),
+        ta.files.map((x) => [
+          mdText(foldedTime(x)),
+          mdText(x.action),
+          mdCellCode(x.path),
+          mdText(x.process ?? 'not recorded'),
+          x.sha256 !== undefined ? mdCellCode(x.sha256) : 'not recorded',
+          mdText(x.ref),
+        ]),
       ),
     );
   }
@@ -76,7 +83,7 @@ function technical(report: IncidentReport): string[] {
       mdTable(
         ['Time (UTC)', 'Kind', 'Process', 'Destination', 'Detail', 'Source'],
         ta.network.map((x) => [
-          mdText(x.time),
+          mdText(foldedTime(x)),
           x.kind === 'dns' ? 'DNS query' : 'connection',
           mdText(x.process ?? 'not recorded'),
           mdCellCode(x.destination),
@@ -133,14 +140,24 @@ export function renderMarkdown(report: IncidentReport): string {
   if (report.timeline.length === 0) out.push('No events in the analysed alerts.');
   out.push(...omitted(report.timelineOmitted, 'timeline entries'), '', `## ${SECTION_TITLES.iocs}`, '');
   if (report.iocs.length > 0) {
-    out.push(mdTable(['Type', 'Indicator (defanged)', 'Role'], report.iocs.map((i) => [mdText(i.typeLabel), mdCellCode(i.value), mdText(i.role)])));
+    out.push(
+      mdTable(
+        ['Type', 'Indicator (defanged)', 'Role'],
+        report.iocs.map((i) => [mdText(i.typeLabel), mdCellCode(i.value), mdText(i.role)]),
+      ),
+    );
   } else out.push('No indicators were extracted from the collected events.');
   out.push(...omitted(report.iocsOmitted, 'indicators'), '', `## ${SECTION_TITLES.attack}`, '');
   if (report.attack.length > 0) {
     out.push(
       mdTable(
         ['Technique', 'Name', 'Tactics', 'Evidence'],
-        report.attack.map((a) => [mdCellCode(a.id), mdText(a.name), mdText(a.tactics.length > 0 ? a.tactics.join(', ') : 'unknown'), mdText(a.evidence)]),
+        report.attack.map((a) => [
+          mdCellCode(a.id),
+          mdText(a.name),
+          mdText(a.tactics.length > 0 ? a.tactics.join(', ') : 'unknown'),
+          mdText(a.evidence),
+        ]),
       ),
     );
   } else out.push('No ATT&CK technique was named by the sources or recognised in the events.');

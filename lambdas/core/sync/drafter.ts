@@ -6,11 +6,25 @@ import type { IncidentSnapshot } from '../render/delta';
 import type { AdfDoc, Drafter, TicketFacts } from './ports';
 
 /** Nothing shown yet: every fact of `next` is new. */
-const NOTHING: IncidentSnapshot = { alertCount: 0, hosts: [], users: [], techniques: [], iocs: [], severity: 0, priority: 'P4' };
+const NOTHING: IncidentSnapshot = {
+  alertCount: 0,
+  hosts: [],
+  users: [],
+  techniques: [],
+  iocs: [],
+  severity: 0,
+  priority: 'P4',
+};
 
 /** The marker line: how a retry finds out whether Jira already took this comment. */
 function withMarker(doc: AdfDoc, marker: string): AdfDoc {
-  return { ...doc, content: [...doc.content, { type: 'paragraph', content: [{ type: 'text', text: marker, marks: [{ type: 'em' }] }] }] };
+  return {
+    ...doc,
+    content: [
+      ...doc.content,
+      { type: 'paragraph', content: [{ type: 'text', text: marker, marks: [{ type: 'em' }] }] },
+    ],
+  };
 }
 
 /** The drafting and rendering stages, as ticket-sync's Drafter port. */
@@ -18,13 +32,24 @@ export function reportDrafter(cfg: DraftConfig = {}): Drafter {
   return {
     draft(view: IncidentView) {
       const report = draftReport(view, cfg);
-      return { summary: report.summary, description: renderAdf(report) as AdfDoc, labels: report.labels, priority: report.priority.level };
+      return {
+        summary: report.summary,
+        description: renderAdf(report) as AdfDoc,
+        labels: report.labels,
+        priority: report.priority.level,
+      };
     },
     updateComment(prev: TicketFacts | undefined, next: TicketFacts, _view: IncidentView, marker: string) {
       return withMarker(renderUpdateComment(prev ?? NOTHING, next) as AdfDoc, marker);
     },
     reopenComment(prev: TicketFacts | undefined, next: TicketFacts, _view: IncidentView, marker: string) {
-      return withMarker(renderReopenComment(diffIncident(prev ?? NOTHING, next), 'new alerts arrived after the ticket was closed') as AdfDoc, marker);
+      return withMarker(
+        renderReopenComment(
+          diffIncident(prev ?? NOTHING, next),
+          'new alerts arrived after the ticket was closed',
+        ) as AdfDoc,
+        marker,
+      );
     },
   };
 }

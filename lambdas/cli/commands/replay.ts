@@ -1,0 +1,228 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { importContext } from '../../adapters/dynamodb/context-store';
+import { DynamoTicketStore } from '../../adapters/dynamodb/ticket-store';
+import { decode } from '../../core/formats';
+import { draftReport } from '../../core/draft';
+import { renderMarkdown } from '../../core/render';
+import { reportDrafter } from '../../core/sync/drafter';
+import { DEFAULT_SYNC } from '../../core/sync/sync-incident';
+import type { SyncAction } from '../../core/sync/sync-incident';
+import { LocalRuntime } from '../../local/runtime';
+import { readContextFiles } from '../context-files';
+import { CliError } from '../errors';
+import { readInputs } from '../inputs';
+import type { InputFile } from '../inputs';
+import { envJira, localJira } from '../local-jira';
+import type { JiraTarget } from '../local-jira';
+
+export interface ReplayOptions {
+  jira: string;
+  context: string[];
+  json?: boolean;
+  out?: string;
+  serve?: boolean;
+  port?: number;
+  /** Seconds to wait for the queues to drain. */
+  timeout?: number;
+}
+
+export interface TicketLine {
+  key: string;
+  incidentId: string;
+  action: SyncAction;
+  priority: string;
+  summary: string;
+  alerts: number;
+  url: string;
+  markdown?: string;
+}
+
+export interface ReplaySummary {
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  suppressed: number;
+  incidents: number;
+  tickets: TicketLine[];
+  rejections: { source: string; position: string; reason: string }[];
+  errors: string[];
+  drained: boolean;
+}
+
+/** SQS's message size limit (1 MiB since 2025). */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/**
+ * Inputs as a forwarder would send them: a file with bad parts goes whole, as one message, so the ingest Lambda
+ * itself rejects what is bad (and stores the rejection); a clean file goes one record per message. What cannot be
+ * sent at all (a bad file over the message size) is rejected here, with its reason.
+ */
+export function messagesOf(files: InputFile[]): { bodies: string[]; rejections: ReplaySummary['rejections'] } {
+  const bodies: string[] = [];
+  const rejections: ReplaySummary['rejections'] = [];
+  for (const f of files) {
+    const d = decode(f.content, f.source);
+    if (d.rejections.length === 0) {
+      for (const r of d.records) bodies.push(r.text);
+    } else if (f.content.length <= MAX_MESSAGE_BYTES) {
+      bodies.push(f.content.toString('utf8'));
+    } else {
+      for (const r of d.records) bodies.push(r.text);
+      for (const r of d.rejections) rejections.push({ source: r.source, position: r.position, reason: r.reason });
+    }
+  }
+  return { bodies, rejections };
+}
+
+/** The whole pipeline over the inputs: local SQS + DynamoDB, the real ingest and ticket-sync code, and Jira. */
+export async function replay(
+  inputs: string[],
+  opts: ReplayOptions,
+  log: (line: string) => void = () => undefined,
+): Promise<ReplaySummary & { close(): Promise<void> }> {
+  if (opts.jira !== 'local' && opts.jira !== 'env')
+    throw new CliError(`--jira must be local or env (got ${opts.jira})`, 2);
+  const { parsed } = readContextFiles(opts.context, (line) => log(`context: ${line}`));
+  const files = await readInputs(inputs);
+  const { bodies, rejections } = messagesOf(files);
+  const jira: JiraTarget = opts.jira === 'local' ? await localJira(opts.port ?? 0) : envJira();
+  const settings = { commentIntervalMinutes: 0 };
+  const runtime = await LocalRuntime.start({
+    jira: jira.gateway,
+    drafter: reportDrafter(),
+    sync: {
+      ...DEFAULT_SYNC,
+      projectKey: jira.projectKey,
+      issueTypeName: jira.issueTypeName,
+      commentIntervalMs: 0,
+      staleClaimMs: 5_000,
+    },
+    settings,
+  });
+  try {
+    if (parsed.assets.length + parsed.users.length + parsed.indicators.length > 0) {
+      await importContext(runtime.doc, runtime.tableName, parsed);
+    }
+    await runtime.send(bodies);
+    const bar =
+      process.stderr.isTTY && !opts.json
+        ? new SingleBar({
+            format:
+              'replay |{bar}| {value}/{total} alerts · {incidents} incidents · {tickets} tickets · {rate} alerts/s',
+            hideCursor: true,
+          })
+        : undefined;
+    const started = Date.now();
+    bar?.start(bodies.length, 0, { incidents: 0, tickets: 0, rate: 0 });
+    const drained = await runtime.drain((opts.timeout ?? 120) * 1000, () => {
+      const t = runtime.totals;
+      const done = t.accepted + t.duplicates + t.rejected + t.suppressed;
+      bar?.update(Math.min(done, bodies.length), {
+        incidents: t.incidents.size,
+        tickets: new Set(t.outcomes.filter((o) => o.key).map((o) => o.key)).size,
+        rate: Math.round((done * 1000) / Math.max(1, Date.now() - started)),
+      });
+    });
+    bar?.stop();
+    const tickets = await ticketLines(runtime, jira, opts.out);
+    const stored = await storedRejections(runtime);
+    const t = runtime.totals;
+    return {
+      accepted: t.accepted,
+      rejected: t.rejected + rejections.length,
+      duplicates: t.duplicates,
+      suppressed: t.suppressed,
+      incidents: t.incidents.size,
+      tickets,
+      rejections: [...stored, ...rejections],
+      errors: t.errors,
+      drained,
+      close: async () => {
+        await runtime.close();
+        await jira.emulator?.close();
+      },
+    };
+  } catch (err) {
+    await runtime.close();
+    await jira.emulator?.close();
+    throw err;
+  }
+}
+
+/** Rejections the ingest stage stored (`REJECT#<day>` items) during this run. */
+async function storedRejections(runtime: LocalRuntime): Promise<ReplaySummary['rejections']> {
+  const out: ReplaySummary['rejections'] = [];
+  for (const day of new Set([new Date(Date.now() - 86_400_000), new Date()].map((d) => d.toISOString().slice(0, 10)))) {
+    const r = await runtime.doc.send(
+      new QueryCommand({
+        TableName: runtime.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `REJECT#${day}` },
+      }),
+    );
+    for (const i of r.Items ?? [])
+      out.push({ source: String(i.source), position: String(i.position), reason: String(i.reason) });
+  }
+  return out;
+}
+
+/** The last action per ticket, with what the ticket says, and its Markdown under `out/`. */
+async function ticketLines(runtime: LocalRuntime, jira: JiraTarget, outDir: string | undefined): Promise<TicketLine[]> {
+  const last = new Map<string, { incidentId: string; action: SyncAction; first: SyncAction }>();
+  for (const o of runtime.totals.outcomes) {
+    if (o.key === undefined || o.action === 'noop') continue;
+    const prev = last.get(o.key);
+    last.set(o.key, { incidentId: o.incidentId, action: o.action, first: prev?.first ?? o.action });
+  }
+  const store = new DynamoTicketStore(runtime.doc, runtime.tableName);
+  const lines: TicketLine[] = [];
+  for (const [key, o] of last) {
+    const view = await store.loadView(o.incidentId, 200);
+    if (view === undefined) continue;
+    const report = draftReport(view);
+    let markdown: string | undefined;
+    if (outDir !== undefined) {
+      fs.mkdirSync(outDir, { recursive: true });
+      markdown = path.join(outDir, `${key}.md`);
+      fs.writeFileSync(markdown, renderMarkdown(report));
+    }
+    lines.push({
+      key,
+      incidentId: o.incidentId,
+      action: o.first,
+      priority: report.priority.name,
+      summary: report.summary,
+      alerts: view.alertCount,
+      url: jira.browseUrl(key),
+      ...(markdown ? { markdown } : {}),
+    });
+  }
+  return lines.sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
+}
+
+export function printTable(s: ReplaySummary, out: NodeJS.WritableStream): void {
+  const rows = s.tickets.map((t) => [
+    t.key,
+    t.priority,
+    t.summary.length > 70 ? `${t.summary.slice(0, 69)}…` : t.summary,
+    String(t.alerts),
+    t.action,
+  ]);
+  const head = ['KEY', 'PRIORITY', 'SUMMARY', 'ALERTS', 'ACTION'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  out.write(`${line(head)}\n${rows.map(line).join('\n')}${rows.length > 0 ? '\n' : ''}`);
+  out.write(
+    `\n${s.accepted} accepted · ${s.duplicates} duplicates · ${s.rejected} rejected · ${s.incidents} incidents · ${s.tickets.length} tickets\n`,
+  );
+  for (const r of s.rejections) out.write(`rejected: ${r.source} ${r.position}: ${r.reason}\n`);
+  for (const t of s.tickets) out.write(`${t.key}: ${t.markdown ?? ''}${t.markdown ? ' · ' : ''}${t.url}\n`);
+  if (!s.drained) out.write('warning: the queues did not drain in time; some messages are still in flight\n');
+}
