@@ -10,7 +10,7 @@ export const SettingsSchema = z.object({
   stormWindowMinutes: z.number().positive().default(60),
   linkWindowHours: z.number().positive().default(24),
   ticketThreshold: z.number().min(0).max(100).default(40),
-  handOffEveryNAlerts: z.number().int().positive().default(100),
+  handOffCountSteps: z.array(z.number().int().min(1).max(9)).min(1).default([1, 2, 5]),
   maxRecordBytes: z
     .number()
     .int()

@@ -8,7 +8,7 @@ import type { Settings } from '../adapters/config';
 export function ingestSettings(s: Settings): IngestSettings {
   return {
     correlation: { stormWindowMs: s.stormWindowMinutes * 60_000, linkWindowMs: s.linkWindowHours * 3_600_000 },
-    handOff: { ticketThreshold: s.ticketThreshold, everyNAlerts: s.handOffEveryNAlerts },
+    handOff: { ticketThreshold: s.ticketThreshold, countSteps: s.handOffCountSteps },
     maxVersionRetries: 8,
   };
 }

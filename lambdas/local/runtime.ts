@@ -139,6 +139,7 @@ export class LocalRuntime {
         syncRecords(
           { Records: records },
           {
+            maxReceiveCount: TOPOLOGY.ticketSync.maxReceiveCount,
             sync: {
               store: ticketStore,
               jira: o.jira,

@@ -12,6 +12,8 @@ const HandOffSchema = z.object({
 
 export interface SyncRecordsDeps {
   sync: SyncDeps;
+  /** The queue's maxReceiveCount: coalescing never defers a message into the DLQ. */
+  maxReceiveCount: number;
   /** Puts a message back with the wait Jira (or coalescing) asked for, instead of the queue's whole timeout. */
   deferMessage(receiptHandle: string, seconds: number): Promise<void>;
   onOutcome?(outcome: SyncOutcome): void;
@@ -36,7 +38,9 @@ export async function syncRecords(event: SQSEvent, deps: SyncRecordsDeps): Promi
       return;
     }
     try {
-      deps.onOutcome?.(await syncIncident(parsed.data.incidentId, deps.sync));
+      const receives = Number(record.attributes.ApproximateReceiveCount ?? '1');
+      const mayDefer = receives < deps.maxReceiveCount - 1;
+      deps.onOutcome?.(await syncIncident(parsed.data.incidentId, { ...deps.sync, mayDefer }));
     } catch (err) {
       if (err instanceof PermanentError) {
         deps.onError?.(record, err);

@@ -205,21 +205,32 @@ export function mergeIntoMeta(prev: IncidentMeta, input: MergeInput): IncidentMe
   return next;
 }
 
+/** The largest series value (step × 10^k, from 10 up) not above n; 0 below 10. */
+export function countStep(n: number, steps: number[]): number {
+  let best = 0;
+  for (let p = 10; p <= n; p *= 10) for (const st of steps) if (st * p <= n) best = Math.max(best, st * p);
+  return best;
+}
+
 const MATERIAL_IOC_TYPES = new Set(['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256']);
 
 export interface HandOffSettings {
   /** Incidents below this severity are kept and counted but not ticketed. */
   ticketThreshold: number;
-  /** Hand off again after this many new alerts even when nothing else changed, so the count on the ticket moves. */
-  everyNAlerts: number;
+  /**
+   * Hand off again when the alert count reaches the next step of this series (times powers of ten): with the
+   * default 1-2-5, at 10, 20, 50, 100, 200, 500, 1,000…, so a storm of 5,000 copies makes a handful of updates, not
+   * fifty, and the ticket's count is never off by more than a factor of 2.5.
+   */
+  countSteps: number[];
 }
 
 /** Ticket from P3 up (severity 40): below it an incident is telemetry worth keeping, not an analyst's time. */
-export const DEFAULT_HANDOFF: HandOffSettings = { ticketThreshold: 40, everyNAlerts: 100 };
+export const DEFAULT_HANDOFF: HandOffSettings = { ticketThreshold: 40, countSteps: [1, 2, 5] };
 
 /**
  * A material change is worth a ticket-sync message: a new ticketable incident, a new technique, host, user or IOC,
- * a severity increase, or N more alerts. Anything else (duplicates, a storm's next copy) stays in DynamoDB.
+ * a severity increase, or the alert count reaching the next order of magnitude. Anything else (duplicates, a storm's next copy) stays in DynamoDB.
  */
 export function materialChange(
   prev: IncidentMeta,
@@ -237,7 +248,8 @@ export function materialChange(
   // A storm varies its command lines and paths alert by alert; a new address, domain, URL or hash is news.
   const networkOrHash = (m: IncidentMeta) => m.iocs.filter((i) => MATERIAL_IOC_TYPES.has(i.type)).length;
   if (networkOrHash(next) > networkOrHash(prev)) return 'new IOC';
-  if (next.alertCount - prev.notifiedAlertCount >= s.everyNAlerts)
-    return `${next.alertCount - prev.notifiedAlertCount} more alerts`;
+  if (countStep(next.alertCount, s.countSteps) > countStep(prev.notifiedAlertCount, s.countSteps)) {
+    return `alert count reached ${next.alertCount}`;
+  }
   return undefined;
 }

@@ -42,7 +42,8 @@ export function iocRows(f: IncidentFacts, limits: DraftLimits): { rows: IocRow[]
       private: i.private === true,
       value: i.value,
     };
-    if (i.role !== undefined && i.role.trim() !== '') cur.roles.push(oneLine(i.role));
+    // Enrichment joins the roles of one value with `; ` already; split so merged roles stay distinct.
+    for (const role of (i.role ?? '').split(';')) if (role.trim() !== '') cur.roles.push(oneLine(role.trim()));
     merged.set(k, cur);
   }
   const intel = f.alerts.flatMap((a) => a.enrichment.intel);

@@ -313,21 +313,37 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
   {
     family: 'masquerading',
     steps: (f) => {
+      const fired = f.alerts.some((a) => a.enrichment.heuristics.some((h) => /masquerad|mimic/i.test(h.id)));
+      if (!fired) return [];
+      // Hunt for the names themselves (the Run value, the task, the payload path), not the heuristic's sentence.
+      const names: Rich[] = f.persistence.slice(0, 3).flatMap((p): Rich[] => {
+        const own: Rich =
+          p.kind === 'run-key'
+            ? rich('the Run value ', c(p.valueName))
+            : p.kind === 'scheduled-task'
+              ? rich('the task ', c(p.name))
+              : p.kind === 'service'
+                ? rich('the service ', c(p.name))
+                : [];
+        return [
+          ...(own.length > 0 ? [own] : []),
+          ...(p.payload !== undefined ? [rich('the file ', c(p.payload))] : []),
+        ];
+      });
       const evidence = distinct(
-        f.alerts.flatMap((a) => a.enrichment.heuristics.filter((h) => /masquerad/i.test(h.id)).map((h) => h.evidence)),
+        f.alerts.flatMap((a) =>
+          a.enrichment.heuristics.filter((h) => /masquerad|mimic/i.test(h.id)).map((h) => h.evidence),
+        ),
       ).filter((e) => e.trim() !== '');
-      return evidence.length > 0
-        ? [
-            {
-              phase: 'recovery',
-              text: rich(
-                'Hunt across the fleet for ',
-                codeList(evidence.slice(0, 5)),
-                ', names made to pass for Windows components.',
-              ),
-            },
-          ]
-        : [];
+      const list: Rich[] = names.length > 0 ? names : evidence.slice(0, 3).map((e) => rich(c(e)));
+      if (list.length === 0) return [];
+      const text: Rich = [{ text: 'Hunt across the fleet for ' }];
+      list.forEach((item, i) => {
+        if (i > 0) text.push({ text: i === list.length - 1 ? ' and ' : ', ' });
+        text.push(...item);
+      });
+      text.push({ text: ': names made to pass for Windows components tend to be reused.' });
+      return [{ phase: 'recovery', text }];
     },
   },
   {

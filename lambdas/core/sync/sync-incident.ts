@@ -54,6 +54,11 @@ export interface SyncDeps {
   settings: SyncSettings;
   /** Identifies this invocation in create claims. */
   owner: string;
+  /**
+   * Whether a coalesced update may be put off. Every deferral is a receive, so the caller says no on the last
+   * receives before the DLQ: the update is then posted early rather than dead-lettered.
+   */
+  mayDefer?: boolean;
   now?: () => number;
 }
 
@@ -144,7 +149,7 @@ export async function syncIncident(incidentId: string, deps: SyncDeps): Promise<
     }
     const severityRose = ticket.synced !== undefined && facts.severity > ticket.synced.severity;
     const since = ticket.lastCommentAt === undefined ? Infinity : now() - Date.parse(ticket.lastCommentAt);
-    if (since < settings.commentIntervalMs && !severityRose) {
+    if (since < settings.commentIntervalMs && !severityRose && deps.mayDefer !== false) {
       // Coalesce: come back when the interval is over; the comment will then carry everything new since.
       throw new RetryableError(
         `ticket ${issue.key}: update coalesced`,
@@ -235,16 +240,26 @@ async function create(
   const customFields: Record<string, unknown> = {};
   for (const [field, what] of Object.entries(settings.customFields))
     customFields[field] = what === 'severity' ? meta.severity : incidentId;
-  const { key } = await jira.createIssue({
-    projectKey: settings.projectKey,
-    issueTypeName: settings.issueTypeName,
-    summary: draft.summary,
-    description: draft.description,
-    labels,
-    priorityName: settings.priorityNames[draft.priority],
-    ...(settings.components.length > 0 ? { components: settings.components } : {}),
-    ...(Object.keys(customFields).length > 0 ? { customFields } : {}),
-  });
+  let created: { key: string };
+  try {
+    created = await jira.createIssue({
+      projectKey: settings.projectKey,
+      issueTypeName: settings.issueTypeName,
+      summary: draft.summary,
+      description: draft.description,
+      labels,
+      priorityName: settings.priorityNames[draft.priority],
+      ...(settings.components.length > 0 ? { components: settings.components } : {}),
+      ...(Object.keys(customFields).length > 0 ? { customFields } : {}),
+    });
+  } catch (err) {
+    // Jira proved nothing was created (400, 429, 503…): release the claim so the retry need not wait it out or
+    // search. After a timeout or a 500 the create may have happened: the claim stays and the retry reconciles.
+    const ambiguous = err instanceof RetryableError && err.context.ambiguous === true;
+    if (!ambiguous) await store.saveTicket({ ...ticket, claimOwner: undefined, claimedAt: undefined });
+    throw err;
+  }
+  const { key } = created;
   await store.saveTicket({
     ...ticket,
     ticketKey: key,

@@ -2,8 +2,16 @@ import { isUserWritablePath, parseCommand, parseRundll32, switchValue } from '..
 
 describe('command parsing', () => {
   it.each([
-    ['C:\\Windows\\System32\\rundll32.exe C:\\ProgramData\\Microsoft\\Drivers\\security.dll,UpdateNow', 'C:\\ProgramData\\Microsoft\\Drivers\\security.dll', 'UpdateNow'],
-    ['C:\\Windows\\system32\\rundll32.exe C:\\Windows\\System32\\lanman.dll, Register', 'C:\\Windows\\System32\\lanman.dll', 'Register'],
+    [
+      'C:\\Windows\\System32\\rundll32.exe C:\\ProgramData\\Microsoft\\Drivers\\security.dll,UpdateNow',
+      'C:\\ProgramData\\Microsoft\\Drivers\\security.dll',
+      'UpdateNow',
+    ],
+    [
+      'C:\\Windows\\system32\\rundll32.exe C:\\Windows\\System32\\lanman.dll, Register',
+      'C:\\Windows\\System32\\lanman.dll',
+      'Register',
+    ],
     ['"C:\\Windows\\System32\\rundll32.exe" "C:\\Users\\a b\\x.dll",#1 arg', 'C:\\Users\\a b\\x.dll', '#1'],
     ['rundll32 shell32.dll,Control_RunDLL', 'shell32.dll', 'Control_RunDLL'],
   ])('reads the DLL and export of %s', (cmd, dll, entry) => {
@@ -16,7 +24,10 @@ describe('command parsing', () => {
 
   it('splits quoted and unquoted program paths from their arguments', () => {
     expect(parseCommand('"C:\\Program Files\\a.exe" -x')).toEqual({ program: 'C:\\Program Files\\a.exe', args: '-x' });
-    expect(parseCommand('C:\\Windows\\System32\\svc.exe -k netsvcs')).toEqual({ program: 'C:\\Windows\\System32\\svc.exe', args: '-k netsvcs' });
+    expect(parseCommand('C:\\Windows\\System32\\svc.exe -k netsvcs')).toEqual({
+      program: 'C:\\Windows\\System32\\svc.exe',
+      args: '-k netsvcs',
+    });
   });
 
   it('reads schtasks switches, quoted or not', () => {

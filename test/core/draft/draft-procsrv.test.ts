@@ -25,12 +25,15 @@ describe('draftReport on the procsrv incident', () => {
   });
 
   it('blocks the C2 address and port, defanged, at the egress firewall', () => {
-    expect(steps).toContain('Block 162.125.6[.]18:443 at the egress firewall and look for other hosts that reached it.');
+    expect(steps).toContain(
+      'Block 162.125.6[.]18:443 at the egress firewall and look for other hosts that reached it.',
+    );
     expect(steps).toContain('Block the domain www[.]dropbox[.]com at the DNS resolver and web proxy.');
   });
 
   it('deletes the three files in System32 and the Run value, and stops procsrv.exe', () => {
-    for (const f of ['lanman.dll', 'lanman.pfx', 'procsrv.exe']) expect(steps).toContain(`Delete C:\\Windows\\System32\\${f}.`);
+    for (const f of ['lanman.dll', 'lanman.pfx', 'procsrv.exe'])
+      expect(steps).toContain(`Delete C:\\Windows\\System32\\${f}.`);
     expect(steps.some((s) => s.startsWith('Delete value Local Network Manager under HKU\\S-1-5-21-'))).toBe(true);
     expect(steps).toContain('Terminate procsrv.exe (PID 5332) if it is still running.');
   });
@@ -59,12 +62,23 @@ describe('draftReport on the procsrv incident', () => {
     expect(all).toContain(
       'The first collected event (2024-01-14 10:57:38Z) was written by a process the events did not name (PID 4880): the process that installed what follows is unknown.',
     );
-    expect(all.some((s) => s.startsWith('The delivery vector is unknown: the collected events do not show how lanman.dll, lanman.pfx and procsrv.exe reached'))).toBe(true);
+    expect(
+      all.some((s) =>
+        s.startsWith(
+          'The delivery vector is unknown: the collected events do not show how lanman.dll, lanman.pfx and procsrv.exe reached',
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('lists the destination address, both DNS names and the private source in the IOC table', () => {
     expect(report.iocs.map((i) => `${i.typeLabel} ${i.value}`)).toEqual(
-      expect.arrayContaining(['IPv4 162.125.6[.]18', 'IPv4 10.10.3[.]5', 'Domain www[.]dropbox[.]com', 'Domain www[.]dropbox-dns[.]com']),
+      expect.arrayContaining([
+        'IPv4 162.125.6[.]18',
+        'IPv4 10.10.3[.]5',
+        'Domain www[.]dropbox[.]com',
+        'Domain www[.]dropbox-dns[.]com',
+      ]),
     );
     expect(report.iocs.find((i) => i.value === '10.10.3[.]5')?.role).toContain('private address');
   });

@@ -50,7 +50,10 @@ describe('draftReport on the reference run-key incident', () => {
     expect(isolate).toBe(0);
     expect(isolate).toBeLessThan(deleteValue);
     expect(report.remediation.map((x) => x.phase)).toEqual(
-      [...report.remediation.map((x) => x.phase)].sort((a, b) => ['containment', 'eradication', 'recovery'].indexOf(a) - ['containment', 'eradication', 'recovery'].indexOf(b)),
+      [...report.remediation.map((x) => x.phase)].sort(
+        (a, b) =>
+          ['containment', 'eradication', 'recovery'].indexOf(a) - ['containment', 'eradication', 'recovery'].indexOf(b),
+      ),
     );
     expect(new Set(s).size).toBe(s.length);
   });
@@ -138,7 +141,9 @@ describe('draftReport on the reference run-key incident', () => {
     expect(rc.confidence).toBe('medium');
     expect(rc.vector).toContain('T1204.002');
     const unknown = rc.statements.filter((s) => s.basis === 'unknown').map((s) => plain(s.text));
-    expect(unknown[0]).toMatch(/^The delivery vector is unknown: the collected events do not show how scanner\.exe reached FIN-WS-034/);
+    expect(unknown[0]).toMatch(
+      /^The delivery vector is unknown: the collected events do not show how scanner\.exe reached FIN-WS-034/,
+    );
     expect(plain(rc.statements[0].text)).toContain('C:\\Users\\jwilliams\\Downloads\\scanner.exe (PID 6120)');
     expect(plain(rc.statements[0].text)).toContain("jwilliams's interactive session");
   });
@@ -164,7 +169,9 @@ describe('draftReport on the reference run-key incident', () => {
 
   it('says the analysis covers a sample when fewer alerts than the incident holds are given', () => {
     const sampled = draftReport(runKeyIncident({ alertCount: 40 }));
-    expect(texts(sampled.executiveSummary).at(-1)).toBe('This analysis covers a sample of 4 of 40 alerts in the incident.');
+    expect(texts(sampled.executiveSummary).at(-1)).toBe(
+      'This analysis covers a sample of 4 of 40 alerts in the incident.',
+    );
     expect(sampled.rawEvidenceOmitted).toBe(36);
   });
 });

@@ -111,8 +111,14 @@ export function incidentOf(
     severityReasons: worst?.enrichment.severity.reasons ?? [],
     version: 1,
     alerts: sorted,
-    assets: uniq(alerts.flatMap((a) => (a.enrichment.asset ? [a.enrichment.asset] : [])), (x) => x.host),
-    userContexts: uniq(alerts.flatMap((a) => (a.enrichment.userContext ? [a.enrichment.userContext] : [])), (x) => x.user),
+    assets: uniq(
+      alerts.flatMap((a) => (a.enrichment.asset ? [a.enrichment.asset] : [])),
+      (x) => x.host,
+    ),
+    userContexts: uniq(
+      alerts.flatMap((a) => (a.enrichment.userContext ? [a.enrichment.userContext] : [])),
+      (x) => x.user,
+    ),
     ...over,
   };
 }
@@ -143,7 +149,8 @@ const POWERSHELL = {
 };
 export const RUN_KEY = 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run';
 export const RUN_VALUE = 'WindowsSecurityUpdate';
-export const RUN_DATA = 'C:\\Windows\\System32\\rundll32.exe C:\\ProgramData\\Microsoft\\Drivers\\security.dll,UpdateNow';
+export const RUN_DATA =
+  'C:\\Windows\\System32\\rundll32.exe C:\\ProgramData\\Microsoft\\Drivers\\security.dll,UpdateNow';
 export const DLL = 'C:\\ProgramData\\Microsoft\\Drivers\\security.dll';
 export const PS_COMMAND =
   'powershell -WindowStyle Hidden -Command "New-ItemProperty -Path HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run -Name WindowsSecurityUpdate -Value \'C:\\Windows\\System32\\rundll32.exe C:\\ProgramData\\Microsoft\\Drivers\\security.dll,UpdateNow\' -PropertyType String -Force"';
@@ -159,7 +166,12 @@ const heuristic = (id: string, title: string, explanation: string, weight: numbe
   evidence,
 });
 
-const ioc = (type: Ioc['type'], value: string, role: string, defanged = value): Ioc => ({ type, value, defanged, role });
+const ioc = (type: Ioc['type'], value: string, role: string, defanged = value): Ioc => ({
+  type,
+  value,
+  defanged,
+  role,
+});
 
 export function runKeyAlerts(): EnrichedAlert[] {
   const scannerStart = sysmonAlert(
@@ -185,12 +197,15 @@ export function runKeyAlerts(): EnrichedAlert[] {
     },
     {
       ...finEnrichment,
-      iocs: [
-        ioc('file', SCANNER.image, 'process image'),
-        ioc('sha256', SCANNER_SHA256, 'process image hash'),
-      ],
+      iocs: [ioc('file', SCANNER.image, 'process image'), ioc('sha256', SCANNER_SHA256, 'process image hash')],
       heuristics: [
-        heuristic('user-writable-executable', 'Program run from a download folder', 'Programs run from the Downloads folder were fetched by the user and carry no installer provenance.', 10, SCANNER.image),
+        heuristic(
+          'user-writable-executable',
+          'Program run from a download folder',
+          'Programs run from the Downloads folder were fetched by the user and carry no installer provenance.',
+          10,
+          SCANNER.image,
+        ),
       ],
       severity: { score: 45, reasons: ['program in user-writable path (+10)'] },
     },
@@ -212,7 +227,13 @@ export function runKeyAlerts(): EnrichedAlert[] {
       ...finEnrichment,
       iocs: [ioc('file', DLL, 'file created')],
       heuristics: [
-        heuristic('unusual-dll-path', 'DLL in a non-standard folder', 'Windows keeps no DLLs under C:\\ProgramData\\Microsoft\\Drivers; a DLL there was placed by something else.', 15, DLL),
+        heuristic(
+          'unusual-dll-path',
+          'DLL in a non-standard folder',
+          'Windows keeps no DLLs under C:\\ProgramData\\Microsoft\\Drivers; a DLL there was placed by something else.',
+          15,
+          DLL,
+        ),
       ],
       severity: { score: 55, reasons: ['DLL written to an unusual folder (+15)'] },
     },
@@ -243,7 +264,13 @@ export function runKeyAlerts(): EnrichedAlert[] {
       techniques: [T1059_001],
       iocs: [ioc('commandline', PS_COMMAND, 'process command line')],
       heuristics: [
-        heuristic('hidden-powershell', 'Hidden PowerShell window', 'PowerShell started with a hidden window runs without the user seeing it; administrators rarely need that.', 15, '-WindowStyle Hidden'),
+        heuristic(
+          'hidden-powershell',
+          'Hidden PowerShell window',
+          'PowerShell started with a hidden window runs without the user seeing it; administrators rarely need that.',
+          15,
+          '-WindowStyle Hidden',
+        ),
       ],
       severity: { score: 65, reasons: ['hidden PowerShell (+15)'] },
     },
@@ -272,13 +299,35 @@ export function runKeyAlerts(): EnrichedAlert[] {
         ioc('file', DLL, 'registry value data'),
       ],
       heuristics: [
-        heuristic('masquerading-name', 'Name imitates a Windows component', 'The Run value name imitates Windows Update so that it passes a casual look at the autostart list.', 15, RUN_VALUE),
-        heuristic('lolbin-proxy-execution', 'rundll32 loads a DLL from a user-writable folder', 'rundll32.exe is a signed Windows binary; using it to start a DLL from ProgramData hides the payload behind a trusted name.', 15, RUN_DATA),
-        heuristic('unusual-dll-path', 'DLL in a non-standard folder', 'Windows keeps no DLLs under C:\\ProgramData\\Microsoft\\Drivers; a DLL there was placed by something else.', 15, DLL),
+        heuristic(
+          'masquerading-name',
+          'Name imitates a Windows component',
+          'The Run value name imitates Windows Update so that it passes a casual look at the autostart list.',
+          15,
+          RUN_VALUE,
+        ),
+        heuristic(
+          'lolbin-proxy-execution',
+          'rundll32 loads a DLL from a user-writable folder',
+          'rundll32.exe is a signed Windows binary; using it to start a DLL from ProgramData hides the payload behind a trusted name.',
+          15,
+          RUN_DATA,
+        ),
+        heuristic(
+          'unusual-dll-path',
+          'DLL in a non-standard folder',
+          'Windows keeps no DLLs under C:\\ProgramData\\Microsoft\\Drivers; a DLL there was placed by something else.',
+          15,
+          DLL,
+        ),
       ],
       severity: {
         score: 80,
-        reasons: ['vendor severity high (75)', 'Run key persistence by PowerShell (+10)', 'asset criticality high (+5)'],
+        reasons: [
+          'vendor severity high (75)',
+          'Run key persistence by PowerShell (+10)',
+          'asset criticality high (+5)',
+        ],
       },
     },
   );
@@ -303,7 +352,11 @@ const RUNDLL = {
   image: 'C:\\Windows\\System32\\rundll32.exe',
   commandLine: '"C:\\Windows\\system32\\rundll32.exe" C:\\Windows\\System32\\lanman.dll, Register',
 };
-const PROCSRV = { guid: '{5e1a0b3c-bc35-65a3-8d01-000000003d00}', pid: 5332, image: 'C:\\Windows\\System32\\procsrv.exe' };
+const PROCSRV = {
+  guid: '{5e1a0b3c-bc35-65a3-8d01-000000003d00}',
+  pid: 5332,
+  image: 'C:\\Windows\\System32\\procsrv.exe',
+};
 const PROCSRV_SHA256 = 'd4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d';
 
 export function procsrvAlerts(): EnrichedAlert[] {
@@ -314,8 +367,21 @@ export function procsrvAlerts(): EnrichedAlert[] {
   });
   const fileCreate = (n: number, time: string, path: string): EnrichedAlert =>
     sysmonAlert(
-      { ...id(n), eventTime: time, eventType: 'file_create', eventCode: 11, host: PROCSRV_HOST, user: JSMITH, process: { ...UNKNOWN_WRITER }, file: { path } },
-      { ...e, iocs: [ioc('file', path, 'file created')], severity: { score: 50, reasons: ['file written to System32 (+20)'] } },
+      {
+        ...id(n),
+        eventTime: time,
+        eventType: 'file_create',
+        eventCode: 11,
+        host: PROCSRV_HOST,
+        user: JSMITH,
+        process: { ...UNKNOWN_WRITER },
+        file: { path },
+      },
+      {
+        ...e,
+        iocs: [ioc('file', path, 'file created')],
+        severity: { score: 50, reasons: ['file written to System32 (+20)'] },
+      },
     );
   return [
     fileCreate(91822, '2024-01-14T10:57:38.104Z', 'C:\\Windows\\System32\\lanman.dll'),
@@ -332,14 +398,28 @@ export function procsrvAlerts(): EnrichedAlert[] {
         rule: { name: 'technique_id=T1547.001,technique_name=Registry Run Keys / Startup Folder' },
         techniques: ['T1547.001'],
         process: { ...UNKNOWN_WRITER },
-        registry: { operation: 'SetValue', key: HKU_RUN, valueName: 'Local Network Manager', valueData: PROCSRV_RUN_DATA },
+        registry: {
+          operation: 'SetValue',
+          key: HKU_RUN,
+          valueName: 'Local Network Manager',
+          valueData: PROCSRV_RUN_DATA,
+        },
       },
       {
         ...e,
         techniques: [T1547_001],
-        iocs: [ioc('registry', `${HKU_RUN}\\Local Network Manager`, 'registry run value'), ioc('file', 'C:\\Windows\\System32\\lanman.dll', 'registry value data')],
+        iocs: [
+          ioc('registry', `${HKU_RUN}\\Local Network Manager`, 'registry run value'),
+          ioc('file', 'C:\\Windows\\System32\\lanman.dll', 'registry value data'),
+        ],
         heuristics: [
-          heuristic('masquerading-name', 'Name imitates a Windows component', 'The Run value name imitates a Windows networking component.', 15, 'Local Network Manager'),
+          heuristic(
+            'masquerading-name',
+            'Name imitates a Windows component',
+            'The Run value name imitates a Windows networking component.',
+            15,
+            'Local Network Manager',
+          ),
         ],
         severity: { score: 80, reasons: ['Run key persistence (+20)', 'rundll32 DLL in value data (+10)'] },
       },
@@ -375,7 +455,11 @@ export function procsrvAlerts(): EnrichedAlert[] {
           parent: { guid: RUNDLL.guid, pid: RUNDLL.pid, image: RUNDLL.image, commandLine: RUNDLL.commandLine },
         },
       },
-      { ...e, iocs: [ioc('sha256', PROCSRV_SHA256, 'process image hash')], severity: { score: 55, reasons: ['child of rundll32 (+10)'] } },
+      {
+        ...e,
+        iocs: [ioc('sha256', PROCSRV_SHA256, 'process image hash')],
+        severity: { score: 55, reasons: ['child of rundll32 (+10)'] },
+      },
     ),
     sysmonAlert(
       {
@@ -405,7 +489,10 @@ export function procsrvAlerts(): EnrichedAlert[] {
       },
       {
         ...e,
-        iocs: [ioc('domain', 'www.dropbox.com', 'dns query', 'www[.]dropbox[.]com'), ioc('domain', 'www.dropbox-dns.com', 'dns answer', 'www[.]dropbox-dns[.]com')],
+        iocs: [
+          ioc('domain', 'www.dropbox.com', 'dns query', 'www[.]dropbox[.]com'),
+          ioc('domain', 'www.dropbox-dns.com', 'dns answer', 'www[.]dropbox-dns[.]com'),
+        ],
         severity: { score: 45, reasons: ['cloud storage lookup by an unsigned program (+10)'] },
       },
     ),
@@ -418,7 +505,14 @@ export function procsrvAlerts(): EnrichedAlert[] {
         host: PROCSRV_HOST,
         user: JSMITH,
         process: { ...PROCSRV },
-        network: { protocol: 'tcp', direction: 'outbound', srcIp: '10.10.3.5', srcPort: 49781, dstIp: '162.125.6.18', dstPort: 443 },
+        network: {
+          protocol: 'tcp',
+          direction: 'outbound',
+          srcIp: '10.10.3.5',
+          srcPort: 49781,
+          dstIp: '162.125.6.18',
+          dstPort: 443,
+        },
       },
       {
         ...e,

@@ -10,7 +10,12 @@ const HOST = { name: 'HR-LT-007.corp.example.com' };
 const E = { hostKey: 'hr-lt-007' };
 const USER = { name: 'mlopez', domain: 'CORP' };
 const steps = (r: IncidentReport): string[] => r.remediation.map((s) => plain(s.text));
-const info = (id: string, name: string, tactics: string[]): TechniqueInfo => ({ id, name, tactics, url: `https://attack.mitre.org/techniques/${id}` });
+const info = (id: string, name: string, tactics: string[]): TechniqueInfo => ({
+  id,
+  name,
+  tactics,
+  url: `https://attack.mitre.org/techniques/${id}`,
+});
 
 function draftOf(alerts: EnrichedAlert[]): IncidentReport {
   return draftReport(incidentOf('inc-playbook', alerts));
@@ -34,13 +39,27 @@ describe('remediation playbook', () => {
             parent: { pid: 880, image: 'C:\\Windows\\System32\\cmd.exe' },
           },
         },
-        { ...E, techniques: [{ ...info('T1053.005', 'Scheduled Task', ['execution', 'persistence', 'privilege-escalation']), parentId: 'T1053', parentName: 'Scheduled Task/Job' }], severity: { score: 72, reasons: [] } },
+        {
+          ...E,
+          techniques: [
+            {
+              ...info('T1053.005', 'Scheduled Task', ['execution', 'persistence', 'privilege-escalation']),
+              parentId: 'T1053',
+              parentName: 'Scheduled Task/Job',
+            },
+          ],
+          severity: { score: 72, reasons: [] },
+        },
       ),
     ]);
     expect(r.summary).toBe('T1053.005 – Scheduled Task Persistence on HR-LT-007');
-    expect(steps(r)).toContain('Delete scheduled task OneDrive Sync Helper (schtasks /Delete /TN "OneDrive Sync Helper" /F).');
+    expect(steps(r)).toContain(
+      'Delete scheduled task OneDrive Sync Helper (schtasks /Delete /TN "OneDrive Sync Helper" /F).',
+    );
     expect(steps(r)).toContain('Delete C:\\Users\\Public\\sync.exe.');
-    expect(r.technicalAnalysis.persistence[0].fields.find((f) => f.label === 'Action')?.value).toBe('C:\\Users\\Public\\sync.exe');
+    expect(r.technicalAnalysis.persistence[0].fields.find((f) => f.label === 'Action')?.value).toBe(
+      'C:\\Users\\Public\\sync.exe',
+    );
   });
 
   it('stops and deletes a service and removes a WMI subscription', () => {
@@ -69,8 +88,12 @@ describe('remediation playbook', () => {
       ),
     ]);
     const s = steps(r);
-    expect(s).toContain('Stop and delete service WinDefendHelper (sc.exe stop "WinDefendHelper", then sc.exe delete "WinDefendHelper").');
-    expect(s).toContain('Remove the WMI subscription (consumer Updater) and its filter-to-consumer binding from the root\\subscription namespace.');
+    expect(s).toContain(
+      'Stop and delete service WinDefendHelper (sc.exe stop "WinDefendHelper", then sc.exe delete "WinDefendHelper").',
+    );
+    expect(s).toContain(
+      'Remove the WMI subscription (consumer Updater) and its filter-to-consumer binding from the root\\subscription namespace.',
+    );
     expect(s).toContain('Delete C:\\ProgramData\\svc\\helper.exe.');
   });
 
@@ -87,7 +110,17 @@ describe('remediation playbook', () => {
           process: { pid: 4242, image: 'C:\\Users\\mlopez\\AppData\\Local\\Temp\\pd64.exe' },
           target: { pid: 640, image: 'C:\\Windows\\System32\\lsass.exe', grantedAccess: '0x1FFFFF' },
         },
-        { ...E, techniques: [{ ...info('T1003.001', 'LSASS Memory', ['credential-access']), parentId: 'T1003', parentName: 'OS Credential Dumping' }], severity: { score: 92, reasons: [] } },
+        {
+          ...E,
+          techniques: [
+            {
+              ...info('T1003.001', 'LSASS Memory', ['credential-access']),
+              parentId: 'T1003',
+              parentName: 'OS Credential Dumping',
+            },
+          ],
+          severity: { score: 92, reasons: [] },
+        },
       ),
     ]);
     expect(r.summary).toBe('T1003.001 – Credential Dumping of LSASS memory on HR-LT-007');
@@ -97,8 +130,12 @@ describe('remediation playbook', () => {
     expect(s).toContain(
       'Reset the credentials of every account that has logged on to HR-LT-007 since 2024-03-01 09:00:00Z, starting with privileged accounts: LSASS memory was read by pd64.exe (PID 4242).',
     );
-    expect(s.some((x) => x.startsWith('Hunt on HR-LT-007 for a memory dump written by pd64.exe (PID 4242)'))).toBe(true);
-    expect(r.remediation.find((x) => plain(x.text).startsWith('Reset the password of mlopez'))?.phase).toBe('containment');
+    expect(s.some((x) => x.startsWith('Hunt on HR-LT-007 for a memory dump written by pd64.exe (PID 4242)'))).toBe(
+      true,
+    );
+    expect(r.remediation.find((x) => plain(x.text).startsWith('Reset the password of mlopez'))?.phase).toBe(
+      'containment',
+    );
   });
 
   it('blocks the download URL of a PowerShell cradle, defanged', () => {
@@ -119,10 +156,16 @@ describe('remediation playbook', () => {
             parent: { pid: 5100, image: 'C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE' },
           },
         },
-        { ...E, iocs: [{ type: 'url', value: url, defanged: 'hxxp://203.0.113[.]7/a.ps1', role: 'command line url' }], severity: { score: 85, reasons: [] } },
+        {
+          ...E,
+          iocs: [{ type: 'url', value: url, defanged: 'hxxp://203.0.113[.]7/a.ps1', role: 'command line url' }],
+          severity: { score: 85, reasons: [] },
+        },
       ),
     ]);
-    expect(steps(r)).toContain('Block hxxp://203.0.113[.]7/a.ps1 at the web proxy (PowerShell downloaded from it) and retrieve what it served for analysis.');
+    expect(steps(r)).toContain(
+      'Block hxxp://203.0.113[.]7/a.ps1 at the web proxy (PowerShell downloaded from it) and retrieve what it served for analysis.',
+    );
     expect(r.rootCause.vector).toContain('Office document');
     // Live only inside the verbatim command line (a code block); every prose, table and step shows it defanged.
     const prose = JSON.stringify([r.executiveSummary, r.remediation, r.iocs, r.timeline, r.rootCause]);
@@ -139,14 +182,20 @@ describe('remediation playbook', () => {
           eventCode: 1,
           host: HOST,
           user: USER,
-          process: { pid: 77, image: 'C:\\Windows\\System32\\whoami.exe', parent: { pid: 70, image: 'C:\\Windows\\System32\\cmd.exe' } },
+          process: {
+            pid: 77,
+            image: 'C:\\Windows\\System32\\whoami.exe',
+            parent: { pid: 70, image: 'C:\\Windows\\System32\\cmd.exe' },
+          },
         },
         { ...E, severity: { score: 20, reasons: [] } },
       ),
     ]);
     expect(r.summary).toBe('Suspicious Process Execution on HR-LT-007');
     expect(r.priority).toMatchObject({ level: 'P4', name: 'Low' });
-    expect(steps(r)[0]).toBe('Confirm with mlopez and the owner of HR-LT-007 whether this activity was expected; if it was not, isolate the host.');
+    expect(steps(r)[0]).toBe(
+      'Confirm with mlopez and the owner of HR-LT-007 whether this activity was expected; if it was not, isolate the host.',
+    );
     expect(steps(r).some((x) => x.startsWith('Reset the password'))).toBe(false);
   });
 
@@ -161,7 +210,10 @@ describe('remediation playbook', () => {
           host: HOST,
           user: { name: 'SYSTEM', domain: 'NT AUTHORITY' },
           process: { pid: 900, image: 'C:\\ProgramData\\x\\svc.exe' },
-          registry: { key: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\Updater', valueData: '"C:\\ProgramData\\x\\svc.exe" /quiet' },
+          registry: {
+            key: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\Updater',
+            valueData: '"C:\\ProgramData\\x\\svc.exe" /quiet',
+          },
         },
         { ...E, severity: { score: 70, reasons: [] } },
       ),

@@ -98,12 +98,18 @@ describe('renderAdf size limit', () => {
     const adf = renderAdf(report, { maxChars: full - 100 });
     const paras = paragraphs(adf);
     expect(JSON.stringify(adf).length).toBeLessThanOrEqual(full - 100);
-    expect(paras[0]).toMatch(/^Note: this description was shortened to fit Jira's 32,767-character limit: raw evidence shows [0-3] of 4 records|^Note: .*: the raw evidence appendix was left out\./);
+    expect(paras[0]).toMatch(
+      /^Note: this description was shortened to fit Jira's 32,767-character limit: raw evidence shows [0-3] of 4 records|^Note: .*: the raw evidence appendix was left out\./,
+    );
     expect(paras[0]).not.toMatch(/timeline|rows|values/);
     expect(nodes(adf).filter((n) => n.type === 'expand').length).toBeLessThan(4);
     // Everything else is whole: four timeline entries and the full command line.
     expect(paras.filter((p) => /^2024-02-15 \d\d:\d\d:\d\dZ — /.test(p))).toHaveLength(4);
-    expect(nodes(adf).filter((n) => n.type === 'codeBlock').map(textOf)).toContain(PS_COMMAND);
+    expect(
+      nodes(adf)
+        .filter((n) => n.type === 'codeBlock')
+        .map(textOf),
+    ).toContain(PS_COMMAND);
   });
 
   it('cuts a storm to fit, keeping the folds and the sample note', () => {
@@ -114,7 +120,9 @@ describe('renderAdf size limit', () => {
     const adf = renderAdf(report);
     const paras = paragraphs(adf);
     expect(JSON.stringify(adf).length).toBeLessThanOrEqual(JIRA_MAX_CHARS);
-    expect(paras[0]).toMatch(/^Note: this description was shortened to fit Jira's 32,767-character limit: raw (evidence shows \d+ of 20 records|records were cut)/);
+    expect(paras[0]).toMatch(
+      /^Note: this description was shortened to fit Jira's 32,767-character limit: raw (evidence shows \d+ of 20 records|records were cut)/,
+    );
     expect(paras.join('\n')).toContain('This analysis covers a sample of 120 of 10,000 alerts in the incident.');
     expect(paras.join('\n')).toContain('(×120, last 2024-05-01 12:01:59Z)');
     expect(paras.join('\n')).toContain('2024-05-01 12:00:00Z (×120, last 2024-05-01 12:01:59Z)');

@@ -16,7 +16,13 @@ export function bareDetectionIncident(): IncidentView {
       title: 'Suspicious activity',
       host: { name: 'ops-srv-12' },
       severity: { vendor: 'Medium', score: 50 },
-      raw: { id: 'ldt:8c2f:4711', parent_details: null, tactic: null, scenario: 'suspicious_activity', nested: { a: null, b: [1, null] } },
+      raw: {
+        id: 'ldt:8c2f:4711',
+        parent_details: null,
+        tactic: null,
+        scenario: 'suspicious_activity',
+        nested: { a: null, b: [1, null] },
+      },
     },
     { hostKey: 'ops-srv-12', severity: { score: 50, reasons: ['vendor severity medium (50)'] } },
   );
@@ -40,7 +46,15 @@ export function stormIncident(): IncidentView {
       },
       {
         hostKey: 'kiosk-01',
-        iocs: [{ type: 'ipv4', value: '198.51.100.23', defanged: '198.51.100[.]23', role: 'network destination', port: 8443 }],
+        iocs: [
+          {
+            type: 'ipv4',
+            value: '198.51.100.23',
+            defanged: '198.51.100[.]23',
+            role: 'network destination',
+            port: 8443,
+          },
+        ],
         severity: { score: 66, reasons: ['beaconing (+20)'] },
       },
     ),

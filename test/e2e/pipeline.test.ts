@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { exampleFiles } from '../../lambdas/cli/commands/demo';
+import { messagesOf } from '../../lambdas/cli/commands/replay';
+import { readInputs } from '../../lambdas/cli/inputs';
+import { startStack } from './harness';
+import type { Stack } from './harness';
+
+const STORM = path.resolve(__dirname, '..', '..', 'examples', 'storm-hr-ws-112', 'edr-alerts.ndjson');
+
+async function examplesBodies(): Promise<string[]> {
+  return messagesOf(await readInputs(exampleFiles())).bodies;
+}
+
+function cradle(id: number): string {
+  return JSON.stringify({
+    alert_id: `STORM-${id}`,
+    timestamp: new Date(Date.parse('2024-03-01T10:00:00Z') + id * 10).toISOString(),
+    host: 'OPS-WS-007',
+    user: 'CORP\\tkim',
+    rule: 'Suspicious LSASS access',
+    severity: 'high',
+    technique: 'T1003.001',
+    process: { pid: 6644, image: 'C:\\Users\\Public\\svc.exe', command_line: 'svc.exe -d lsass' },
+  });
+}
+
+describe('end to end through local SQS, DynamoDB and the Jira emulator', () => {
+  let stack: Stack;
+  afterEach(async () => stack?.close());
+
+  it('turns the example scenarios into exactly the expected tickets, and a replay adds none', async () => {
+    stack = await startStack();
+    const bodies = await examplesBodies();
+    await stack.runtime.send(bodies);
+    expect(await stack.runtime.drain(60_000)).toBe(true);
+    const issues = stack.jira.issues();
+    const storm = issues.find((i) => i.summary.includes('HR-WS-112'));
+    expect(storm).toBeDefined();
+    expect(storm!.labels).toEqual(expect.arrayContaining(['T1059', 'T1059.001', 'execution']));
+    expect(storm!.labels.some((l) => l.startsWith('a2t-inc-'))).toBe(true);
+    expect(storm!.priority).toBe('High');
+    // One rejection (the truncated message), stored; the storm's resends counted as duplicates.
+    expect(stack.runtime.totals.rejected).toBe(1);
+    expect(stack.runtime.totals.duplicates).toBeGreaterThanOrEqual(150);
+    const ticketsBefore = issues.length;
+    const commentsBefore = stack.jira.counters().commentsAdded;
+
+    await stack.runtime.send(bodies);
+    expect(await stack.runtime.drain(60_000)).toBe(true);
+    expect(stack.jira.issues()).toHaveLength(ticketsBefore);
+    expect(stack.jira.counters().commentsAdded).toBe(commentsBefore);
+    expect(stack.runtime.totals.duplicates).toBeGreaterThanOrEqual(150 + bodies.length - 1);
+  });
+
+  it('makes a storm of 5,000 copies of one alert one ticket with a count of 5,000 and a few comments', async () => {
+    // Updates coalesced per 8 s here (5 min in production): the storm lasts about as long as two intervals.
+    stack = await startStack({ commentIntervalMs: 8_000 });
+    await stack.runtime.send(Array.from({ length: 5000 }, (_, i) => cradle(i)));
+    expect(await stack.runtime.drain(120_000)).toBe(true);
+    const issues = stack.jira.issues();
+    expect(issues).toHaveLength(1);
+    expect(stack.runtime.totals.accepted).toBe(5000);
+    expect(stack.runtime.totals.incidents.size).toBe(1);
+    expect(stack.jira.counters().commentsAdded).toBeLessThanOrEqual(3);
+    // The count reaches the ticket at 10, 20, 50, 100… 5,000: the last update states the final count.
+    const last = issues[0].comments.at(-1);
+    expect(JSON.stringify(last)).toContain('5,000 in total');
+  });
+
+  it('keeps exactly one ticket per incident while Jira answers 429 twenty times and then 503 five times', async () => {
+    stack = await startStack({ instantRetries: true });
+    stack.jira.faults.inject({ status: 429, count: 20, retryAfterSeconds: 1 });
+    stack.jira.faults.inject({ status: 503, count: 5 });
+    const storm = fs.readFileSync(STORM, 'utf8').trim().split('\n');
+    await stack.runtime.send([...storm, cradle(1), cradle(2)]);
+    expect(await stack.runtime.drain(90_000)).toBe(true);
+    const issues = stack.jira.issues();
+    expect(issues).toHaveLength(2);
+    expect(issues.map((i) => i.summary)).toEqual(
+      expect.arrayContaining([expect.stringContaining('HR-WS-112'), expect.stringContaining('OPS-WS-007')]),
+    );
+    expect(stack.jira.counters().faultsServed).toBe(25);
+    expect(stack.runtime.totals.accepted).toBe(52);
+    const dlq = await stack.runtime.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: stack.runtime.queues.ticketSync.dlqUrl, MaxNumberOfMessages: 10 }),
+    );
+    expect(dlq.Messages ?? []).toHaveLength(0);
+  });
+});
