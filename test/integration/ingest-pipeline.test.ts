@@ -41,7 +41,9 @@ afterAll(async () => {
 
 const storm = (count: number, from = 0) =>
   Array.from({ length: count }, (_, i) =>
-    JSON.stringify(makeAlertJson(`storm-${from + i}`, new Date(Date.parse('2024-02-15T21:00:00Z') + (from + i) * 100).toISOString())),
+    JSON.stringify(
+      makeAlertJson(`storm-${from + i}`, new Date(Date.parse('2024-02-15T21:00:00Z') + (from + i) * 100).toISOString()),
+    ),
   );
 
 /** A generic-format alert (the reference ticket's shape), each with its own id. */
@@ -84,7 +86,12 @@ describe('ingest against the local DynamoDB server', () => {
     const queue = new MemoryTicketQueue();
     const body = storm(1)[0];
     const first = await ingestBatch([unit('m-1', body)], store, queue);
-    const sns = JSON.stringify({ Type: 'Notification', MessageId: 'sns-1', TopicArn: 'arn:aws:sns:us-east-1:111111111111:alerts', Message: body });
+    const sns = JSON.stringify({
+      Type: 'Notification',
+      MessageId: 'sns-1',
+      TopicArn: 'arn:aws:sns:us-east-1:111111111111:alerts',
+      Message: body,
+    });
     const again = await ingestBatch([unit('m-2', body), unit('m-3', sns)], store, queue);
     const [id] = [...first.incidents.keys()];
     expect(again).toMatchObject({ accepted: 0, duplicates: 2 });
@@ -96,13 +103,17 @@ describe('ingest against the local DynamoDB server', () => {
     const store = await freshStore();
     const units = storm(10).map((b, i) => unit(`m-${i}`, b));
     // Crash after the claims: the incident write never happens.
-    const crashing: IngestStore = Object.create(store, { writeMeta: { value: async () => Promise.reject(new Error('Lambda timed out')) } });
+    const crashing: IngestStore = Object.create(store, {
+      writeMeta: { value: async () => Promise.reject(new Error('Lambda timed out')) },
+    });
     await expect(ingestBatch(units, crashing, new MemoryTicketQueue())).rejects.toThrow('Lambda timed out');
     const retry = await ingestBatch(units, store, new MemoryTicketQueue());
     const [id] = [...retry.incidents.keys()];
     expect(await metaOf(store, id)).toMatchObject({ alertCount: 10, duplicates: 0 });
     // And a crash after the incident write (before the heads) retried again adds nothing.
-    const crashLate: IngestStore = Object.create(store, { putHeads: { value: async () => Promise.reject(new Error('killed')) } });
+    const crashLate: IngestStore = Object.create(store, {
+      putHeads: { value: async () => Promise.reject(new Error('killed')) },
+    });
     await expect(ingestBatch(units, crashLate, new MemoryTicketQueue())).rejects.toThrow('killed');
     await ingestBatch(units, store, new MemoryTicketQueue());
     expect(await metaOf(store, id)).toMatchObject({ alertCount: 10, duplicates: 0 });
@@ -112,7 +123,9 @@ describe('ingest against the local DynamoDB server', () => {
     const store = await freshStore();
     const seed = await ingestBatch([unit('seed', storm(1)[0])], store, new MemoryTicketQueue());
     const [id] = [...seed.incidents.keys()];
-    const batches = Array.from({ length: 8 }, (_, b) => storm(25, 1 + b * 25).map((body, i) => unit(`c-${b}-${i}`, body)));
+    const batches = Array.from({ length: 8 }, (_, b) =>
+      storm(25, 1 + b * 25).map((body, i) => unit(`c-${b}-${i}`, body)),
+    );
     const results = await Promise.all(batches.map((u) => ingestBatch(u, store, new MemoryTicketQueue())));
     expect(results.every((r) => r.incidents.has(id))).toBe(true);
     expect(await metaOf(store, id)).toMatchObject({ alertCount: 201 });
@@ -135,9 +148,18 @@ withShared('correlation on the real fixtures', () => {
   }
 
   it.each([
-    ['otrf-security-datasets/psh_mavinject_dll_notepad_2020-10-2121410529.json', ['dns_query', 'network_connect', 'file_create', 'process_create', 'create_remote_thread']],
-    ['otrf-security-datasets/cmd_lsass_memory_dumpert_syscalls_2020-10-1822561997.json', ['process_create', 'process_access', 'file_create']],
-    ['otrf-security-datasets/cmd_userinitmprlogonscript_batch_2020-10-1922471810.json', ['file_create', 'process_create', 'registry_value_set']],
+    [
+      'otrf-security-datasets/psh_mavinject_dll_notepad_2020-10-2121410529.json',
+      ['dns_query', 'network_connect', 'file_create', 'process_create', 'create_remote_thread'],
+    ],
+    [
+      'otrf-security-datasets/cmd_lsass_memory_dumpert_syscalls_2020-10-1822561997.json',
+      ['process_create', 'process_access', 'file_create'],
+    ],
+    [
+      'otrf-security-datasets/cmd_userinitmprlogonscript_batch_2020-10-1922471810.json',
+      ['file_create', 'process_create', 'registry_value_set'],
+    ],
   ])('puts the attack chain of %s in one incident on one host', async (file, chain) => {
     const { metas, store } = await ingestFiles([file]);
     const tickets = new DynamoTicketStore(doc, store.table);

@@ -349,7 +349,14 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
   {
     family: 'hash-hunt',
     steps: (f) => {
-      const hashes = f.iocs.filter((i) => i.type === 'sha256').map((i) => i.value);
+      // Not the hashes of Windows' own binaries (rundll32, powershell): only what the incident brought or wrote.
+      const written = new Set(f.files.map((x) => x.path.toLowerCase()));
+      const windows = new Set(
+        [...f.graph.procs.values()]
+          .filter((p) => p.image !== undefined && isSystemPath(p.image) && !written.has(p.image.toLowerCase()))
+          .flatMap((p) => Object.values(p.hashes ?? {}).map((h) => h.toLowerCase())),
+      );
+      const hashes = f.iocs.filter((i) => i.type === 'sha256' && !windows.has(i.value.toLowerCase())).map((i) => i.value);
       return hashes.length > 0
         ? [
             {

@@ -38,6 +38,7 @@ export function rawEvidence(alerts: EnrichedAlert[], limits: DraftLimits): { rec
       text,
       chars: full.length,
       truncated: a.rawTruncated || text !== full,
+      severity: a.enrichment.severity.score,
     };
   });
   return { records, omitted: Math.max(0, alerts.length - records.length) };

@@ -189,6 +189,8 @@ export interface RawEvidence {
   /** Length of the full record text before any cut. */
   chars: number;
   truncated: boolean;
+  /** The alert's severity: when only some records fit, the most severe are kept. */
+  severity: number;
 }
 
 export interface IncidentReport {

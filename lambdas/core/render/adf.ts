@@ -212,8 +212,22 @@ function remediationBlocks(report: IncidentReport, b: RenderBudget): AdfBlock[] 
   return out.length > 0 ? out : [paragraph(text('No action is recommended beyond reviewing the alerts.'))];
 }
 
+/** The records that fit: all of them, or the most severe ones (ties: earliest), shown in time order. */
+function keptRecords(report: IncidentReport, n: number): IncidentReport['rawEvidence'] {
+  const all = report.rawEvidence;
+  if (n >= all.length) return all;
+  const keep = new Set(
+    all
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => b.e.severity - a.e.severity || a.i - b.i)
+      .slice(0, n)
+      .map((x) => x.i),
+  );
+  return all.filter((_e, i) => keep.has(i));
+}
+
 function rawBlocks(report: IncidentReport, b: RenderBudget): AdfBlock[] {
-  const raw = report.rawEvidence.slice(0, b.rawRecords).map((e) => {
+  const raw = keptRecords(report, b.rawRecords).map((e) => {
     const cut = Number.isFinite(b.rawChars) && e.text.length > b.rawChars;
     const label = e.truncated || cut ? ` (cut: ${e.chars.toLocaleString('en-US')} characters in the record)` : '';
     return expand(`${e.title}${label}`, [codeBlock(fit(e.text, b.rawChars))]);

@@ -72,7 +72,7 @@ export function truncationNotes(
     notes.push(
       b.rawRecords === 0
         ? 'the raw evidence appendix was left out'
-        : `raw evidence shows ${b.rawRecords} of ${counts.raw} records`,
+        : `raw evidence shows the ${b.rawRecords} most severe of ${counts.raw} records`,
     );
   }
   if (b.rawRecords > 0 && counts.rawLongest > b.rawChars)

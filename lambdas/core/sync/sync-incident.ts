@@ -255,8 +255,10 @@ async function create(
   } catch (err) {
     // Jira proved nothing was created (400, 429, 503…): release the claim so the retry need not wait it out or
     // search. After a timeout or a 500 the create may have happened: the claim stays and the retry reconciles.
-    const ambiguous = err instanceof RetryableError && err.context.ambiguous === true;
-    if (!ambiguous) await store.saveTicket({ ...ticket, claimOwner: undefined, claimedAt: undefined });
+    // Anything else (a timeout, a 500, an error we cannot classify) keeps the claim, as a crash would.
+    const provenNotCreated =
+      err instanceof PermanentError || (err instanceof RetryableError && err.context.ambiguous !== true);
+    if (provenNotCreated) await store.saveTicket({ ...ticket, claimOwner: undefined, claimedAt: undefined });
     throw err;
   }
   const { key } = created;

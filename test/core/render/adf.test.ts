@@ -99,7 +99,7 @@ describe('renderAdf size limit', () => {
     const paras = paragraphs(adf);
     expect(JSON.stringify(adf).length).toBeLessThanOrEqual(full - 100);
     expect(paras[0]).toMatch(
-      /^Note: this description was shortened to fit Jira's 32,767-character limit: raw evidence shows [0-3] of 4 records|^Note: .*: the raw evidence appendix was left out\./,
+      /^Note: this description was shortened to fit Jira's 32,767-character limit: raw evidence shows the [0-3] most severe of 4 records|^Note: .*: the raw evidence appendix was left out\./,
     );
     expect(paras[0]).not.toMatch(/timeline|rows|values/);
     expect(nodes(adf).filter((n) => n.type === 'expand').length).toBeLessThan(4);

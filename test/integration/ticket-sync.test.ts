@@ -1,0 +1,216 @@
+import { JiraGateway } from '../../lambdas/adapters/jira/gateway';
+import { DynamoIngestStore } from '../../lambdas/adapters/dynamodb/ingest-store';
+import { DynamoTicketStore } from '../../lambdas/adapters/dynamodb/ticket-store';
+import { documentClient } from '../../lambdas/adapters/dynamodb/client';
+import { normalizeInput } from '../../lambdas/core/formats';
+import { ingestBatch } from '../../lambdas/core/ingest/ingest-batch';
+import { MemoryTicketQueue } from '../../lambdas/core/ingest/memory-store';
+import { reportDrafter } from '../../lambdas/core/sync/drafter';
+import { DEFAULT_SYNC, syncIncident } from '../../lambdas/core/sync/sync-incident';
+import type { SyncDeps } from '../../lambdas/core/sync/sync-incident';
+import type { TicketGateway, TicketStore } from '../../lambdas/core/sync/ports';
+import { startJiraEmulator } from '../../lambdas/local/jira-emulator';
+import type { JiraEmulator } from '../../lambdas/local/jira-emulator';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../lambdas/local/dynamodb-server';
+import type { LocalDynamo } from '../../lambdas/local/dynamodb-server';
+
+let dynamo: LocalDynamo;
+let doc: ReturnType<typeof documentClient>;
+let n = 0;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+  doc = documentClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+});
+afterAll(async () => {
+  doc.destroy();
+  await dynamo.close();
+});
+
+const alert = (id: number, over: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    alert_id: `A-${id}`,
+    timestamp: new Date(Date.parse('2024-02-15T21:25:00Z') + id * 1000).toISOString(),
+    host: 'FIN-WS-034',
+    user: 'CORP\\jwilliams',
+    rule: 'Registry Run Key Modification by Suspicious Process',
+    severity: 85,
+    technique: 'T1547.001',
+    registry: {
+      key: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run',
+      value_name: 'WindowsSecurityUpdate',
+      value_data: 'C:\\Windows\\System32\\rundll32.exe C:\\ProgramData\\Microsoft\\Drivers\\security.dll,UpdateNow',
+    },
+    ...over,
+  });
+
+interface World {
+  jira: JiraEmulator;
+  gateway: JiraGateway;
+  tickets: DynamoTicketStore;
+  ingest: (bodies: string[]) => Promise<string>;
+  deps: (over?: Partial<SyncDeps>) => SyncDeps;
+  clock: { now: number };
+}
+
+async function world(searchDelayMs = 0): Promise<World> {
+  const table = `sync-${++n}`;
+  await createTable(dynamo.endpoint, table);
+  const clock = { now: Date.parse('2024-02-15T21:30:00Z') };
+  // The emulator shares the test's clock: its search lag passes when the test says time has passed.
+  const jira = await startJiraEmulator({ searchDelayMs, now: () => clock.now });
+  const gateway = new JiraGateway({
+    baseUrl: jira.url,
+    email: jira.site.email,
+    apiToken: jira.site.apiToken,
+    onSchemaMismatch: 'throw',
+    sleep: async () => undefined,
+  });
+  const store = new DynamoIngestStore(doc, table);
+  const tickets = new DynamoTicketStore(doc, table);
+  let m = 0;
+  return {
+    jira,
+    gateway,
+    tickets,
+    clock,
+    ingest: async (bodies) => {
+      const units = bodies.map((b) => ({ messageId: `m-${++m}`, ...normalizeInput(b, 'test') }));
+      const r = await ingestBatch(units, store, new MemoryTicketQueue());
+      return [...r.incidents.keys()][0];
+    },
+    deps: (over = {}) => ({
+      store: tickets,
+      jira: gateway,
+      drafter: reportDrafter(),
+      settings: { ...DEFAULT_SYNC, projectKey: 'SOC', issueTypeName: jira.site.issueTypes[0], staleClaimMs: 60_000 },
+      owner: 'test',
+      now: () => clock.now,
+      ...over,
+    }),
+  };
+}
+
+class Crash extends Error {}
+
+/** A port whose `method` throws (after or before delegating): a Lambda that dies at that point. */
+function crashing<T extends object>(target: T, method: keyof T, after: boolean): T {
+  return new Proxy(target, {
+    get(t, p, r) {
+      const v = Reflect.get(t, p, r);
+      if (p !== method || typeof v !== 'function') return typeof v === 'function' ? v.bind(t) : v;
+      return async (...args: unknown[]) => {
+        if (!after) throw new Crash(`crash before ${String(method)}`);
+        await (v as (...a: unknown[]) => Promise<unknown>).apply(t, args);
+        throw new Crash(`crash after ${String(method)}`);
+      };
+    },
+  });
+}
+
+describe('ticket-sync against the Jira emulator and the local DynamoDB server', () => {
+  let w: World;
+  afterEach(async () => w?.jira.close());
+
+  it('creates one ticket with the summary, labels, priority and ADF description', async () => {
+    w = await world();
+    const id = await w.ingest([alert(1)]);
+    const r = await syncIncident(id, w.deps());
+    expect(r).toMatchObject({ action: 'created', key: 'SOC-1' });
+    const issue = w.jira.issue('SOC-1')!;
+    expect(issue.summary).toContain('FIN-WS-034');
+    expect(issue.labels).toEqual(
+      expect.arrayContaining(['T1547', 'T1547.001', 'persistence', `a2t-${id.toLowerCase()}`]),
+    );
+    expect(issue.priority).toBe('High');
+  });
+
+  it.each([
+    ['after the claim', (x: World) => ({ jira: crashing<TicketGateway>(x.gateway, 'createIssue', false) })],
+    ['after Jira created the issue', (x: World) => ({ jira: crashing<TicketGateway>(x.gateway, 'createIssue', true) })],
+    ['after the key was recorded', (x: World) => ({ store: crashing<TicketStore>(x.tickets, 'saveTicket', true) })],
+  ])('leaves exactly one Jira issue when it crashes %s and is retried', async (_when, fault) => {
+    // Search lags 30 s behind creates, as Jira's may: the retry must not rely on it too early.
+    w = await world(30_000);
+    const id = await w.ingest([alert(1)]);
+    await expect(syncIncident(id, w.deps(fault(w)))).rejects.toThrow(Crash);
+    // The retry comes after the message's visibility timeout (12 minutes in the stack).
+    w.clock.now += 12 * 60_000;
+    const retry = await syncIncident(id, w.deps()).catch((e: unknown) => e);
+    // If the first attempt's claim is not yet stale the retry is deferred, never duplicated; run it again later.
+    const final = retry instanceof Error ? await syncIncident(id, w.deps()) : retry;
+    expect(final.key).toBe('SOC-1');
+    expect(w.jira.issues()).toHaveLength(1);
+    // And nothing more happens on a further delivery of the same version.
+    expect((await syncIncident(id, w.deps())).action).toBe('noop');
+    expect(w.jira.issues()).toHaveLength(1);
+  });
+
+  it('comments only what is new, adds labels, raises priority but never lowers it, and never rewrites the summary', async () => {
+    w = await world();
+    const id = await w.ingest([alert(1, { severity: 45 })]);
+    await syncIncident(id, w.deps());
+    expect(w.jira.issue('SOC-1')!.priority).toBe('Medium');
+    await w.ingest([alert(2, { severity: 95, technique: ['T1547.001', 'T1218.011'] })]);
+    w.clock.now += 60_000;
+    expect((await syncIncident(id, w.deps())).action).toBe('updated');
+    const issue = w.jira.issue('SOC-1')!;
+    expect(issue.priority).toBe('Highest');
+    expect(issue.labels).toEqual(expect.arrayContaining(['T1218.011', 'T1218']));
+    expect(issue.comments).toHaveLength(1);
+    expect(JSON.stringify(issue.comments[0])).toContain('T1218.011');
+    const summaryBefore = issue.summary;
+    await w.ingest([alert(3, { severity: 40 })]);
+    w.clock.now += 10 * 60_000;
+    await syncIncident(id, w.deps());
+    expect(w.jira.issue('SOC-1')!.priority).toBe('Highest');
+    expect(w.jira.issue('SOC-1')!.summary).toBe(summaryBefore);
+  });
+
+  it('coalesces updates within the interval unless severity rises', async () => {
+    w = await world();
+    const id = await w.ingest([alert(1)]);
+    await syncIncident(id, w.deps());
+    await w.ingest([alert(2, { process: { pid: 1, image: 'C:\\Users\\Public\\x.exe' } })]);
+    await syncIncident(id, w.deps());
+    await w.ingest([alert(3, { file: 'C:\\Users\\Public\\y.dll' })]);
+    w.clock.now += 30_000;
+    await expect(syncIncident(id, w.deps())).rejects.toMatchObject({ retryAfterMs: 4.5 * 60_000 });
+    expect(w.jira.issue('SOC-1')!.comments).toHaveLength(1);
+    // On its last receives a message is not deferred again: the update goes out early rather than to the DLQ.
+    expect((await syncIncident(id, w.deps({ mayDefer: false }))).action).toBe('updated');
+    expect(w.jira.issue('SOC-1')!.comments).toHaveLength(2);
+  });
+
+  it('reopens a closed ticket within the window and opens a linked follow-up after it', async () => {
+    w = await world();
+    const id = await w.ingest([alert(1)]);
+    await syncIncident(id, w.deps());
+    await w.gateway.transition('SOC-1', 'Done');
+    await w.ingest([alert(2, { user: 'CORP\\other' })]);
+    expect((await syncIncident(id, w.deps())).action).toBe('reopened');
+    expect(w.jira.issue('SOC-1')!.status).not.toBe('Done');
+
+    await w.gateway.transition('SOC-1', 'Done');
+    await w.ingest([alert(3, { user: 'CORP\\third' })]);
+    w.clock.now += 8 * 86_400_000;
+    const r = await syncIncident(id, w.deps({ now: () => Date.now() + 8 * 86_400_000 }));
+    expect(r).toMatchObject({ action: 'followup', key: 'SOC-2' });
+    expect(w.jira.issues()).toHaveLength(2);
+    expect(w.jira.issue('SOC-2')!.links.length + w.jira.issue('SOC-1')!.links.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('records a permanent 400 on the incident and does not retry it', async () => {
+    w = await world();
+    const id = await w.ingest([alert(1)]);
+    const deps = w.deps();
+    const bad = {
+      ...deps,
+      settings: { ...deps.settings, priorityNames: { ...deps.settings.priorityNames, P2: 'Urgent' } },
+    };
+    await expect(syncIncident(id, bad)).rejects.toThrow(/priority/i);
+    expect((await w.tickets.loadTicket(id))?.lastError).toMatch(/priority/i);
+    expect((await syncIncident(id, bad)).action).toBe('noop');
+    expect(w.jira.issues()).toHaveLength(0);
+  });
+});
