@@ -5,6 +5,11 @@ import { normalizeCommand } from '../lambdas/cli/commands/normalize';
 import { draftCommand } from '../lambdas/cli/commands/draft';
 import { printTable, replay } from '../lambdas/cli/commands/replay';
 import { demoCommand } from '../lambdas/cli/commands/demo';
+import { listDeadLetters, redrive } from '../lambdas/cli/commands/dlq';
+import { awsTarget } from '../lambdas/cli/aws-target';
+import { readContextFiles } from '../lambdas/cli/context-files';
+import { importContext } from '../lambdas/adapters/dynamodb/context-store';
+import { envJira } from '../lambdas/cli/local-jira';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -68,6 +73,71 @@ export function buildProgram(): Command {
       } finally {
         await s.close();
       }
+    });
+
+  const dlq = program
+    .command('dlq')
+    .description('dead letters and stored rejections of the deployed stack (its outputs in A2T_* variables)');
+  dlq
+    .command('list')
+    .description('dead letters of both queues and the rejections of the last days: reason, time, excerpt')
+    .option('--days <n>', 'days of rejections', (v) => Number(v), 7)
+    .option('--json', 'one JSON array')
+    .action(async (opts: { days: number; json?: boolean }) => {
+      const items = await listDeadLetters(awsTarget(), opts.days);
+      if (opts.json) process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
+      else
+        for (const d of items) process.stdout.write(`${d.time}  ${d.kind}  ${d.id}  ${d.reason}\n    ${d.excerpt}\n`);
+      process.stderr.write(`a2t dlq list: ${items.length} item(s)\n`);
+    });
+  dlq
+    .command('redrive')
+    .description('put dead letters back on their queue and rejected bodies back on the intake queue')
+    .option('--no-rejections', 'only the dead-letter queues')
+    .action(async (opts: { rejections: boolean }) => {
+      const r = await redrive(awsTarget(), { rejections: opts.rejections });
+      process.stdout.write(
+        `re-driven: ${r.intake} intake, ${r.ticketSync} ticket-sync, ${r.rejections} rejected bodies; ${r.skipped} rejection(s) without a stored body\n`,
+      );
+    });
+
+  program
+    .command('context')
+    .description('asset, user and threat-intel context')
+    .command('import')
+    .description('import assets, users or indicators (CSV with a header row, or JSON) into the table (A2T_TABLE_NAME)')
+    .argument('<files...>', 'context files')
+    .action(async (files: string[]) => {
+      const { parsed } = readContextFiles(files, (line) => process.stderr.write(`a2t: ${line}\n`));
+      const t = awsTarget(process.env, 'table');
+      const n = await importContext(t.doc, t.table, parsed);
+      process.stdout.write(
+        `imported ${n.assets} asset(s), ${n.users} user(s), ${n.indicators} indicator(s); ${parsed.errors.length} row(s) refused\n`,
+      );
+    });
+
+  program
+    .command('jira')
+    .description('Jira site operations')
+    .command('check')
+    .description(
+      'check a site before go-live (JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_PROJECT_KEY): prints what to fix',
+    )
+    .option('--issue-type <name>', 'issue type', process.env.JIRA_ISSUE_TYPE ?? 'Incident')
+    .option('--priorities <names>', 'P1..P4 priority names, comma-separated', 'Highest,High,Medium,Low')
+    .option('--reopen-transition <name>', 'transition used to reopen', 'Reopen')
+    .action(async (opts: { issueType: string; priorities: string; reopenTransition: string }) => {
+      const target = envJira();
+      const problems = await target.gateway.checkSite({
+        projectKey: target.projectKey,
+        issueTypeName: opts.issueType,
+        priorityNames: opts.priorities.split(',').map((p) => p.trim()),
+        transitionNames: [opts.reopenTransition],
+      });
+      if (problems.length === 0)
+        process.stdout.write(`Jira site ready: project ${target.projectKey}, issue type ${opts.issueType}\n`);
+      for (const p of problems) process.stdout.write(`fix: ${p}\n`);
+      if (problems.length > 0) throw new CliError(`${problems.length} problem(s) to fix before go-live`);
     });
 
   program

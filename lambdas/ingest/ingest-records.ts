@@ -23,7 +23,7 @@ export function unitsOf(records: SQSRecord[], s: Settings): IngestUnit[] {
       maxRawBytes: s.maxRawBytes,
       maxRecordBytes: s.maxRecordBytes,
     });
-    return { messageId: r.messageId, alerts, rejections };
+    return { messageId: r.messageId, body: r.body, alerts, rejections };
   });
 }
 

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { listDeadLetters, redrive } from '../../lambdas/cli/commands/dlq';
+import { TOPOLOGY } from '../../lambdas/core/topology';
 import { exampleFiles } from '../../lambdas/cli/commands/demo';
 import { messagesOf } from '../../lambdas/cli/commands/replay';
 import { readInputs } from '../../lambdas/cli/inputs';
@@ -87,5 +89,52 @@ describe('end to end through local SQS, DynamoDB and the Jira emulator', () => {
       new ReceiveMessageCommand({ QueueUrl: stack.runtime.queues.ticketSync.dlqUrl, MaxNumberOfMessages: 10 }),
     );
     expect(dlq.Messages ?? []).toHaveLength(0);
+  });
+});
+
+describe('dead letters', () => {
+  let stack: Stack;
+  afterEach(async () => stack?.close());
+
+  it('dead-letters a poison hand-off after maxReceiveCount, lists it with the rejections, and re-drives both', async () => {
+    stack = await startStack();
+    const { runtime } = stack;
+    // A hand-off for an incident that is never stored: ticket-sync defers it until the queue gives up on it.
+    await runtime.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: runtime.queues.ticketSync.url,
+        MessageBody: JSON.stringify({ incidentId: 'INC-20240101-deadbeef00', version: 1, reason: 'test' }),
+        MessageGroupId: 'INC-20240101-deadbeef00',
+        MessageDeduplicationId: 'poison-1',
+      }),
+    );
+    await runtime.send(['{"alert_id": "X-1", "host": "FIN-WS-034", "rule": "cut short", ']);
+    await runtime.drain(60_000);
+    const target = {
+      sqs: runtime.sqs,
+      doc: runtime.doc,
+      table: runtime.tableName,
+      intakeUrl: runtime.queues.intake.url,
+      intakeDlqUrl: runtime.queues.intake.dlqUrl,
+      ticketSyncUrl: runtime.queues.ticketSync.url,
+      ticketSyncDlqUrl: runtime.queues.ticketSync.dlqUrl,
+    };
+    const listed = await listDeadLetters(target);
+    expect(listed.map((d) => d.kind).sort()).toEqual(['rejection', 'ticket-sync-dlq']);
+    expect(listed.find((d) => d.kind === 'ticket-sync-dlq')!.excerpt).toContain('INC-20240101-deadbeef00');
+    expect(listed.find((d) => d.kind === 'rejection')).toMatchObject({
+      reason: expect.stringContaining('truncated JSON'),
+      redrivable: true,
+    });
+    expect(stack.runtime.totals.errors.filter((e) => e.includes('not stored yet'))).toHaveLength(
+      TOPOLOGY.ticketSync.maxReceiveCount,
+    );
+
+    const moved = await redrive(target);
+    expect(moved).toEqual({ intake: 0, ticketSync: 1, rejections: 1, skipped: 0 });
+    expect(await runtime.depth(runtime.queues.ticketSync.dlqUrl)).toBe(0);
+    expect(await runtime.depth(runtime.queues.ticketSync.url)).toBe(1);
+    expect(await runtime.depth(runtime.queues.intake.url)).toBe(1);
+    expect((await listDeadLetters(target)).filter((d) => d.kind === 'rejection')).toHaveLength(0);
   });
 });

@@ -7,7 +7,7 @@ import { ingestBatch } from '../../lambdas/core/ingest/ingest-batch';
 import { MemoryTicketQueue } from '../../lambdas/core/ingest/memory-store';
 import { reportDrafter } from '../../lambdas/core/sync/drafter';
 import { DEFAULT_SYNC, syncIncident } from '../../lambdas/core/sync/sync-incident';
-import type { SyncDeps } from '../../lambdas/core/sync/sync-incident';
+import type { SyncDeps, SyncOutcome } from '../../lambdas/core/sync/sync-incident';
 import type { TicketGateway, TicketStore } from '../../lambdas/core/sync/ports';
 import { startJiraEmulator } from '../../lambdas/local/jira-emulator';
 import type { JiraEmulator } from '../../lambdas/local/jira-emulator';
@@ -138,7 +138,7 @@ describe('ticket-sync against the Jira emulator and the local DynamoDB server', 
     w.clock.now += 12 * 60_000;
     const retry = await syncIncident(id, w.deps()).catch((e: unknown) => e);
     // If the first attempt's claim is not yet stale the retry is deferred, never duplicated; run it again later.
-    const final = retry instanceof Error ? await syncIncident(id, w.deps()) : retry;
+    const final = retry instanceof Error ? await syncIncident(id, w.deps()) : (retry as SyncOutcome);
     expect(final.key).toBe('SOC-1');
     expect(w.jira.issues()).toHaveLength(1);
     // And nothing more happens on a further delivery of the same version.

@@ -50,6 +50,8 @@ const CREATE_FIELDS = [
 
 /** DynamoDB allows 32 levels of nesting and 400 KB an item: an alert (raw included) is stored as JSON text. */
 const MAX_ALERT_ITEM_BYTES = 350 * 1024;
+/** A rejected body is kept for re-drive when it fits an item beside its rejection. */
+const MAX_REJECTED_BODY_BYTES = 300 * 1024;
 
 export class DynamoIngestStore implements IngestStore {
   constructor(
@@ -213,7 +215,10 @@ export class DynamoIngestStore implements IngestStore {
     );
   }
 
-  async putRejections(rejections: Rejection[]): Promise<void> {
+  async putRejections(
+    rejections: Rejection[],
+    bodyOf: (source: string) => string | undefined = () => undefined,
+  ): Promise<void> {
     await batchPut(
       this.doc,
       this.table,
@@ -222,9 +227,11 @@ export class DynamoIngestStore implements IngestStore {
           .update(`${r.source}\u0000${r.position}\u0000${r.excerpt}`)
           .digest('hex')
           .slice(0, 16);
+        const body = bodyOf(r.source);
         return {
           ...KEYS.rejection(r.time.slice(0, 10), r.time, id),
           ...r,
+          ...(body !== undefined && Buffer.byteLength(body) <= MAX_REJECTED_BODY_BYTES ? { body } : {}),
           expiresAt: expiresAt(r.time, RETENTION_DAYS.rejection),
         };
       }),

@@ -61,11 +61,18 @@ export class JiraGateway implements TicketGateway {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('Jira site URL must be http(s)');
     if (options.email.trim() === '') throw new ConfigError('Jira email is empty: set it in the Jira secret');
     if (options.apiToken.trim() === '') throw new ConfigError('Jira API token is empty: set it in the Jira secret');
-    this.jira = createCloudClient({
-      host: url.origin,
-      auth: { type: 'basic', email: options.email, apiToken: options.apiToken },
-      onSchemaMismatch: options.onSchemaMismatch ?? 'warn',
-    });
+    try {
+      this.jira = createCloudClient({
+        host: url.origin,
+        auth: { type: 'basic', email: options.email, apiToken: options.apiToken },
+        onSchemaMismatch: options.onSchemaMismatch ?? 'warn',
+      });
+    } catch {
+      // jira.js validates its config with zod; its message is a JSON dump. Say which setting to fix, never the token.
+      throw new ConfigError(
+        'Jira client configuration refused: check that the Jira email is an e-mail address and the site URL is right',
+      );
+    }
     this.policy = new CallPolicy(options);
   }
 

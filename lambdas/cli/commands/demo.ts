@@ -9,10 +9,24 @@ export function exampleFiles(dir = path.join(ROOT, 'examples')): string[] {
   const out: string[] = [];
   for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...exampleFiles(p));
-    else if (!e.name.endsWith('.md')) out.push(p);
+    // examples/context holds asset and user context, passed with --context, not alerts.
+    if (e.isDirectory()) {
+      if (e.name !== 'context') out.push(...exampleFiles(p));
+    } else if (!e.name.endsWith('.md')) out.push(p);
   }
   return out;
+}
+
+/** The examples' asset and user context. */
+export function contextFiles(): string[] {
+  const dir = path.join(ROOT, 'examples', 'context');
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.csv'))
+        .sort()
+        .map((f) => path.join(dir, f))
+    : [];
 }
 
 /**
@@ -31,7 +45,7 @@ export async function demoCommand(
   );
   const summary = await replay(files, {
     jira: 'local',
-    context: [path.join(ROOT, 'examples', 'context.csv')].filter(fs.existsSync),
+    context: contextFiles(),
     out: path.relative(process.cwd(), outDir),
     port: opts.port,
   });

@@ -207,7 +207,7 @@ export function printTable(s: ReplaySummary, out: NodeJS.WritableStream): void {
   const rows = s.tickets.map((t) => [
     t.key,
     t.priority,
-    t.summary.length > 70 ? `${t.summary.slice(0, 69)}…` : t.summary,
+    t.summary.length > 90 ? `${t.summary.slice(0, 89)}…` : t.summary,
     String(t.alerts),
     t.action,
   ]);

@@ -9,14 +9,9 @@ import { byText } from './text';
  * most 255 characters; ours are restricted further to `[A-Za-z0-9._-]` so no label can carry markup or JQL.
  */
 
-/** The incident's own label, stable and searchable: `a2t-<incidentId>`, lower case, `[a-z0-9-]` only. */
-export function incidentLabel(incidentId: string): string {
-  const id = incidentId
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return `a2t-${id}`.slice(0, 255).replace(/-+$/, '');
-}
+// The incident label lives with the incident id it encodes (model/labels.ts): ticket-sync searches by it.
+export { incidentLabel } from '../model/labels';
+import { incidentLabel } from '../model/labels';
 
 /**
  * Slugs for one technique and its parent: the ATT&CK names from its TechniqueInfo slugged, plus the analysts'

@@ -356,7 +356,9 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
           .filter((p) => p.image !== undefined && isSystemPath(p.image) && !written.has(p.image.toLowerCase()))
           .flatMap((p) => Object.values(p.hashes ?? {}).map((h) => h.toLowerCase())),
       );
-      const hashes = f.iocs.filter((i) => i.type === 'sha256' && !windows.has(i.value.toLowerCase())).map((i) => i.value);
+      const hashes = f.iocs
+        .filter((i) => i.type === 'sha256' && !windows.has(i.value.toLowerCase()))
+        .map((i) => i.value);
       return hashes.length > 0
         ? [
             {

@@ -75,7 +75,11 @@ export const SUMMARY_MAX = 255;
 export function summaryLine(f: IncidentFacts, top: RankedTechnique | undefined): string {
   const others = f.otherHosts.length > 0 ? ` and ${count(f.otherHosts.length, 'other host')}` : '';
   const host = `${f.hostDisplay.slice(0, 64)}${others}`;
-  const what = whatHappened(f, top);
+  // Without a technique the vendor's detection name is the most specific thing to lead with (`Trojan:Win32/…`).
+  const worst = [...f.alerts].sort((a, b) => b.enrichment.severity.score - a.enrichment.severity.score)[0];
+  const named = top === undefined ? (worst?.rule?.name ?? worst?.title) : undefined;
+  const detection = named !== undefined && oneLine(named) !== '' ? `: ${oneLine(named).slice(0, 100)}` : '';
+  const what = `${whatHappened(f, top)}${detection}`;
   const head = top !== undefined ? `${top.info.id} – ` : '';
   const line = `${head}${what} on ${host}`;
   if (line.length <= SUMMARY_MAX) return line;

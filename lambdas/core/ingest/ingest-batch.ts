@@ -13,6 +13,8 @@ import type { HandOff, IngestStore, TicketQueue } from './ports';
 /** One input unit: an SQS record (or a CLI file), already decoded and normalized. */
 export interface IngestUnit {
   messageId: string;
+  /** The message body, kept with its rejections for a later re-drive. */
+  body?: string;
   alerts: Alert[];
   rejections: Rejection[];
 }
@@ -56,7 +58,12 @@ export async function ingestBatch(
   now: () => string = () => new Date().toISOString(),
 ): Promise<IngestResult> {
   const rejections = units.flatMap((u) => u.rejections);
-  if (rejections.length > 0) await store.putRejections(rejections);
+  if (rejections.length > 0) {
+    const bodies = new Map(
+      units.flatMap((u) => (u.body === undefined ? [] : u.rejections.map((r) => [r.source, u.body!] as const))),
+    );
+    await store.putRejections(rejections, (source) => bodies.get(source));
+  }
 
   // 1. Exact duplicates inside the batch, then against the store.
   const firstOf = new Map<string, { alert: Alert; messageId: string }>();

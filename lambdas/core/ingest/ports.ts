@@ -24,7 +24,8 @@ export interface IngestStore {
   /** Count duplicates on an incident (commutative, no version change). */
   addDuplicates(incidentId: string, n: number): Promise<void>;
   putAlerts(incidentId: string, alerts: EnrichedAlert[]): Promise<void>;
-  putRejections(rejections: Rejection[]): Promise<void>;
+  /** Stores rejections with the body that carried them (capped), so `a2t dlq redrive` can send it again. */
+  putRejections(rejections: Rejection[], bodyOf: (source: string) => string | undefined): Promise<void>;
 }
 
 export interface SeenClaim {

@@ -5,7 +5,11 @@
 export const INCIDENT_LABEL_PREFIX = 'a2t-';
 
 export function incidentLabel(incidentId: string): string {
-  return `${INCIDENT_LABEL_PREFIX}${incidentId.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
+  const id = incidentId
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return `${INCIDENT_LABEL_PREFIX}${id}`.slice(0, 255).replace(/-+$/, '');
 }
 
 export function incidentIdFromLabel(label: string): string | undefined {

@@ -79,7 +79,7 @@ export async function syncIncident(incidentId: string, deps: SyncDeps): Promise<
   const meta = await store.loadMeta(incidentId);
   // The hand-off is sent just before ingest's write lands: wait for it rather than sync nothing.
   if (meta === undefined)
-    throw new RetryableError(`incident ${incidentId} is not stored yet`, { incidentId }, { retryAfterMs: 5_000 });
+    throw new RetryableError(`incident ${incidentId} is not stored yet`, { incidentId }, { retryAfterMs: 2_000 });
   let ticket: TicketState = (await store.loadTicket(incidentId)) ?? { incidentId, previousKeys: [], syncedVersion: 0 };
   if (ticket.pending !== undefined && ticket.ticketKey !== undefined) {
     // An interrupted comment: if Jira has it, it counts as synced; either way the pending mark is settled.

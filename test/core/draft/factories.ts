@@ -131,19 +131,19 @@ export const JWILLIAMS: UserContext = { user: 'jwilliams', name: 'Jennifer Willi
 const FIN_HOST = { name: 'FIN-WS-034.corp.example.com', fqdn: 'FIN-WS-034.corp.example.com' };
 const JW = { name: 'jwilliams', domain: 'CORP' };
 const EXPLORER = {
-  guid: '{8d3f6c21-d1e4-65cd-5a00-000000002f00}',
+  guid: '{8d3f6c21-0b53-65ce-5a00-000000002f00}',
   pid: 4312,
   image: 'C:\\Windows\\explorer.exe',
   commandLine: 'C:\\Windows\\Explorer.EXE',
   user: 'CORP\\jwilliams',
 };
 const SCANNER = {
-  guid: '{8d3f6c21-7f55-65ce-3c02-000000004a00}',
+  guid: '{8d3f6c21-7f15-65ce-3c02-000000004a00}',
   pid: 6120,
   image: 'C:\\Users\\jwilliams\\Downloads\\scanner.exe',
 };
 const POWERSHELL = {
-  guid: '{8d3f6c21-8133-65ce-7b02-000000005100}',
+  guid: '{8d3f6c21-8123-65ce-7b02-000000005100}',
   pid: 7842,
   image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
 };
@@ -345,15 +345,15 @@ const JSMITH = { name: 'jsmith', domain: 'DESKTOP-PROCSRV' };
 const UNKNOWN_WRITER = { guid: '{00000000-0000-0000-0000-000000000000}', pid: 4880, image: '<unknown process>' };
 const HKU_RUN = 'HKU\\S-1-5-21-3623811015-3361044348-30300820-1001\\Software\\Microsoft\\Windows\\CurrentVersion\\Run';
 export const PROCSRV_RUN_DATA = 'C:\\Windows\\system32\\rundll32.exe C:\\Windows\\System32\\lanman.dll, Register';
-const EXPLORER_P = { guid: '{5e1a0b3c-9a10-65a3-6e00-000000001f00}', pid: 3312, image: 'C:\\Windows\\explorer.exe' };
+const EXPLORER_P = { guid: '{5e1a0b3c-be3d-65a3-6e00-000000001f00}', pid: 3312, image: 'C:\\Windows\\explorer.exe' };
 const RUNDLL = {
-  guid: '{5e1a0b3c-bc34-65a3-8c01-000000003c00}',
+  guid: '{5e1a0b3c-be44-65a3-8c01-000000003c00}',
   pid: 6044,
   image: 'C:\\Windows\\System32\\rundll32.exe',
-  commandLine: '"C:\\Windows\\system32\\rundll32.exe" C:\\Windows\\System32\\lanman.dll, Register',
+  commandLine: 'C:\\Windows\\system32\\rundll32.exe C:\\Windows\\System32\\lanman.dll, Register',
 };
 const PROCSRV = {
-  guid: '{5e1a0b3c-bc35-65a3-8d01-000000003d00}',
+  guid: '{5e1a0b3c-be44-65a3-8d01-000000003d00}',
   pid: 5332,
   image: 'C:\\Windows\\System32\\procsrv.exe',
 };

@@ -226,6 +226,24 @@ describe('remediation playbook', () => {
 });
 
 describe('summary line', () => {
+  it('leads with the vendor detection name when no technique is known', () => {
+    const r = draftOf([
+      sysmonAlert(
+        {
+          alertId: 'cs:1',
+          source: { product: 'crowdstrike', format: 'crowdstrike-alerts-v2', vendorId: 'ldt:1' },
+          eventTime: '2024-03-01T09:00:00.000Z',
+          eventType: 'detection',
+          eventCode: undefined,
+          host: HOST,
+          rule: { name: 'Trojan:Win32/Ymacco.AA4E\u202E' },
+        },
+        { ...E, severity: { score: 70, reasons: [] } },
+      ),
+    ]);
+    expect(r.summary).toBe('Endpoint Detection: Trojan:Win32/Ymacco.AA4E\\u202E on HR-LT-007');
+  });
+
   it('counts other hosts and stays within 255 characters', () => {
     const alerts = ['a', 'b', 'c'].map((h, i) =>
       sysmonAlert(

@@ -112,6 +112,25 @@ describe('renderAdf size limit', () => {
     ).toContain(PS_COMMAND);
   });
 
+  it('keeps the most severe raw records when only some fit', () => {
+    const incident = runKeyIncident();
+    for (const a of incident.alerts) a.raw = `${a.eventType} `.repeat(400);
+    const report = draftReport(incident);
+    const full = JSON.stringify(renderAdf(report, { maxChars: 1e9 })).length;
+    let titles: unknown[] = [];
+    for (let max = full; max > 0 && titles.length !== 3; max -= 100) {
+      titles = nodes(renderAdf(report, { maxChars: max }))
+        .filter((n) => n.type === 'expand')
+        .map((n) => n.attrs?.title);
+    }
+    // scanner.exe's start (severity 45) is the least severe of the four and goes first.
+    expect(titles.map((t) => String(t).split(' · ')[0])).toEqual([
+      'Sysmon 11 #483122',
+      'Sysmon 1 #483190',
+      'Sysmon 13 #483204',
+    ]);
+  });
+
   it('cuts a storm to fit, keeping the folds and the sample note', () => {
     const report = draftReport(stormIncident());
     expect(report.timeline).toHaveLength(1);
@@ -121,7 +140,7 @@ describe('renderAdf size limit', () => {
     const paras = paragraphs(adf);
     expect(JSON.stringify(adf).length).toBeLessThanOrEqual(JIRA_MAX_CHARS);
     expect(paras[0]).toMatch(
-      /^Note: this description was shortened to fit Jira's 32,767-character limit: raw (evidence shows \d+ of 20 records|records were cut)/,
+      /^Note: this description was shortened to fit Jira's 32,767-character limit: raw (evidence shows the \d+ most severe of 20 records|records were cut)/,
     );
     expect(paras.join('\n')).toContain('This analysis covers a sample of 120 of 10,000 alerts in the incident.');
     expect(paras.join('\n')).toContain('(×120, last 2024-05-01 12:01:59Z)');
