@@ -25,7 +25,7 @@ export class AlertToTicketStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     Tags.of(this).add('application', 'alert-to-ticket');
-    const settings = '{}';
+    const settings = JSON.stringify(config.settings);
 
     this.store = new IncidentStore(this, 'Store');
     const secret = new JiraSecret(this, 'JiraSecret', {

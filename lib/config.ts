@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SettingsSchema } from '../lambdas/adapters/config';
 
 /**
  * Deployment configuration from `cdk.json` context or `-c key=value`. Validated once, when the app is built,
@@ -27,6 +28,8 @@ export const DeployConfigSchema = z.object({
   ingestMaxConcurrency: z.number().int().min(2).max(1000),
   ticketSyncReservedConcurrency: z.number().int().min(1).max(20),
   logRetentionDays: z.number().int().min(1),
+  /** Pipeline tuning passed to the Lambdas (correlation windows, ticket threshold, intervals…), validated here. */
+  settings: SettingsSchema.partial().strict(),
 });
 export type DeployConfig = z.infer<typeof DeployConfigSchema>;
 
@@ -43,6 +46,7 @@ const EXAMPLES: Record<keyof DeployConfig, string> = {
   ingestMaxConcurrency: '10',
   ticketSyncReservedConcurrency: '2',
   logRetentionDays: '90',
+  settings: '\'{"stormWindowMinutes":60,"ticketThreshold":40}\'',
 };
 
 /** `-c key=value` arrives as a string: accept JSON-looking text for numbers, booleans and objects. */
@@ -70,6 +74,7 @@ const DEFAULTS: Partial<Record<keyof DeployConfig, unknown>> = {
   ingestMaxConcurrency: 10,
   ticketSyncReservedConcurrency: 2,
   logRetentionDays: 90,
+  settings: {},
 };
 
 /**

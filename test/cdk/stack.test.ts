@@ -159,6 +159,13 @@ describe('configuration', () => {
     );
   });
 
+  it('validates the pipeline settings and names a misspelt one', () => {
+    const ctx = cdkJsonContext({ 'a2t:settings': '{"ticketTreshold": 40}' });
+    expect(() => loadDeployConfig((k) => ctx[k])).toThrow(/a2t:settings is invalid/);
+    const ok = loadDeployConfig((k) => cdkJsonContext({ 'a2t:settings': '{"ticketThreshold": 55}' })[k]);
+    expect(ok.settings.ticketThreshold).toBe(55);
+  });
+
   it('accepts -c strings for numbers, booleans and JSON objects', () => {
     const ctx = cdkJsonContext({
       'a2t:ingestBatchSize': '250',
