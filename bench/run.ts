@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { benchNormalize } from './normalize';
 import { benchStorm } from './storm';
 import { DEFAULT_STORM } from './generator';
+import { benchBundles } from './bundles';
 import { ROOT } from './corpus';
 
 /**
@@ -52,6 +53,20 @@ async function main(): Promise<void> {
       .join(', ')}. Baseline/ours request ratio: ${storm.ratio}×.`,
     '',
   );
+
+  const bundles = benchBundles(quick ? 3 : 7);
+  results.bundles = bundles;
+  lines.push(
+    '## Lambda bundles (cdk synth, esbuild, minified; AWS SDK provided by the runtime)',
+    '',
+    '| function | bytes | gzip | cold init (module load, median) |',
+    '|---|---:|---:|---:|',
+  );
+  for (const b of bundles)
+    lines.push(
+      `| ${b.fn} | ${b.bytes.toLocaleString('en-US')} | ${b.gzipBytes.toLocaleString('en-US')} | ${b.coldInitMs} ms |`,
+    );
+  lines.push('');
 
   fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);

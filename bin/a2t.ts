@@ -10,6 +10,7 @@ import { awsTarget } from '../lambdas/cli/aws-target';
 import { readContextFiles } from '../lambdas/cli/context-files';
 import { importContext } from '../lambdas/adapters/dynamodb/context-store';
 import { envJira } from '../lambdas/cli/local-jira';
+import { printShadowReport, shadowReport } from '../lambdas/cli/commands/report';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -61,19 +62,35 @@ export function buildProgram(): Command {
     .option('--context <file>', 'assets, users or indicators (CSV or JSON); repeatable', collect, [])
     .option('--json', 'print one JSON object: accepted, rejected, duplicates, incidents, tickets')
     .option('--out <dir>', 'write each ticket as Markdown here', 'out')
-    .action(async (inputs: string[], opts: { jira: string; context: string[]; json?: boolean; out: string }) => {
-      const s = await replay(inputs, opts, (line) => process.stderr.write(`a2t: ${line}\n`));
-      try {
-        if (opts.json) {
-          const { close: _close, ...rest } = s;
-          process.stdout.write(
-            `${JSON.stringify({ accepted: rest.accepted, rejected: rest.rejected, duplicates: rest.duplicates, incidents: rest.incidents, tickets: rest.tickets.map((t) => ({ key: t.key, incidentId: t.incidentId, action: t.action, priority: t.priority, summary: t.summary, alerts: t.alerts })), rejections: rest.rejections, errors: rest.errors }, null, 2)}\n`,
-          );
-        } else printTable(s, process.stdout);
-      } finally {
-        await s.close();
-      }
-    });
+    .option('--dry-run', 'with --jira env: print the requests instead of sending them')
+    .option(
+      '--report',
+      'shadow mode: what would have been ticketed (per day, ratios, noisiest rules and hosts), no Jira',
+    )
+    .action(
+      async (
+        inputs: string[],
+        opts: { jira: string; context: string[]; json?: boolean; out: string; dryRun?: boolean; report?: boolean },
+      ) => {
+        if (opts.report) {
+          const r = await shadowReport(inputs, opts.context);
+          if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+          else printShadowReport(r, process.stdout);
+          return;
+        }
+        const s = await replay(inputs, opts, (line) => process.stderr.write(`a2t: ${line}\n`));
+        try {
+          if (opts.json) {
+            const { close: _close, ...rest } = s;
+            process.stdout.write(
+              `${JSON.stringify({ accepted: rest.accepted, rejected: rest.rejected, duplicates: rest.duplicates, incidents: rest.incidents, tickets: rest.tickets.map((t) => ({ key: t.key, incidentId: t.incidentId, action: t.action, priority: t.priority, summary: t.summary, alerts: t.alerts })), rejections: rest.rejections, errors: rest.errors }, null, 2)}\n`,
+            );
+          } else printTable(s, process.stdout);
+        } finally {
+          await s.close();
+        }
+      },
+    );
 
   const dlq = program
     .command('dlq')
@@ -127,8 +144,9 @@ export function buildProgram(): Command {
     .option('--priorities <names>', 'P1..P4 priority names, comma-separated', 'Highest,High,Medium,Low')
     .option('--reopen-transition <name>', 'transition used to reopen', 'Reopen')
     .action(async (opts: { issueType: string; priorities: string; reopenTransition: string }) => {
+      const site = envJira().site!;
       const target = envJira();
-      const problems = await target.gateway.checkSite({
+      const problems = await site.checkSite({
         projectKey: target.projectKey,
         issueTypeName: opts.issueType,
         priorityNames: opts.priorities.split(',').map((p) => p.trim()),

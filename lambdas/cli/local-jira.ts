@@ -2,9 +2,13 @@ import { JiraGateway } from '../adapters/jira/gateway';
 import { startJiraEmulator } from '../local/jira-emulator';
 import type { JiraEmulator } from '../local/jira-emulator';
 import { CliError } from './errors';
+import { DryRunGateway } from './dry-run-gateway';
+import type { TicketGateway } from '../core/sync/ports';
 
 export interface JiraTarget {
-  gateway: JiraGateway;
+  gateway: TicketGateway;
+  /** The real gateway, for site checks (absent in a dry run). */
+  site?: JiraGateway;
   projectKey: string;
   issueTypeName: string;
   browseUrl(key: string): string;
@@ -14,8 +18,14 @@ export interface JiraTarget {
 /** The Jira emulator on a free loopback port (search lags a second, as Jira's does). */
 export async function localJira(port = 0): Promise<JiraTarget> {
   const emulator = await startJiraEmulator({ port, searchDelayMs: 1000 });
+  const gateway = new JiraGateway({
+    baseUrl: emulator.url,
+    email: emulator.site.email,
+    apiToken: emulator.site.apiToken,
+  });
   return {
-    gateway: new JiraGateway({ baseUrl: emulator.url, email: emulator.site.email, apiToken: emulator.site.apiToken }),
+    gateway,
+    site: gateway,
     projectKey: emulator.site.projectKey,
     issueTypeName: emulator.site.issueTypes[0],
     browseUrl: (key) => `${emulator.url}/browse/${key}`,
@@ -23,15 +33,29 @@ export async function localJira(port = 0): Promise<JiraTarget> {
   };
 }
 
-/** A real Jira site from JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_PROJECT_KEY (and JIRA_ISSUE_TYPE). */
-export function envJira(env: NodeJS.ProcessEnv = process.env): JiraTarget {
-  const missing = ['JIRA_BASE_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY'].filter(
-    (k) => (env[k] ?? '').trim() === '',
-  );
+/**
+ * A real Jira site from JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_PROJECT_KEY (and JIRA_ISSUE_TYPE). With
+ * `dryRun`, requests are printed to it instead of sent, and no credentials are needed.
+ */
+export function envJira(env: NodeJS.ProcessEnv = process.env, dryRun?: (line: string) => void): JiraTarget {
+  const required = dryRun
+    ? ['JIRA_PROJECT_KEY']
+    : ['JIRA_BASE_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY'];
+  const missing = required.filter((k) => (env[k] ?? '').trim() === '');
   if (missing.length > 0) throw new CliError(`--jira env needs ${missing.join(', ')} in the environment`);
-  const base = env.JIRA_BASE_URL!.replace(/\/+$/, '');
+  const base = (env.JIRA_BASE_URL ?? 'https://your-site.atlassian.net').replace(/\/+$/, '');
+  if (dryRun) {
+    return {
+      gateway: new DryRunGateway(env.JIRA_PROJECT_KEY!, dryRun),
+      projectKey: env.JIRA_PROJECT_KEY!,
+      issueTypeName: env.JIRA_ISSUE_TYPE ?? 'Task',
+      browseUrl: (key) => `${base}/browse/${key}`,
+    };
+  }
+  const gateway = new JiraGateway({ baseUrl: base, email: env.JIRA_EMAIL!, apiToken: env.JIRA_API_TOKEN! });
   return {
-    gateway: new JiraGateway({ baseUrl: base, email: env.JIRA_EMAIL!, apiToken: env.JIRA_API_TOKEN! }),
+    gateway,
+    site: gateway,
     projectKey: env.JIRA_PROJECT_KEY!,
     issueTypeName: env.JIRA_ISSUE_TYPE ?? 'Task',
     browseUrl: (key) => `${base}/browse/${key}`,

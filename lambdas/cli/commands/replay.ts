@@ -20,6 +20,8 @@ import type { JiraTarget } from '../local-jira';
 
 export interface ReplayOptions {
   jira: string;
+  /** With `--jira env`: print the requests instead of sending them. */
+  dryRun?: boolean;
   context: string[];
   json?: boolean;
   out?: string;
@@ -88,7 +90,8 @@ export async function replay(
   const { parsed } = readContextFiles(opts.context, (line) => log(`context: ${line}`));
   const files = await readInputs(inputs);
   const { bodies, rejections } = messagesOf(files);
-  const jira: JiraTarget = opts.jira === 'local' ? await localJira(opts.port ?? 0) : envJira();
+  const jira: JiraTarget =
+    opts.jira === 'local' ? await localJira(opts.port ?? 0) : envJira(process.env, opts.dryRun ? log : undefined);
   const settings = { commentIntervalMinutes: 0 };
   const runtime = await LocalRuntime.start({
     jira: jira.gateway,
