@@ -101,7 +101,7 @@ describe('DynamoIngestStore against a local DynamoDB server', () => {
 
   it('keeps an alert item under 400 KB whatever its raw record', async () => {
     const huge = makeEnriched({ raw: 'x'.repeat(2 * 1024 * 1024) });
-    await store.putAlerts('INC-BIG', [huge]);
+    await store.putAlerts(new Map([['INC-BIG', [huge]]]));
     const r = await doc.send(
       new QueryCommand({
         TableName: TABLE,

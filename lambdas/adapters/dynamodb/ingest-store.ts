@@ -202,10 +202,8 @@ export class DynamoIngestStore implements IngestStore {
     );
   }
 
-  async putAlerts(incidentId: string, alerts: EnrichedAlert[]): Promise<void> {
-    await batchPut(
-      this.doc,
-      this.table,
+  async putAlerts(byIncident: Map<string, EnrichedAlert[]>): Promise<void> {
+    const items = [...byIncident].flatMap(([incidentId, alerts]) =>
       alerts.map((a) => ({
         ...KEYS.alertItem(incidentId, a.eventTime, a.alertId),
         alertId: a.alertId,
@@ -213,6 +211,7 @@ export class DynamoIngestStore implements IngestStore {
         expiresAt: expiresAt(a.receivedTime, RETENTION_DAYS.alert),
       })),
     );
+    await batchPut(this.doc, this.table, items);
   }
 
   async putRejections(

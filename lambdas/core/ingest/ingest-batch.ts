@@ -143,7 +143,7 @@ export async function ingestBatch(
     list.push(a);
     byIncident.set(id, list);
   }
-  for (const [id, list] of byIncident) await store.putAlerts(id, list);
+  await store.putAlerts(byIncident);
 
   // 6. One conditional write per incident, duplicates and suppression folded in.
   const suppressions = await store.getSuppressions([...new Set(alerts.map((a) => corr.keys.get(a.alertId)!.storm))]);

@@ -61,11 +61,13 @@ export class MemoryIngestStore implements IngestStore {
       cur.version += 1;
     }
   }
-  async putAlerts(incidentId: string, alerts: EnrichedAlert[]): Promise<void> {
-    const list = this.alerts.get(incidentId) ?? [];
-    const ids = new Set(list.map((a) => a.alertId));
-    for (const a of alerts) if (!ids.has(a.alertId)) list.push(a);
-    this.alerts.set(incidentId, list);
+  async putAlerts(byIncident: Map<string, EnrichedAlert[]>): Promise<void> {
+    for (const [incidentId, alerts] of byIncident) {
+      const list = this.alerts.get(incidentId) ?? [];
+      const ids = new Set(list.map((a) => a.alertId));
+      for (const a of alerts) if (!ids.has(a.alertId)) list.push(a);
+      this.alerts.set(incidentId, list);
+    }
   }
   async putRejections(rejections: Rejection[]): Promise<void> {
     this.rejections.push(...rejections);

@@ -23,7 +23,8 @@ export interface IngestStore {
   writeMeta(next: IncidentMeta, expectedVersion: number): Promise<boolean>;
   /** Count duplicates on an incident (commutative, no version change). */
   addDuplicates(incidentId: string, n: number): Promise<void>;
-  putAlerts(incidentId: string, alerts: EnrichedAlert[]): Promise<void>;
+  /** Every unique alert of the batch as its own item, all incidents in one bulk write. */
+  putAlerts(byIncident: Map<string, EnrichedAlert[]>): Promise<void>;
   /** Stores rejections with the body that carried them (capped), so `a2t dlq redrive` can send it again. */
   putRejections(rejections: Rejection[], bodyOf: (source: string) => string | undefined): Promise<void>;
 }

@@ -87,7 +87,7 @@ export function port(v: unknown): number | undefined {
   return n !== undefined && n >= 0 && n <= 65535 ? n : undefined;
 }
 
-/** A syntactically valid IPv4/IPv6 address, else undefined: placeholders such as `000.111.222.10` stay in raw only. */
+/** A syntactically valid IPv4/IPv6 address, else undefined: dummy values such as `000.111.222.10` stay in raw only. */
 export function ip(v: unknown): string | undefined {
   const s = str(v)?.trim();
   return s !== undefined && isIP(s) !== 0 ? s : undefined;

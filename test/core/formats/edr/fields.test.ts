@@ -35,7 +35,7 @@ describe('joinPath', () => {
 });
 
 describe('hashesOf', () => {
-  it('lower-cases, validates length and drops all-zero placeholders', () => {
+  it('lower-cases, validates length and drops all-zero dummy values', () => {
     expect(
       hashesOf({
         md5: '7353F60B1739074EB17C5F4DDDEFE239',
@@ -59,7 +59,7 @@ describe('attackTactics', () => {
 });
 
 describe('ipsOf', () => {
-  it('splits lists, drops loopback and placeholders that are not addresses', () => {
+  it('splits lists, drops loopback and dummy values that are not addresses', () => {
     expect(ipsOf('10.0.0.1,127.0.0.1', ['000.111.222.10', '::1', 'fe80::1'], null)).toEqual(['10.0.0.1', 'fe80::1']);
   });
 });

@@ -240,7 +240,7 @@ d('EDR adapters on the real vendor samples', () => {
     expect(alert.eventTime).toBe('2024-02-08T14:35:14.334Z');
     expect(alert.techniques).toEqual(['T1068', 'T1190']);
     expect(alert.severity).toEqual({ vendor: 'level 6', score: 40 });
-    // `srcip` is the placeholder 000.111.222.10, not an address: it stays in raw only.
+    // `srcip` is the dummy value 000.111.222.10, not an address: it stays in raw only.
     expect(alert.network).toBeUndefined();
   });
 
