@@ -1,7 +1,16 @@
 import { PermanentError, RetryableError } from '../errors';
 import type { IncidentMeta } from '../correlate/incident-meta';
 import { incidentLabel } from '../model/labels';
-import type { AdfDoc, Drafter, PriorityLevel, TicketFacts, TicketGateway, TicketState, TicketStore } from './ports';
+import type {
+  AdfDoc,
+  Drafter,
+  IssueState,
+  PriorityLevel,
+  TicketFacts,
+  TicketGateway,
+  TicketState,
+  TicketStore,
+} from './ports';
 
 export interface SyncSettings {
   projectKey: string;
@@ -110,24 +119,10 @@ export async function syncIncident(incidentId: string, deps: SyncDeps): Promise<
       const closedAt = Date.parse(ticket.closedAt ?? issue.updated ?? new Date(now()).toISOString());
       if (now() - closedAt <= settings.reopenWindowMs) {
         await deps.jira.transition(issue.key, settings.reopenTransition);
-        await postComment(
-          ticket,
-          issue.key,
-          deps.drafter.reopenComment(ticket.synced, facts, view, marker),
-          marker,
-          facts,
-          deps,
-        );
-        await escalate(issue.key, issue.labels, issue.priorityName, facts, deps);
-        await store.saveTicket({
-          ...ticket,
-          syncedVersion: meta.version,
-          synced: facts,
-          lastCommentAt: iso(now()),
+        const body = deps.drafter.reopenComment(ticket.synced, facts, view, marker);
+        await publishUpdate(ticket, issue, body, marker, facts, meta.version, deps, {
           statusCategory: 'new',
           closedAt: undefined,
-          lastError: undefined,
-          pending: undefined,
         });
         return { action: 'reopened', incidentId, key: issue.key, reason: 'new alerts within the reopen window' };
       }
@@ -157,23 +152,8 @@ export async function syncIncident(incidentId: string, deps: SyncDeps): Promise<
         { retryAfterMs: settings.commentIntervalMs - since },
       );
     }
-    await postComment(
-      ticket,
-      issue.key,
-      deps.drafter.updateComment(ticket.synced, facts, view, marker),
-      marker,
-      facts,
-      deps,
-    );
-    await escalate(issue.key, issue.labels, issue.priorityName, facts, deps);
-    await store.saveTicket({
-      ...ticket,
-      syncedVersion: meta.version,
-      synced: facts,
-      lastCommentAt: iso(now()),
-      lastError: undefined,
-      pending: undefined,
-    });
+    const body = deps.drafter.updateComment(ticket.synced, facts, view, marker);
+    await publishUpdate(ticket, issue, body, marker, facts, meta.version, deps);
     return { action: 'updated', incidentId, key: issue.key, reason: severityRose ? 'severity rose' : 'new evidence' };
   } catch (err) {
     if (err instanceof PermanentError) {
@@ -276,6 +256,30 @@ async function create(
     return { action: 'followup', incidentId, key, reason: `${followUpOf} was closed past the reopen window` };
   }
   return { action: 'created', incidentId, key, reason: 'new incident' };
+}
+
+/** Comment, add labels and raise priority, then record what the ticket now shows. */
+async function publishUpdate(
+  ticket: TicketState,
+  issue: IssueState,
+  body: AdfDoc,
+  marker: string,
+  facts: TicketFacts,
+  version: number,
+  deps: SyncDeps,
+  extra: Partial<TicketState> = {},
+): Promise<void> {
+  await postComment(ticket, issue.key, body, marker, facts, deps);
+  await escalate(issue.key, issue.labels, issue.priorityName, facts, deps);
+  await deps.store.saveTicket({
+    ...ticket,
+    syncedVersion: version,
+    synced: facts,
+    lastCommentAt: new Date((deps.now ?? Date.now)()).toISOString(),
+    lastError: undefined,
+    pending: undefined,
+    ...extra,
+  });
 }
 
 /** Mark, post, and let the caller record: a crash in between leaves a mark the retry resolves. */
