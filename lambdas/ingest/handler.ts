@@ -32,6 +32,8 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       duplicates: result.duplicates,
       rejected: result.rejected,
       incidents: [...result.incidents.keys()],
+      retried: result.failedMessages.size,
+      errors: result.errors,
     });
   } else {
     metrics.addMetric('BatchesRetried', MetricUnit.Count, 1);

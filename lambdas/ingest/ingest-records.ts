@@ -28,9 +28,10 @@ export function unitsOf(records: SQSRecord[], s: Settings): IngestUnit[] {
 }
 
 /**
- * The ingest Lambda's work for one SQS batch. The whole batch is folded into one write per incident, so a storage
- * failure concerns the batch: every record is then reported failed and redelivered, and the retry is exact
- * (claims and versioned writes make it count each alert once). Rejections are results, never failures.
+ * The ingest Lambda's work for one SQS batch, folded into one write per incident. An incident whose write fails
+ * fails only the messages that touched it; a failure before the incident writes (reading or claiming) concerns the
+ * whole batch. Either way the retry is exact: claims and versioned writes count each alert once. Rejections are
+ * results, never failures.
  */
 export async function ingestRecords(
   records: SQSRecord[],
@@ -39,7 +40,11 @@ export async function ingestRecords(
   const units = unitsOf(records, deps.settings);
   try {
     const result = await ingestBatch(units, deps.store, deps.queue, ingestSettings(deps.settings));
-    return { response: { batchItemFailures: [] }, result };
+    // Only the messages whose incident could not be written go back; their retry counts each alert once.
+    return {
+      response: { batchItemFailures: [...result.failedMessages].map((itemIdentifier) => ({ itemIdentifier })) },
+      result,
+    };
   } catch (error) {
     return { response: { batchItemFailures: records.map((r) => ({ itemIdentifier: r.messageId })) }, error };
   }

@@ -102,11 +102,13 @@ describe('ingest against the local DynamoDB server', () => {
   it('is exact when a crashed batch is retried: alerts claimed by the same message are counted once', async () => {
     const store = await freshStore();
     const units = storm(10).map((b, i) => unit(`m-${i}`, b));
-    // Crash after the claims: the incident write never happens.
+    // The incident write fails after the claims: every message touching it goes back to the queue.
     const crashing: IngestStore = Object.create(store, {
       writeMeta: { value: async () => Promise.reject(new Error('Lambda timed out')) },
     });
-    await expect(ingestBatch(units, crashing, new MemoryTicketQueue())).rejects.toThrow('Lambda timed out');
+    const crashed = await ingestBatch(units, crashing, new MemoryTicketQueue());
+    expect(crashed.failedMessages.size).toBe(10);
+    expect(crashed.accepted).toBe(0);
     const retry = await ingestBatch(units, store, new MemoryTicketQueue());
     const [id] = [...retry.incidents.keys()];
     expect(await metaOf(store, id)).toMatchObject({ alertCount: 10, duplicates: 0 });
@@ -117,6 +119,29 @@ describe('ingest against the local DynamoDB server', () => {
     await expect(ingestBatch(units, crashLate, new MemoryTicketQueue())).rejects.toThrow('killed');
     await ingestBatch(units, store, new MemoryTicketQueue());
     expect(await metaOf(store, id)).toMatchObject({ alertCount: 10, duplicates: 0 });
+  });
+
+  it('gives back only the messages of an incident whose write failed, and their retry is exact', async () => {
+    const store = await freshStore();
+    const onHostA = unit('m-a', JSON.stringify({ ...makeAlertJson('a-1', '2024-02-15T21:00:00Z'), host: 'HOST-A' }));
+    const onHostB = unit('m-b', JSON.stringify({ ...makeAlertJson('b-1', '2024-02-15T21:00:01Z'), host: 'HOST-B' }));
+    const failingB: IngestStore = Object.create(store, {
+      writeMeta: {
+        value: async (next: { hosts: string[] }, v: number) =>
+          next.hosts.includes('host-b') ? Promise.reject(new Error('throttled')) : store.writeMeta(next as never, v),
+      },
+    });
+    const first = await ingestBatch([onHostA, onHostB], failingB, new MemoryTicketQueue());
+    expect([...first.failedMessages]).toEqual(['m-b']);
+    expect(first.errors).toEqual([expect.stringContaining('throttled')]);
+    expect(first.accepted).toBe(1);
+    const retry = await ingestBatch([onHostB], store, new MemoryTicketQueue());
+    expect(retry).toMatchObject({ accepted: 1, duplicates: 0 });
+    const metas = await store.getMetas([...first.incidents.keys(), ...retry.incidents.keys()]);
+    expect([...metas.values()].map((m) => [m.hosts[0], m.alertCount]).sort()).toEqual([
+      ['host-a', 1],
+      ['host-b', 1],
+    ]);
   });
 
   it('loses no update when invocations write one incident concurrently', async () => {

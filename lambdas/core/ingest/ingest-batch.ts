@@ -39,6 +39,10 @@ export interface IngestResult {
   rejected: number;
   /** incidentId → unique alerts this batch added. */
   incidents: Map<string, number>;
+  /** Messages to give back to the queue: they touched an incident whose write failed (the rest are done). */
+  failedMessages: Set<string>;
+  /** Why, one line per failed incident. */
+  errors: string[];
   handOffs: HandOff[];
 }
 
@@ -68,19 +72,23 @@ export async function ingestBatch(
   // 1. Exact duplicates inside the batch, then against the store.
   const firstOf = new Map<string, { alert: Alert; messageId: string }>();
   let inBatchDuplicates = 0;
-  const dupCounts = new Map<string, number>(); // alertId → extra copies in this batch
+  const copies = new Map<string, string[]>(); // alertId → messages carrying extra copies in this batch
   for (const u of units) {
     for (const a of u.alerts) {
       if (firstOf.has(a.alertId)) {
         inBatchDuplicates++;
-        dupCounts.set(a.alertId, (dupCounts.get(a.alertId) ?? 0) + 1);
+        copies.set(a.alertId, [...(copies.get(a.alertId) ?? []), u.messageId]);
       } else firstOf.set(a.alertId, { alert: a, messageId: u.messageId });
     }
   }
   const seen = await store.getSeen([...firstOf.keys()]);
   const dupByIncident = new Map<string, number>();
-  const addDup = (incidentId: string, n: number): void => {
-    dupByIncident.set(incidentId, (dupByIncident.get(incidentId) ?? 0) + n);
+  const dupMessages = new Map<string, Set<string>>(); // incidentId → messages whose duplicates it counts
+  const addDup = (incidentId: string, messageIds: string[]): void => {
+    dupByIncident.set(incidentId, (dupByIncident.get(incidentId) ?? 0) + messageIds.length);
+    const set = dupMessages.get(incidentId) ?? new Set<string>();
+    for (const m of messageIds) set.add(m);
+    dupMessages.set(incidentId, set);
   };
   const fresh: { alert: Alert; messageId: string }[] = [];
   const retried = new Set<string>(); // alert ids claimed by an earlier attempt of the same message
@@ -90,7 +98,7 @@ export async function ingestBatch(
     else if (claim.messageId === item.messageId) {
       fresh.push(item);
       retried.add(alertId);
-    } else addDup(claim.incidentId, 1 + (dupCounts.get(alertId) ?? 0));
+    } else addDup(claim.incidentId, [item.messageId, ...(copies.get(alertId) ?? [])]);
   }
 
   // 2. Enrich with the context these alerts need.
@@ -128,10 +136,10 @@ export async function ingestBatch(
     else if (r.messageId === messageId) {
       claimedFrom.set(a.alertId, messageId);
       counted.push(a);
-    } else addDup(r.incidentId, 1 + (dupCounts.get(a.alertId) ?? 0));
+    } else addDup(r.incidentId, [messageId, ...(copies.get(a.alertId) ?? [])]);
   }
   for (const a of counted) {
-    const extra = dupCounts.get(a.alertId);
+    const extra = copies.get(a.alertId);
     if (extra) addDup(corr.assignment.get(a.alertId)!, extra);
   }
 
@@ -151,24 +159,40 @@ export async function ingestBatch(
   let suppressedTotal = 0;
   const metas = await store.getMetas([...byIncident.keys()]);
   const job = { claimedFrom, suppressions, corr, messageOf, store, queue, settings, now };
+  // A failed incident fails only the messages that touched it: the others are done (their incidents recorded them).
+  const failedMessages = new Set<string>();
+  const failed = new Set<string>();
+  const errors: string[] = [];
+  let accepted = 0;
   for (const [incidentId, list] of byIncident) {
-    const r = await writeIncident(incidentId, list, dupByIncident.get(incidentId) ?? 0, metas.get(incidentId), job);
+    try {
+      const r = await writeIncident(incidentId, list, dupByIncident.get(incidentId) ?? 0, metas.get(incidentId), job);
+      suppressedTotal += r.suppressed;
+      accepted += list.length - r.suppressed;
+      if (r.handOff) handOffs.push(r.handOff);
+    } catch (err) {
+      errors.push(`incident ${incidentId}: ${err instanceof Error ? err.message : String(err)}`);
+      failed.add(incidentId);
+      for (const a of list) failedMessages.add(messageOf.get(a.alertId)!);
+      for (const m of dupMessages.get(incidentId) ?? []) failedMessages.add(m);
+    }
     dupByIncident.delete(incidentId);
-    suppressedTotal += r.suppressed;
-    if (r.handOff) handOffs.push(r.handOff);
   }
   for (const [incidentId, n] of dupByIncident) await store.addDuplicates(incidentId, n);
 
   // 7. Point the group keys at their incidents (after the incident exists, so a reader never finds a dangling head).
-  await store.putHeads(corr.heads);
+  await store.putHeads(corr.heads.filter((h) => !failed.has(h.incidentId)));
 
-  const duplicates = [...firstOf.keys()].length - counted.length + inBatchDuplicates;
+  const failedDuplicates = [...failed].reduce((n, id) => n + (dupMessages.get(id)?.size ?? 0), 0);
+  const duplicates = [...firstOf.keys()].length - counted.length + inBatchDuplicates - failedDuplicates;
   return {
-    accepted: counted.length - suppressedTotal,
+    failedMessages,
+    errors,
+    accepted,
     duplicates,
     suppressed: suppressedTotal,
     rejected: rejections.length,
-    incidents: new Map([...byIncident].map(([id, l]) => [id, l.length])),
+    incidents: new Map([...byIncident].filter(([id]) => !failed.has(id)).map(([id, l]) => [id, l.length])),
     handOffs,
   };
 }
