@@ -1,7 +1,11 @@
 import { draftReport } from '../draft';
 import type { DraftConfig } from '../draft';
 import type { IncidentView } from '../model/incident';
-import { renderAdf, renderReopenComment, renderUpdateComment, diffIncident } from '../render';
+// Module by module, not the render barrel: the barrel also exports the ADF schema validator (ajv and a 74 KB
+// schema), which the Lambda does not need and would only add to its cold start.
+import { renderAdf } from '../render/adf';
+import { renderReopenComment, renderUpdateComment } from '../render/comments';
+import { diffIncident } from '../render/delta';
 import type { IncidentSnapshot } from '../render/delta';
 import type { AdfDoc, Drafter, TicketFacts } from './ports';
 
