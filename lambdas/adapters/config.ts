@@ -27,7 +27,13 @@ export const SettingsSchema = z.object({
   falsePositiveResolutions: z.array(z.string()).default(['False Positive', 'Not an issue', "Won't Do"]),
   reopenTransition: z.string().default('Reopen'),
   components: z.array(z.string()).default([]),
-  customFields: z.record(z.string(), z.string()).default({}),
+  /** Jira custom field id → what ticket-sync puts in it on create. */
+  customFields: z
+    .record(
+      z.string().regex(/^customfield_\d+$/, 'a Jira custom field id such as customfield_10042'),
+      z.enum(['severity', 'incidentId']),
+    )
+    .default({}),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -27,7 +27,7 @@ const sync: SyncSettings = {
   issueTypeName: requireEnv(ENV.jiraIssueType),
   priorityNames,
   components: settings.components,
-  customFields: settings.customFields as SyncSettings['customFields'],
+  customFields: settings.customFields,
   commentIntervalMs: settings.commentIntervalMinutes * 60_000,
   reopenWindowMs: settings.reopenWindowDays * 86_400_000,
   reopenTransition: settings.reopenTransition,
