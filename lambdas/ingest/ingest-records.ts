@@ -23,7 +23,14 @@ export function unitsOf(records: SQSRecord[], s: Settings): IngestUnit[] {
       maxRawBytes: s.maxRawBytes,
       maxRecordBytes: s.maxRecordBytes,
     });
-    return { messageId: r.messageId, body: r.body, alerts, rejections };
+    // Stamped with the message's send time, not the wall clock: a redelivery then rewrites the same REJECT# item
+    // instead of storing the rejection again.
+    return {
+      messageId: r.messageId,
+      body: r.body,
+      alerts,
+      rejections: rejections.map((x) => ({ ...x, time: receivedTime })),
+    };
   });
 }
 

@@ -83,7 +83,7 @@ describe('DynamoIngestStore against a local DynamoDB server', () => {
     expect(Math.max(...attempts)).toBeGreaterThan(1);
   });
 
-  it('counts duplicates commutatively and bumps the version so a versioned writer re-reads', async () => {
+  it('counts duplicates commutatively, once per message, and bumps the version so a versioned writer re-reads', async () => {
     const a = makeEnriched();
     const v1 = mergeIntoMeta(emptyMeta('INC-DUP', 'storm:d', a.eventTime, a), {
       alerts: [a],
@@ -92,7 +92,12 @@ describe('DynamoIngestStore against a local DynamoDB server', () => {
       messageIds: [],
     });
     await store.writeMeta(v1, 0);
-    await Promise.all([store.addDuplicates('INC-DUP', 3), store.addDuplicates('INC-DUP', 4)]);
+    expect(
+      await Promise.all([store.addDuplicates('INC-DUP', 3, 'm-1'), store.addDuplicates('INC-DUP', 4, 'm-2')]),
+    ).toEqual(['applied', 'applied']);
+    // The redelivery of m-1 counts nothing; an incident that does not exist says so.
+    expect(await store.addDuplicates('INC-DUP', 3, 'm-1')).toBe('already');
+    expect(await store.addDuplicates('INC-NONE', 1, 'm-3')).toBe('missing');
     expect(
       await store.writeMeta(mergeIntoMeta(v1, { alerts: [], duplicates: 0, suppressed: 0, messageIds: [] }), 1),
     ).toBe(false);

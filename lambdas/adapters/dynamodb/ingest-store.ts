@@ -189,17 +189,25 @@ export class DynamoIngestStore implements IngestStore {
     }
   }
 
-  async addDuplicates(incidentId: string, n: number): Promise<void> {
-    // Bumps the version too: a concurrent versioned write then re-reads instead of overwriting this count.
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: KEYS.incidentMeta(incidentId),
-        UpdateExpression: 'ADD duplicates :n, version :one',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':n': n, ':one': 1 },
-      }),
-    );
+  async addDuplicates(incidentId: string, n: number, messageId: string): Promise<'applied' | 'already' | 'missing'> {
+    try {
+      // Bumps the version too: a concurrent versioned write then re-reads instead of overwriting this count. The
+      // message is recorded with it, so a redelivery of the message counts nothing again.
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: KEYS.incidentMeta(incidentId),
+          UpdateExpression: 'ADD duplicates :n, version :one SET appliedMessages = list_append(appliedMessages, :ms)',
+          ConditionExpression: 'attribute_exists(pk) AND NOT contains(appliedMessages, :m)',
+          ExpressionAttributeValues: { ':n': n, ':one': 1, ':ms': [messageId], ':m': messageId },
+        }),
+      );
+      return 'applied';
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const cur = (await this.getMetas([incidentId])).get(incidentId);
+      return cur === undefined ? 'missing' : 'already';
+    }
   }
 
   async putAlerts(byIncident: Map<string, EnrichedAlert[]>): Promise<void> {

@@ -88,6 +88,8 @@ export function correlate(
   heads: Map<string, GroupHead>,
   settings: CorrelationSettings = DEFAULT_CORRELATION,
   now: string = new Date().toISOString(),
+  /** alertId → incident: alerts an earlier attempt already claimed there (a retry must not move them). */
+  pins: Map<string, string> = new Map(),
 ): Correlation {
   const sorted = [...alerts].sort(
     (a, b) => a.eventTime.localeCompare(b.eventTime) || a.alertId.localeCompare(b.alertId),
@@ -155,9 +157,14 @@ export function correlate(
       }
     }
     const first = sorted[members[0]];
-    const incidentId = best?.incidentId ?? incidentIdFor(first);
+    // A pinned alert decides for its whole group: the first attempt's claims and items already name that incident.
+    const pinned = members
+      .map((i) => pins.get(sorted[i].alertId))
+      .filter((x): x is string => x !== undefined)
+      .sort()[0];
+    const incidentId = pinned ?? best?.incidentId ?? incidentIdFor(first);
     const incidentCreated = best?.incidentCreated ?? now;
-    if (best === undefined) created.set(incidentId, now);
+    if (pinned === undefined && best === undefined) created.set(incidentId, now);
     for (const i of members) {
       const a = sorted[i];
       assignment.set(a.alertId, incidentId);

@@ -71,33 +71,32 @@ export async function ingestBatch(
 
   // 1. Exact duplicates inside the batch, then against the store.
   const firstOf = new Map<string, { alert: Alert; messageId: string }>();
-  let inBatchDuplicates = 0;
   const copies = new Map<string, string[]>(); // alertId → messages carrying extra copies in this batch
   for (const u of units) {
     for (const a of u.alerts) {
       if (firstOf.has(a.alertId)) {
-        inBatchDuplicates++;
         copies.set(a.alertId, [...(copies.get(a.alertId) ?? []), u.messageId]);
       } else firstOf.set(a.alertId, { alert: a, messageId: u.messageId });
     }
   }
   const seen = await store.getSeen([...firstOf.keys()]);
-  const dupByIncident = new Map<string, number>();
-  const dupMessages = new Map<string, Set<string>>(); // incidentId → messages whose duplicates it counts
+  // incidentId → message → duplicates it carries: counted once per message, so a redelivery adds none.
+  const dupByIncident = new Map<string, Map<string, number>>();
   const addDup = (incidentId: string, messageIds: string[]): void => {
-    dupByIncident.set(incidentId, (dupByIncident.get(incidentId) ?? 0) + messageIds.length);
-    const set = dupMessages.get(incidentId) ?? new Set<string>();
-    for (const m of messageIds) set.add(m);
-    dupMessages.set(incidentId, set);
+    const perMessage = dupByIncident.get(incidentId) ?? new Map<string, number>();
+    for (const m of messageIds) perMessage.set(m, (perMessage.get(m) ?? 0) + 1);
+    dupByIncident.set(incidentId, perMessage);
   };
   const fresh: { alert: Alert; messageId: string }[] = [];
-  const retried = new Set<string>(); // alert ids claimed by an earlier attempt of the same message
+  // Alerts an earlier attempt of the same message claimed: pinned to the incident their claim names, so a retry
+  // that sees a different batch still lands them where the first attempt put their claims and items.
+  const pins = new Map<string, string>();
   for (const [alertId, item] of firstOf) {
     const claim = seen.get(alertId);
     if (claim === undefined) fresh.push(item);
     else if (claim.messageId === item.messageId) {
       fresh.push(item);
-      retried.add(alertId);
+      pins.set(alertId, claim.incidentId);
     } else addDup(claim.incidentId, [item.messageId, ...(copies.get(alertId) ?? [])]);
   }
 
@@ -118,23 +117,22 @@ export async function ingestBatch(
   // 3. Correlate against the open groups.
   const alerts = [...enriched.values()];
   const heads = await store.getHeads(keysToRead(alerts));
-  const corr = correlate(alerts, heads, settings.correlation, now());
+  const corr = correlate(alerts, heads, settings.correlation, now(), pins);
 
-  // 4. Claim each new alert id. A claim lost to a concurrent invocation makes the alert a duplicate there.
+  // 4. Claim each new alert id. A claim lost to a concurrent invocation makes the alert a duplicate there; a claim
+  // held by the same message (a redelivery running at the same time) keeps the alert where that claim put it.
   const counted: EnrichedAlert[] = [];
-  const claimedFrom = new Map<string, string>(); // alertId → messageId, for alerts an earlier attempt claimed
   for (const a of alerts) {
     const incidentId = corr.assignment.get(a.alertId)!;
     const messageId = messageOf.get(a.alertId)!;
-    if (retried.has(a.alertId)) {
-      claimedFrom.set(a.alertId, messageId);
+    if (pins.has(a.alertId)) {
       counted.push(a);
       continue;
     }
     const r = await store.claimSeen({ alertId: a.alertId, incidentId, messageId });
     if (r === 'claimed') counted.push(a);
     else if (r.messageId === messageId) {
-      claimedFrom.set(a.alertId, messageId);
+      corr.assignment.set(a.alertId, r.incidentId);
       counted.push(a);
     } else addDup(r.incidentId, [messageId, ...(copies.get(a.alertId) ?? [])]);
   }
@@ -158,33 +156,43 @@ export async function ingestBatch(
   const handOffs: HandOff[] = [];
   let suppressedTotal = 0;
   const metas = await store.getMetas([...byIncident.keys()]);
-  const job = { claimedFrom, suppressions, corr, messageOf, store, queue, settings, now };
+  const job = { suppressions, corr, messageOf, store, queue, settings, now };
   // A failed incident fails only the messages that touched it: the others are done (their incidents recorded them).
   const failedMessages = new Set<string>();
   const failed = new Set<string>();
   const errors: string[] = [];
   let accepted = 0;
+  let duplicatesCounted = 0;
   for (const [incidentId, list] of byIncident) {
+    const dups = dupByIncident.get(incidentId) ?? new Map<string, number>();
     try {
-      const r = await writeIncident(incidentId, list, dupByIncident.get(incidentId) ?? 0, metas.get(incidentId), job);
+      const r = await writeIncident(incidentId, list, dups, metas.get(incidentId), job);
       suppressedTotal += r.suppressed;
-      accepted += list.length - r.suppressed;
+      accepted += r.counted - r.suppressed;
+      duplicatesCounted += r.duplicates;
       if (r.handOff) handOffs.push(r.handOff);
     } catch (err) {
       errors.push(`incident ${incidentId}: ${err instanceof Error ? err.message : String(err)}`);
       failed.add(incidentId);
       for (const a of list) failedMessages.add(messageOf.get(a.alertId)!);
-      for (const m of dupMessages.get(incidentId) ?? []) failedMessages.add(m);
+      for (const m of dups.keys()) failedMessages.add(m);
     }
     dupByIncident.delete(incidentId);
   }
-  for (const [incidentId, n] of dupByIncident) await store.addDuplicates(incidentId, n);
+  // Duplicates of alerts whose incident this batch does not touch: one conditional update per incident and message.
+  for (const [incidentId, perMessage] of dupByIncident) {
+    for (const [messageId, n] of perMessage) {
+      const r = await store.addDuplicates(incidentId, n, messageId);
+      // The claim names an incident a crashed attempt never wrote: its retry will; count this message then.
+      if (r === 'missing') failedMessages.add(messageId);
+      else if (r === 'applied') duplicatesCounted += n;
+    }
+  }
 
   // 7. Point the group keys at their incidents (after the incident exists, so a reader never finds a dangling head).
   await store.putHeads(corr.heads.filter((h) => !failed.has(h.incidentId)));
 
-  const failedDuplicates = [...failed].reduce((n, id) => n + (dupMessages.get(id)?.size ?? 0), 0);
-  const duplicates = [...firstOf.keys()].length - counted.length + inBatchDuplicates - failedDuplicates;
+  const duplicates = duplicatesCounted;
   return {
     failedMessages,
     errors,
@@ -198,7 +206,6 @@ export async function ingestBatch(
 }
 
 interface WriteJob {
-  claimedFrom: Map<string, string>;
   suppressions: Map<string, string>;
   corr: ReturnType<typeof correlate>;
   messageOf: Map<string, string>;
@@ -208,33 +215,35 @@ interface WriteJob {
   now: () => string;
 }
 
-/** Optimistic versioning: merge into what was read, write on condition, re-read and re-merge on a lost race. */
+/**
+ * Optimistic versioning: merge into what was read, write on condition, re-read and re-merge on a lost race.
+ * Exactly once per message: a message the incident already recorded (a redelivery, or a concurrent delivery of the
+ * same message that won the race) adds none of its alerts or duplicates again.
+ */
 async function writeIncident(
   incidentId: string,
   list: EnrichedAlert[],
-  duplicates: number,
+  dups: Map<string, number>,
   prefetched: IncidentMeta | undefined,
   job: WriteJob,
-): Promise<{ suppressed: number; handOff?: HandOff }> {
-  const { claimedFrom, suppressions, corr, messageOf, store, queue, settings, now } = job;
+): Promise<{ counted: number; duplicates: number; suppressed: number; handOff?: HandOff }> {
+  const { suppressions, corr, messageOf, store, queue, settings, now } = job;
   let prev = prefetched;
   for (let attempt = 0; attempt < settings.maxVersionRetries; attempt++) {
     if (attempt > 0) prev = (await store.getMetas([incidentId])).get(incidentId);
     const first = [...list].sort((a, b) => a.eventTime.localeCompare(b.eventTime))[0];
     const base: IncidentMeta =
       prev ?? emptyMeta(incidentId, corr.keys.get(first.alertId)!.storm, corr.created.get(incidentId) ?? now(), first);
-    // A retried message whose alerts this incident already counted adds nothing again.
-    const fresh = list.filter((a) => {
-      const m = claimedFrom.get(a.alertId);
-      return m === undefined || !base.appliedMessages.includes(m);
-    });
+    const applied = new Set(base.appliedMessages);
+    const fresh = list.filter((a) => !applied.has(messageOf.get(a.alertId)!));
+    const duplicates = [...dups].filter(([m]) => !applied.has(m)).reduce((n, [, c]) => n + c, 0);
     const until = suppressions.get(base.groupKey) ?? base.suppressedUntil;
     const isSuppressed = until !== undefined && until > now();
     const next = mergeIntoMeta(base, {
       alerts: fresh,
       duplicates,
       suppressed: isSuppressed ? fresh.length : 0,
-      messageIds: [...new Set(list.map((a) => messageOf.get(a.alertId)!))],
+      messageIds: [...new Set([...list.map((a) => messageOf.get(a.alertId)!), ...dups.keys()])],
     });
     if (isSuppressed) next.status = 'suppressed';
     const reason = materialChange(base, next, settings.handOff);
@@ -246,8 +255,9 @@ async function writeIncident(
       // Sent before the write: if the write then loses a race, ticket-sync simply syncs whatever version is current.
       await queue.send([handOff]);
     }
-    if (await store.writeMeta(next, prev?.version ?? 0))
-      return { suppressed: isSuppressed ? fresh.length : 0, handOff };
+    if (await store.writeMeta(next, prev?.version ?? 0)) {
+      return { counted: fresh.length, duplicates, suppressed: isSuppressed ? fresh.length : 0, handOff };
+    }
   }
   throw new RetryableError(`incident ${incidentId}: too many concurrent updates`, { incidentId });
 }

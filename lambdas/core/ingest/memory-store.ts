@@ -54,12 +54,14 @@ export class MemoryIngestStore implements IngestStore {
     this.metas.set(next.incidentId, clone(next));
     return true;
   }
-  async addDuplicates(incidentId: string, n: number): Promise<void> {
+  async addDuplicates(incidentId: string, n: number, messageId: string): Promise<'applied' | 'already' | 'missing'> {
     const cur = this.metas.get(incidentId);
-    if (cur !== undefined) {
-      cur.duplicates += n;
-      cur.version += 1;
-    }
+    if (cur === undefined) return 'missing';
+    if (cur.appliedMessages.includes(messageId)) return 'already';
+    cur.duplicates += n;
+    cur.version += 1;
+    cur.appliedMessages.push(messageId);
+    return 'applied';
   }
   async putAlerts(byIncident: Map<string, EnrichedAlert[]>): Promise<void> {
     for (const [incidentId, alerts] of byIncident) {

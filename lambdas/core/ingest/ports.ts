@@ -21,8 +21,11 @@ export interface IngestStore {
   getMetas(incidentIds: string[]): Promise<Map<string, IncidentMeta>>;
   /** Conditional write: succeeds only if the stored version is `expectedVersion` (0: the item must not exist). */
   writeMeta(next: IncidentMeta, expectedVersion: number): Promise<boolean>;
-  /** Count duplicates on an incident (commutative, no version change). */
-  addDuplicates(incidentId: string, n: number): Promise<void>;
+  /**
+   * Count one message's duplicates on an incident, once: `already` when the incident has recorded that message,
+   * `missing` when the incident does not exist (yet).
+   */
+  addDuplicates(incidentId: string, n: number, messageId: string): Promise<'applied' | 'already' | 'missing'>;
   /** Every unique alert of the batch as its own item, all incidents in one bulk write. */
   putAlerts(byIncident: Map<string, EnrichedAlert[]>): Promise<void>;
   /** Stores rejections with the body that carried them (capped), so `a2t dlq redrive` can send it again. */
