@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoIngestStore } from '../../lambdas/adapters/dynamodb/ingest-store';
 import { RequestCounter, documentClient } from '../../lambdas/adapters/dynamodb/client';
 import { KEYS } from '../../lambdas/adapters/dynamodb/keys';
-import { emptyMeta, mergeIntoMeta } from '../../lambdas/core/correlate/incident-meta';
+import { emptyMeta, mergeIntoMeta, messageToken } from '../../lambdas/core/correlate/incident-meta';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../lambdas/local/dynamodb-server';
 import type { LocalDynamo } from '../../lambdas/local/dynamodb-server';
 import { makeEnriched } from '../helpers/alerts';
@@ -48,7 +48,12 @@ describe('DynamoIngestStore against a local DynamoDB server', () => {
     expect(await store.writeMeta(v2, 5)).toBe(false);
     expect(await store.writeMeta(v2, 1)).toBe(true);
     const stored = (await store.getMetas(['INC-V'])).get('INC-V')!;
-    expect(stored).toMatchObject({ version: 2, alertCount: 2, duplicates: 2, appliedMessages: ['m-1', 'm-2'] });
+    expect(stored).toMatchObject({
+      version: 2,
+      alertCount: 2,
+      duplicates: 2,
+      appliedMessages: [messageToken('m-1'), messageToken('m-2')],
+    });
   });
 
   it('never loses an update when two writers race on one incident', async () => {

@@ -4,6 +4,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import type { GroupHead } from '../../core/correlate/correlate';
 import type { IncidentMeta } from '../../core/correlate/incident-meta';
+import { messageToken } from '../../core/correlate/incident-meta';
 import type { IngestStore, SeenClaim } from '../../core/ingest/ports';
 import type {
   AssetContext,
@@ -190,6 +191,7 @@ export class DynamoIngestStore implements IngestStore {
   }
 
   async addDuplicates(incidentId: string, n: number, messageId: string): Promise<'applied' | 'already' | 'missing'> {
+    const token = messageToken(messageId);
     try {
       // Bumps the version too: a concurrent versioned write then re-reads instead of overwriting this count. The
       // message is recorded with it, so a redelivery of the message counts nothing again.
@@ -199,14 +201,16 @@ export class DynamoIngestStore implements IngestStore {
           Key: KEYS.incidentMeta(incidentId),
           UpdateExpression: 'ADD duplicates :n, version :one SET appliedMessages = list_append(appliedMessages, :ms)',
           ConditionExpression: 'attribute_exists(pk) AND NOT contains(appliedMessages, :m)',
-          ExpressionAttributeValues: { ':n': n, ':one': 1, ':ms': [messageId], ':m': messageId },
+          ExpressionAttributeValues: { ':n': n, ':one': 1, ':ms': [token], ':m': token },
         }),
       );
       return 'applied';
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
       const cur = (await this.getMetas([incidentId])).get(incidentId);
-      return cur === undefined ? 'missing' : 'already';
+      // The condition may have failed on a META that a concurrent writer created since: then try again.
+      if (cur === undefined) return 'missing';
+      return cur.appliedMessages.includes(token) ? 'already' : this.addDuplicates(incidentId, n, messageId);
     }
   }
 

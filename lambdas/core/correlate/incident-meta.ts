@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EnrichedAlert, Ioc } from '../model/enrichment';
 import type { IncidentStatus } from '../model/incident';
 import { userKey } from '../model/host';
@@ -38,7 +39,10 @@ export interface IncidentMeta {
   ticketKey?: string;
   ticketStatus?: string;
   suppressedUntil?: string;
-  /** SQS message ids whose alerts this item has counted (recent ones): makes a crashed batch's retry exact. */
+  /**
+   * Tokens (see `messageToken`) of the SQS messages whose alerts and duplicates this item has counted, the most
+   * recent ones: a redelivered or retried message finds its token here and counts nothing again.
+   */
   appliedMessages: string[];
 }
 
@@ -75,8 +79,16 @@ function addCapped<T>(
 
 const same = (x: string): string => x;
 
+/**
+ * A message id as the incident records it: 12 characters of its SHA-256 instead of a 36-character UUID, so the
+ * 200 most recent fit in 2.6 KB of the META item (which every update rewrites and DynamoDB bills by size).
+ */
+export function messageToken(messageId: string): string {
+  return createHash('sha256').update(messageId).digest('base64url').slice(0, 12);
+}
+
 /** The META item keeps up to 100 IOCs: each value is clipped so they fit whatever a command line holds. */
-const MAX_IOC_CHARS = 1024;
+const MAX_IOC_CHARS = 512;
 function clipIoc(i: Ioc): Ioc {
   if (i.value.length <= MAX_IOC_CHARS && i.defanged.length <= MAX_IOC_CHARS) return i;
   return { ...i, value: `${i.value.slice(0, MAX_IOC_CHARS)}…`, defanged: `${i.defanged.slice(0, MAX_IOC_CHARS)}…` };
@@ -197,10 +209,10 @@ export function mergeIntoMeta(prev: IncidentMeta, input: MergeInput): IncidentMe
   next.alertCount = prev.alertCount + alerts.length;
   next.duplicates = prev.duplicates + input.duplicates;
   next.suppressed = prev.suppressed + input.suppressed;
-  next.appliedMessages = [
-    ...prev.appliedMessages,
-    ...input.messageIds.filter((m) => !prev.appliedMessages.includes(m)),
-  ].slice(-CAPS.applied);
+  const tokens = input.messageIds.map(messageToken);
+  next.appliedMessages = [...prev.appliedMessages, ...tokens.filter((m) => !prev.appliedMessages.includes(m))].slice(
+    -CAPS.applied,
+  );
   next.version = prev.version + 1;
   return next;
 }

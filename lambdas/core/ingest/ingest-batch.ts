@@ -1,7 +1,7 @@
 import { enrichAlert, extractIocs, indicatorKey } from '../enrich';
 import { correlate, DEFAULT_CORRELATION, keysToRead } from '../correlate/correlate';
 import type { CorrelationSettings } from '../correlate/correlate';
-import { DEFAULT_HANDOFF, emptyMeta, materialChange, mergeIntoMeta } from '../correlate/incident-meta';
+import { DEFAULT_HANDOFF, emptyMeta, materialChange, mergeIntoMeta, messageToken } from '../correlate/incident-meta';
 import type { HandOffSettings, IncidentMeta } from '../correlate/incident-meta';
 import { hostKey, userKey } from '../model/host';
 import type { Alert } from '../model/alert';
@@ -235,8 +235,8 @@ async function writeIncident(
     const base: IncidentMeta =
       prev ?? emptyMeta(incidentId, corr.keys.get(first.alertId)!.storm, corr.created.get(incidentId) ?? now(), first);
     const applied = new Set(base.appliedMessages);
-    const fresh = list.filter((a) => !applied.has(messageOf.get(a.alertId)!));
-    const duplicates = [...dups].filter(([m]) => !applied.has(m)).reduce((n, [, c]) => n + c, 0);
+    const fresh = list.filter((a) => !applied.has(messageToken(messageOf.get(a.alertId)!)));
+    const duplicates = [...dups].filter(([m]) => !applied.has(messageToken(m))).reduce((n, [, c]) => n + c, 0);
     const until = suppressions.get(base.groupKey) ?? base.suppressedUntil;
     const isSuppressed = until !== undefined && until > now();
     const next = mergeIntoMeta(base, {

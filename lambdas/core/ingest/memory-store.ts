@@ -1,5 +1,6 @@
 import type { GroupHead } from '../correlate/correlate';
 import type { IncidentMeta } from '../correlate/incident-meta';
+import { messageToken } from '../correlate/incident-meta';
 import type { ContextSnapshot, EnrichedAlert } from '../model/enrichment';
 import { emptyContext } from '../model/enrichment';
 import type { IncidentView } from '../model/incident';
@@ -57,10 +58,11 @@ export class MemoryIngestStore implements IngestStore {
   async addDuplicates(incidentId: string, n: number, messageId: string): Promise<'applied' | 'already' | 'missing'> {
     const cur = this.metas.get(incidentId);
     if (cur === undefined) return 'missing';
-    if (cur.appliedMessages.includes(messageId)) return 'already';
+    const token = messageToken(messageId);
+    if (cur.appliedMessages.includes(token)) return 'already';
     cur.duplicates += n;
     cur.version += 1;
-    cur.appliedMessages.push(messageId);
+    cur.appliedMessages.push(token);
     return 'applied';
   }
   async putAlerts(byIncident: Map<string, EnrichedAlert[]>): Promise<void> {
