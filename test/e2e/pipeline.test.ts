@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { listDeadLetters, redrive } from '../../lambdas/cli/commands/dlq';
 import { TOPOLOGY } from '../../lambdas/core/topology';
 import { exampleFiles } from '../../lambdas/cli/commands/demo';
@@ -96,19 +96,12 @@ describe('dead letters', () => {
   let stack: Stack;
   afterEach(async () => stack?.close());
 
-  it('dead-letters a poison hand-off after maxReceiveCount, lists it with the rejections, and re-drives both', async () => {
-    stack = await startStack();
+  it('dead-letters a hand-off Jira keeps refusing after maxReceiveCount, lists it with the rejections, and re-drives both', async () => {
+    stack = await startStack({ instantRetries: true });
     const { runtime } = stack;
-    // A hand-off for an incident that is never stored: ticket-sync defers it until the queue gives up on it.
-    await runtime.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: runtime.queues.ticketSync.url,
-        MessageBody: JSON.stringify({ incidentId: 'INC-20240101-deadbeef00', version: 1, reason: 'test' }),
-        MessageGroupId: 'INC-20240101-deadbeef00',
-        MessageDeduplicationId: 'poison-1',
-      }),
-    );
-    await runtime.send(['{"alert_id": "X-1", "host": "FIN-WS-034", "rule": "cut short", ']);
+    // Jira answers 503 to everything: ticket-sync's hand-off fails on every receive until the queue gives up on it.
+    stack.jira.faults.inject({ status: 503, count: 10_000 });
+    await runtime.send([cradle(1), '{"alert_id": "X-1", "host": "FIN-WS-034", "rule": "cut short", ']);
     await runtime.drain(60_000);
     const target = {
       sqs: runtime.sqs,
@@ -121,12 +114,14 @@ describe('dead letters', () => {
     };
     const listed = await listDeadLetters(target);
     expect(listed.map((d) => d.kind).sort()).toEqual(['rejection', 'ticket-sync-dlq']);
-    expect(listed.find((d) => d.kind === 'ticket-sync-dlq')!.excerpt).toContain('INC-20240101-deadbeef00');
+    const [incidentId] = [...runtime.totals.incidents];
+    expect(listed.find((d) => d.kind === 'ticket-sync-dlq')!.excerpt).toContain(incidentId);
     expect(listed.find((d) => d.kind === 'rejection')).toMatchObject({
       reason: expect.stringContaining('truncated JSON'),
       redrivable: true,
     });
-    expect(stack.runtime.totals.errors.filter((e) => e.includes('not stored yet'))).toHaveLength(
+    expect(stack.jira.issues()).toHaveLength(0);
+    expect(runtime.totals.errors.filter((e) => e.startsWith('ticket-sync'))).toHaveLength(
       TOPOLOGY.ticketSync.maxReceiveCount,
     );
 
@@ -136,5 +131,9 @@ describe('dead letters', () => {
     expect(await runtime.depth(runtime.queues.ticketSync.url)).toBe(1);
     expect(await runtime.depth(runtime.queues.intake.url)).toBe(1);
     expect((await listDeadLetters(target)).filter((d) => d.kind === 'rejection')).toHaveLength(0);
+    // Jira is back: the re-driven hand-off opens the ticket, the re-driven body is rejected (and stored) again.
+    stack.jira.faults.clear();
+    expect(await runtime.drain(60_000)).toBe(true);
+    expect(stack.jira.issues()).toHaveLength(1);
   });
 });

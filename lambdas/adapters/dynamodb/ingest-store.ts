@@ -1,10 +1,10 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import type { GroupHead } from '../../core/correlate/correlate';
 import type { IncidentMeta } from '../../core/correlate/incident-meta';
-import { messageToken } from '../../core/correlate/incident-meta';
+import { duplicatesToken } from '../../core/correlate/incident-meta';
 import type { IngestStore, SeenClaim } from '../../core/ingest/ports';
 import type {
   AssetContext,
@@ -114,6 +114,32 @@ export class DynamoIngestStore implements IngestStore {
     }
   }
 
+  async moveClaim(move: {
+    alertId: string;
+    messageId: string;
+    from: string;
+    to: string;
+    eventTime: string;
+  }): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: KEYS.seen(move.alertId),
+          UpdateExpression: 'SET incidentId = :to',
+          ConditionExpression: 'messageId = :m',
+          ExpressionAttributeValues: { ':to': move.to, ':m': move.messageId },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return; // not our claim: leave it
+      throw err;
+    }
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: KEYS.alertItem(move.from, move.eventTime, move.alertId) }),
+    );
+  }
+
   async getHeads(keys: string[]): Promise<Map<string, GroupHead>> {
     const items = await batchGet(this.doc, this.table, keys.map(KEYS.head));
     return new Map(
@@ -191,7 +217,7 @@ export class DynamoIngestStore implements IngestStore {
   }
 
   async addDuplicates(incidentId: string, n: number, messageId: string): Promise<'applied' | 'already' | 'missing'> {
-    const token = messageToken(messageId);
+    const token = duplicatesToken(messageId);
     try {
       // Bumps the version too: a concurrent versioned write then re-reads instead of overwriting this count. The
       // message is recorded with it, so a redelivery of the message counts nothing again.

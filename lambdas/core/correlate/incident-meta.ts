@@ -87,6 +87,14 @@ export function messageToken(messageId: string): string {
   return createHash('sha256').update(messageId).digest('base64url').slice(0, 12);
 }
 
+/**
+ * The token of a message's duplicates, distinct from its alerts' token: a message may count its alerts in an
+ * incident in one attempt and its duplicates there in a later one, and each must be recorded on its own.
+ */
+export function duplicatesToken(messageId: string): string {
+  return messageToken(`${messageId}\u0000duplicates`);
+}
+
 /** The META item keeps up to 100 IOCs: each value is clipped so they fit whatever a command line holds. */
 const MAX_IOC_CHARS = 512;
 function clipIoc(i: Ioc): Ioc {
@@ -132,7 +140,10 @@ export interface MergeInput {
   alerts: EnrichedAlert[];
   duplicates: number;
   suppressed: number;
+  /** Messages whose alerts this merge counts. */
   messageIds: string[];
+  /** Messages whose duplicates this merge counts. */
+  duplicateMessageIds?: string[];
 }
 
 /** Fold a batch's alerts into the incident: pure; the caller writes the result under a version condition. */
@@ -209,7 +220,7 @@ export function mergeIntoMeta(prev: IncidentMeta, input: MergeInput): IncidentMe
   next.alertCount = prev.alertCount + alerts.length;
   next.duplicates = prev.duplicates + input.duplicates;
   next.suppressed = prev.suppressed + input.suppressed;
-  const tokens = input.messageIds.map(messageToken);
+  const tokens = [...input.messageIds.map(messageToken), ...(input.duplicateMessageIds ?? []).map(duplicatesToken)];
   next.appliedMessages = [...prev.appliedMessages, ...tokens.filter((m) => !prev.appliedMessages.includes(m))].slice(
     -CAPS.applied,
   );

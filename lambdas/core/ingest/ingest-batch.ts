@@ -1,7 +1,14 @@
 import { enrichAlert, extractIocs, indicatorKey } from '../enrich';
 import { correlate, DEFAULT_CORRELATION, keysToRead } from '../correlate/correlate';
 import type { CorrelationSettings } from '../correlate/correlate';
-import { DEFAULT_HANDOFF, emptyMeta, materialChange, mergeIntoMeta, messageToken } from '../correlate/incident-meta';
+import {
+  DEFAULT_HANDOFF,
+  duplicatesToken,
+  emptyMeta,
+  materialChange,
+  mergeIntoMeta,
+  messageToken,
+} from '../correlate/incident-meta';
 import type { HandOffSettings, IncidentMeta } from '../correlate/incident-meta';
 import { hostKey, userKey } from '../model/host';
 import type { Alert } from '../model/alert';
@@ -88,17 +95,20 @@ export async function ingestBatch(
     dupByIncident.set(incidentId, perMessage);
   };
   const fresh: { alert: Alert; messageId: string }[] = [];
-  // Alerts an earlier attempt of the same message claimed: pinned to the incident their claim names, so a retry
-  // that sees a different batch still lands them where the first attempt put their claims and items.
-  const pins = new Map<string, string>();
+  const claimedBefore = new Map<string, string>(); // alertId → incident an earlier attempt of its message claimed
   for (const [alertId, item] of firstOf) {
     const claim = seen.get(alertId);
     if (claim === undefined) fresh.push(item);
     else if (claim.messageId === item.messageId) {
       fresh.push(item);
-      pins.set(alertId, claim.incidentId);
+      claimedBefore.set(alertId, claim.incidentId);
     } else addDup(claim.incidentId, [item.messageId, ...(copies.get(alertId) ?? [])]);
   }
+  // An earlier attempt's claim pins its alert only where that incident exists (it may have counted it there). A
+  // claim naming an incident the failed attempt never wrote is moved to wherever correlation now puts the alert,
+  // so a redelivery does not split an attack that another batch has meanwhile opened an incident for.
+  const existing = await store.getMetas([...new Set(claimedBefore.values())]);
+  const pins = new Map([...claimedBefore].filter(([, incidentId]) => existing.has(incidentId)));
 
   // 2. Enrich with the context these alerts need.
   const iocsOf = new Map(fresh.map(({ alert }) => [alert.alertId, extractIocs(alert)] as const));
@@ -126,6 +136,13 @@ export async function ingestBatch(
     const incidentId = corr.assignment.get(a.alertId)!;
     const messageId = messageOf.get(a.alertId)!;
     if (pins.has(a.alertId)) {
+      counted.push(a);
+      continue;
+    }
+    const before = claimedBefore.get(a.alertId);
+    if (before !== undefined) {
+      if (before !== incidentId)
+        await store.moveClaim({ alertId: a.alertId, messageId, from: before, to: incidentId, eventTime: a.eventTime });
       counted.push(a);
       continue;
     }
@@ -236,14 +253,16 @@ async function writeIncident(
       prev ?? emptyMeta(incidentId, corr.keys.get(first.alertId)!.storm, corr.created.get(incidentId) ?? now(), first);
     const applied = new Set(base.appliedMessages);
     const fresh = list.filter((a) => !applied.has(messageToken(messageOf.get(a.alertId)!)));
-    const duplicates = [...dups].filter(([m]) => !applied.has(messageToken(m))).reduce((n, [, c]) => n + c, 0);
+    const dupsNew = [...dups].filter(([m]) => !applied.has(duplicatesToken(m)));
+    const duplicates = dupsNew.reduce((n, [, c]) => n + c, 0);
     const until = suppressions.get(base.groupKey) ?? base.suppressedUntil;
     const isSuppressed = until !== undefined && until > now();
     const next = mergeIntoMeta(base, {
       alerts: fresh,
       duplicates,
       suppressed: isSuppressed ? fresh.length : 0,
-      messageIds: [...new Set([...list.map((a) => messageOf.get(a.alertId)!), ...dups.keys()])],
+      messageIds: [...new Set(list.map((a) => messageOf.get(a.alertId)!))],
+      duplicateMessageIds: dupsNew.map(([m]) => m),
     });
     if (isSuppressed) next.status = 'suppressed';
     const reason = materialChange(base, next, settings.handOff);

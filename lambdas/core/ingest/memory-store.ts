@@ -1,6 +1,6 @@
 import type { GroupHead } from '../correlate/correlate';
 import type { IncidentMeta } from '../correlate/incident-meta';
-import { messageToken } from '../correlate/incident-meta';
+import { duplicatesToken } from '../correlate/incident-meta';
 import type { ContextSnapshot, EnrichedAlert } from '../model/enrichment';
 import { emptyContext } from '../model/enrichment';
 import type { IncidentView } from '../model/incident';
@@ -35,6 +35,17 @@ export class MemoryIngestStore implements IngestStore {
     this.seen.set(claim.alertId, { incidentId: claim.incidentId, messageId: claim.messageId });
     return 'claimed';
   }
+  async moveClaim(move: { alertId: string; messageId: string; from: string; to: string }): Promise<void> {
+    const claim = this.seen.get(move.alertId);
+    if (claim?.messageId !== move.messageId) return;
+    this.seen.set(move.alertId, { incidentId: move.to, messageId: move.messageId });
+    const list = this.alerts.get(move.from);
+    if (list !== undefined)
+      this.alerts.set(
+        move.from,
+        list.filter((a) => a.alertId !== move.alertId),
+      );
+  }
   async getHeads(keys: string[]): Promise<Map<string, GroupHead>> {
     return new Map(keys.flatMap((k) => (this.heads.has(k) ? [[k, this.heads.get(k)!] as const] : [])));
   }
@@ -58,7 +69,7 @@ export class MemoryIngestStore implements IngestStore {
   async addDuplicates(incidentId: string, n: number, messageId: string): Promise<'applied' | 'already' | 'missing'> {
     const cur = this.metas.get(incidentId);
     if (cur === undefined) return 'missing';
-    const token = messageToken(messageId);
+    const token = duplicatesToken(messageId);
     if (cur.appliedMessages.includes(token)) return 'already';
     cur.duplicates += n;
     cur.version += 1;

@@ -14,6 +14,11 @@ export interface IngestStore {
    * (or an earlier attempt of the same message) holds it.
    */
   claimSeen(claim: SeenClaim & { alertId: string }): Promise<'claimed' | SeenClaim>;
+  /**
+   * Re-points a claim this message holds to another incident and removes the alert item a failed attempt left
+   * under the old one (conditional on the message, so a claim someone else holds is never moved).
+   */
+  moveClaim(move: { alertId: string; messageId: string; from: string; to: string; eventTime: string }): Promise<void>;
   getHeads(keys: string[]): Promise<Map<string, GroupHead>>;
   /** Suppressions by group key (false-positive verdicts), with their expiry. */
   getSuppressions(groupKeys: string[]): Promise<Map<string, string>>;

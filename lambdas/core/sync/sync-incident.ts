@@ -87,8 +87,12 @@ export async function syncIncident(incidentId: string, deps: SyncDeps): Promise<
   const { store, settings } = deps;
   const meta = await store.loadMeta(incidentId);
   // The hand-off is sent just before ingest's write lands: wait for it rather than sync nothing.
-  if (meta === undefined)
+  if (meta === undefined) {
+    // The hand-off is sent just before ingest's write: usually the write is a moment away. On the last receives
+    // the incident was never written (its batch was retried and its alerts correlated elsewhere): nothing to sync.
+    if (deps.mayDefer === false) return { action: 'noop', incidentId, reason: 'incident never stored' };
     throw new RetryableError(`incident ${incidentId} is not stored yet`, { incidentId }, { retryAfterMs: 2_000 });
+  }
   let ticket: TicketState = (await store.loadTicket(incidentId)) ?? { incidentId, previousKeys: [], syncedVersion: 0 };
   if (ticket.pending !== undefined && ticket.ticketKey !== undefined) {
     // An interrupted comment: if Jira has it, it counts as synced; either way the pending mark is settled.
