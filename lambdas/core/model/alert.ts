@@ -18,6 +18,21 @@ export const SOURCE_PRODUCTS = [
 ] as const;
 export type SourceProduct = (typeof SOURCE_PRODUCTS)[number];
 
+/** Kinds of evidence an alert can list beside its structured fields. */
+export const ARTIFACT_TYPES = [
+  'ip',
+  'domain',
+  'url',
+  'hash',
+  'file',
+  'registry',
+  'process',
+  'user',
+  'task',
+  'service',
+  'email',
+] as const;
+
 const Hashes = z.record(z.string(), z.string()); // algorithm (lower case: md5, sha1, sha256, imphash…) → hex
 
 export const ProcessRefSchema = z.object({
@@ -171,19 +186,7 @@ export const AlertSchema = z.object({
   artifacts: z
     .array(
       z.object({
-        type: z.enum([
-          'ip',
-          'domain',
-          'url',
-          'hash',
-          'file',
-          'registry',
-          'process',
-          'user',
-          'task',
-          'service',
-          'email',
-        ]),
+        type: z.enum(ARTIFACT_TYPES),
         value: z.string(),
         role: z.string().optional(),
       }),

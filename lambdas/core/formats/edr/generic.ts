@@ -1,13 +1,11 @@
 import { isIP } from 'node:net';
+import { ARTIFACT_TYPES } from '../../model/alert';
 import type { Alert, ArtifactType, ProcessRef } from '../../model/alert';
 import { firstInt, firstStr, get, isObject, severityScore, splitHashes, str, techniqueIds } from '../common';
 import type { Json } from '../common';
 import { RecordRejected } from '../types';
 import type { FormatAdapter, NormalizeContext, RawRecord } from '../types';
 import { ArtifactList, buildAlert } from './build';
-import { crowdstrikeAlertV2, crowdstrikeDetectionSummary, crowdstrikeEppDetectionSummary } from './crowdstrike';
-import { defenderGraphAlert, defenderMdeAlert } from './defender';
-import { elasticDefendAlert } from './elastic';
 import {
   NO_SEVERITY,
   accountOf,
@@ -25,10 +23,7 @@ import {
   strs,
   timeAt,
 } from './fields';
-import { ocsfFinding } from './ocsf';
-import { securityHubFinding } from './securityhub';
-import { sentinelOneThreat } from './sentinelone';
-import { wazuhAlert } from './wazuh';
+import { VENDOR_ADAPTERS } from './vendors';
 
 /**
  * The catch-all: a hand-made or SIEM-forwarded alert in a plain JSON shape, like the alert in the SOC reference
@@ -36,19 +31,6 @@ import { wazuhAlert } from './wazuh';
  * It is tried last and only takes a record that names a host and at least one of rule, technique or severity, and
  * that no vendor adapter and no Sysmon shape claims.
  */
-
-const VENDOR_ADAPTERS: FormatAdapter[] = [
-  crowdstrikeDetectionSummary,
-  crowdstrikeEppDetectionSummary,
-  crowdstrikeAlertV2,
-  defenderMdeAlert,
-  defenderGraphAlert,
-  sentinelOneThreat,
-  elasticDefendAlert,
-  ocsfFinding,
-  securityHubFinding,
-  wazuhAlert,
-];
 
 const TIME_FIELDS = ['time', 'timestamp', '@timestamp', 'event_time', 'alert_time', 'created_at'];
 const TECHNIQUE_FIELDS = ['technique', 'techniques', 'mitre', 'mitre_technique', 'technique_id'];
@@ -157,22 +139,10 @@ function classify(s: string): ArtifactType | undefined {
   return undefined;
 }
 
-const ARTIFACT_TYPES = new Set<string>([
-  'ip',
-  'domain',
-  'url',
-  'hash',
-  'file',
-  'registry',
-  'process',
-  'user',
-  'task',
-  'service',
-  'email',
-]);
+const ARTIFACT_TYPE_SET = new Set<string>(ARTIFACT_TYPES);
 
 function isArtifactType(t: string): t is ArtifactType {
-  return ARTIFACT_TYPES.has(t);
+  return ARTIFACT_TYPE_SET.has(t);
 }
 
 function addArtifact(list: ArtifactList, type: string | undefined, value: unknown, role?: string): void {

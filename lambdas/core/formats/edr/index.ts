@@ -7,6 +7,7 @@ import { ocsfFinding } from './ocsf';
 import { securityHubFinding } from './securityhub';
 import { sentinelOneThreat } from './sentinelone';
 import { wazuhAlert } from './wazuh';
+import { VENDOR_ADAPTERS } from './vendors';
 
 /**
  * EDR, cloud-finding and generic alert adapters, in detection order. Vendor detections are mutually exclusive (each
@@ -14,19 +15,7 @@ import { wazuhAlert } from './wazuh';
  * first. The generic adapter is the catch-all and must stay last, here and in the registry (after the Sysmon
  * adapters too): it claims any object with a host and a rule, technique or severity that no vendor claimed.
  */
-export const edrAdapters: FormatAdapter[] = [
-  crowdstrikeDetectionSummary,
-  crowdstrikeEppDetectionSummary,
-  crowdstrikeAlertV2,
-  defenderMdeAlert,
-  defenderGraphAlert,
-  sentinelOneThreat,
-  elasticDefendAlert,
-  ocsfFinding,
-  securityHubFinding,
-  wazuhAlert,
-  genericAlert,
-];
+export const edrAdapters: FormatAdapter[] = [...VENDOR_ADAPTERS, genericAlert];
 
 export {
   crowdstrikeAlertV2,
