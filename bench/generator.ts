@@ -14,7 +14,8 @@ export interface StormSpec {
 
 export const DEFAULT_STORM: StormSpec = { alerts: 10_000, attacks: 50, hosts: 20, duplicateRate: 0.1, seed: 42 };
 
-function mulberry32(seed: number): () => number {
+/** Deterministic PRNG (mulberry32): the same seed gives the same corpus or workload on every run. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

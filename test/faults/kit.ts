@@ -25,6 +25,7 @@ import { ingestRecords } from '../../lambdas/ingest/ingest-records';
 import { syncRecords } from '../../lambdas/ticket-sync/sync-records';
 import type { JiraEmulator } from '../../lambdas/local/jira-emulator';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable } from '../../lambdas/local/dynamodb-server';
+import { mulberry32 } from '../../bench/generator';
 
 export const SETTINGS = SettingsSchema.parse({});
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -116,17 +117,8 @@ function alertRec(tag: string, s: AttackSpec, i: number, over: Record<string, un
 const TRUNCATED: Rec = { text: '{"alert_id": "cut-1", "host": "FIN-WS-034", "rule": "cut sh' };
 const UNKNOWN: Rec = { text: '{"hello": "world", "n": 1}' };
 
-/** Deterministic PRNG (mulberry32), so a shuffled workload is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the bench generator's), so a shuffled workload is the same on every run. */
+const prng = mulberry32;
 
 function shuffle<T>(xs: T[], rnd: () => number): T[] {
   const out = [...xs];

@@ -208,15 +208,7 @@ async function create(
     );
     if (found.length > 0) {
       const key = found[0].key;
-      await store.saveTicket({
-        ...ticket,
-        ticketKey: key,
-        claimOwner: undefined,
-        claimedAt: undefined,
-        syncedVersion: meta.version,
-        synced: facts,
-        lastError: undefined,
-      });
+      await store.saveTicket(recorded(ticket, key, meta.version, facts));
       return { action: 'reconciled', incidentId, key, reason: 'found the ticket an interrupted create had opened' };
     }
   }
@@ -238,28 +230,33 @@ async function create(
     });
   } catch (err) {
     // Jira proved nothing was created (400, 429, 503…): release the claim so the retry need not wait it out or
-    // search. After a timeout or a 500 the create may have happened: the claim stays and the retry reconciles.
-    // Anything else (a timeout, a 500, an error we cannot classify) keeps the claim, as a crash would.
+    // search. Anything else (a timeout, a 500, an error we cannot classify) keeps the claim, as a crash would: the
+    // create may have happened, and the retry reconciles by label.
     const provenNotCreated =
       err instanceof PermanentError || (err instanceof RetryableError && err.context.ambiguous !== true);
     if (provenNotCreated) await store.saveTicket({ ...ticket, claimOwner: undefined, claimedAt: undefined });
     throw err;
   }
   const { key } = created;
-  await store.saveTicket({
-    ...ticket,
-    ticketKey: key,
-    claimOwner: undefined,
-    claimedAt: undefined,
-    syncedVersion: meta.version,
-    synced: facts,
-    lastError: undefined,
-  });
+  await store.saveTicket(recorded(ticket, key, meta.version, facts));
   if (followUpOf !== undefined) {
     await jira.linkIssues(key, followUpOf, settings.linkType);
     return { action: 'followup', incidentId, key, reason: `${followUpOf} was closed past the reopen window` };
   }
   return { action: 'created', incidentId, key, reason: 'new incident' };
+}
+
+/** The ticket state once its key is known: the claim released, the version and facts it shows recorded. */
+function recorded(ticket: TicketState, key: string, version: number, facts: TicketFacts): TicketState {
+  return {
+    ...ticket,
+    ticketKey: key,
+    claimOwner: undefined,
+    claimedAt: undefined,
+    syncedVersion: version,
+    synced: facts,
+    lastError: undefined,
+  };
 }
 
 /** Comment, add labels and raise priority, then record what the ticket now shows. */
