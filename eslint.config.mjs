@@ -19,6 +19,40 @@ export default tseslint.config(
       'no-misleading-character-class': 'off',
     },
   },
+  // Boundaries: lambdas/ holds only what a Lambda bundle may import. The core is pure (no AWS SDK, no HTTP
+  // client, no adapters); nothing under lambdas/ reaches the local runtime or the CLI.
+  {
+    files: ['lambdas/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/local/*', '**/local', '../../local/**'], message: 'lambdas/ may not import the local runtime.' },
+            { group: ['**/cli/*', '**/cli'], message: 'lambdas/ may not import the CLI.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['lambdas/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@aws-sdk/*', '@aws-lambda-powertools/*'], message: 'core/ is pure: AWS clients belong in adapters/.' },
+            { group: ['jira.js', 'jira.js/*'], message: 'core/ is pure: the Jira client belongs in adapters/jira.' },
+            { regex: '^(\\.\\./)+adapters(/|$)', message: 'core/ may not import adapters.' },
+            { group: ['**/local/*', '**/local'], message: 'core/ may not import the local runtime.' },
+            { group: ['**/cli/*', '**/cli'], message: 'core/ may not import the CLI.' },
+            { group: ['**/ingest/handler', '**/ticket-sync/*', '**/jira-webhook/*', '**/topology'], message: 'core/ may not import handlers or deployment data.' },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['test/**/*.ts'],
     ...jest.configs['flat/recommended'],

@@ -1,4 +1,4 @@
-import { TOPOLOGY } from '../lambdas/core/topology';
+import { TOPOLOGY } from '../lambdas/topology';
 import type { ScaleFigures } from './scale';
 
 /**

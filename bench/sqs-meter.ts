@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { LocalQueues } from '../lambdas/local/sqs-server';
+import type { LocalQueues } from '../local/sqs-server';
 
 export type QueueRole = 'intake' | 'ticketSync';
 

@@ -5,7 +5,7 @@ import { RequestCounter, documentClient } from '../lambdas/adapters/dynamodb/cli
 import { normalizeInput } from '../lambdas/core/formats';
 import { ingestBatch } from '../lambdas/core/ingest/ingest-batch';
 import { MemoryTicketQueue } from '../lambdas/core/ingest/memory-store';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../lambdas/local/dynamodb-server';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../local/dynamodb-server';
 import { generateStorm } from './generator';
 import type { StormSpec } from './generator';
 

@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { CliError, EXIT } from '../lambdas/cli/errors';
-import { normalizeCommand } from '../lambdas/cli/commands/normalize';
-import { draftCommand } from '../lambdas/cli/commands/draft';
-import { printTable, replay } from '../lambdas/cli/commands/replay';
-import { demoCommand } from '../lambdas/cli/commands/demo';
-import { listDeadLetters, redrive } from '../lambdas/cli/commands/dlq';
-import { awsTarget } from '../lambdas/cli/aws-target';
-import { readContextFiles } from '../lambdas/cli/context-files';
+import { CliError, EXIT } from '../cli/errors';
+import { normalizeCommand } from '../cli/commands/normalize';
+import { draftCommand } from '../cli/commands/draft';
+import { printTable, replay } from '../cli/commands/replay';
+import { demoCommand } from '../cli/commands/demo';
+import { listDeadLetters, redrive } from '../cli/commands/dlq';
+import { awsTarget } from '../cli/aws-target';
+import { readContextFiles } from '../cli/context-files';
 import { importContext } from '../lambdas/adapters/dynamodb/context-store';
-import { envJira } from '../lambdas/cli/local-jira';
-import { printShadowReport, shadowReport } from '../lambdas/cli/commands/report';
+import { envJira } from '../cli/local-jira';
+import { printShadowReport, shadowReport } from '../cli/commands/report';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 

@@ -1,7 +1,7 @@
 import { Stack, Tags } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ENV } from '../lambdas/core/topology';
+import { ENV } from '../lambdas/topology';
 import type { DeployConfig } from './config';
 import { IncidentStore } from './constructs/storage';
 import { IngestStage } from './constructs/ingest-stage';

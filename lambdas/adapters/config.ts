@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors';
-import { ENV } from '../core/topology';
+import { ENV } from '../topology';
 
 /**
  * Runtime settings the stack passes as JSON in one variable, with defaults a SOC would accept. Read once per cold

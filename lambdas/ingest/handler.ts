@@ -6,7 +6,7 @@ import { documentClient } from '../adapters/dynamodb/client';
 import { DynamoIngestStore } from '../adapters/dynamodb/ingest-store';
 import { SqsTicketQueue } from '../adapters/sqs/ticket-queue';
 import { parseSettings, requireEnv } from '../adapters/config';
-import { ENV } from '../core/topology';
+import { ENV } from '../topology';
 import { errorMessage } from '../core/errors';
 import { ingestRecords } from './ingest-records';
 

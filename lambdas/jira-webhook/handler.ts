@@ -4,7 +4,7 @@ import { documentClient } from '../adapters/dynamodb/client';
 import { DynamoWebhookStore } from '../adapters/dynamodb/webhook-store';
 import { parseSettings, requireEnv } from '../adapters/config';
 import { jiraSecret } from '../adapters/secrets';
-import { ENV } from '../core/topology';
+import { ENV } from '../topology';
 import { handleWebhook } from '../core/webhook/handle-webhook';
 
 const logger = new Logger();

@@ -12,7 +12,7 @@ import { reportDrafter } from '../core/sync/drafter';
 import { DEFAULT_SYNC } from '../core/sync/sync-incident';
 import type { SyncSettings } from '../core/sync/sync-incident';
 import type { PriorityLevel } from '../core/sync/ports';
-import { ENV, TOPOLOGY } from '../core/topology';
+import { ENV, TOPOLOGY } from '../topology';
 import { syncRecords } from './sync-records';
 
 const logger = new Logger();

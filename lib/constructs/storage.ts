@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TOPOLOGY } from '../../lambdas/core/topology';
+import { TOPOLOGY } from '../../lambdas/topology';
 
 /**
  * The single table of DESIGN.md (incidents, alerts, duplicate guards, group heads, context, rejections).

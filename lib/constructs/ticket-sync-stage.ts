@@ -2,7 +2,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { ENV, TOPOLOGY } from '../../lambdas/core/topology';
+import { ENV, TOPOLOGY } from '../../lambdas/topology';
 import { QueueWithDlq } from './queues';
 import { PipelineFunction } from './lambda-function';
 import { TABLE_ACTIONS, grantItemAccess } from './grants';

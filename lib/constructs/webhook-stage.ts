@@ -3,7 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ENV, TOPOLOGY } from '../../lambdas/core/topology';
+import { ENV, TOPOLOGY } from '../../lambdas/topology';
 import { PipelineFunction } from './lambda-function';
 import { TABLE_ACTIONS, grantItemAccess } from './grants';
 

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app-builder';
 import { loadDeployConfig } from '../../lib/config';
-import { TOPOLOGY } from '../../lambdas/core/topology';
+import { TOPOLOGY } from '../../lambdas/topology';
 import { actionsOf, cdkJsonContext, defaultTemplate, statementsOfRole } from './helpers';
 
 const template = defaultTemplate();

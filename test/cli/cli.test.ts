@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { shadowReport } from '../../lambdas/cli/commands/report';
-import { normalizeCommand } from '../../lambdas/cli/commands/normalize';
-import { DryRunGateway } from '../../lambdas/cli/dry-run-gateway';
+import { shadowReport } from '../../cli/commands/report';
+import { normalizeCommand } from '../../cli/commands/normalize';
+import { DryRunGateway } from '../../cli/dry-run-gateway';
 import { main } from '../../bin/a2t';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');

@@ -1,9 +1,9 @@
 import { JiraGateway } from '../../lambdas/adapters/jira/gateway';
 import { reportDrafter } from '../../lambdas/core/sync/drafter';
 import { DEFAULT_SYNC } from '../../lambdas/core/sync/sync-incident';
-import { startJiraEmulator } from '../../lambdas/local/jira-emulator';
-import type { JiraEmulator } from '../../lambdas/local/jira-emulator';
-import { LocalRuntime } from '../../lambdas/local/runtime';
+import { startJiraEmulator } from '../../local/jira-emulator';
+import type { JiraEmulator } from '../../local/jira-emulator';
+import { LocalRuntime } from '../../local/runtime';
 
 export interface Stack {
   runtime: LocalRuntime;

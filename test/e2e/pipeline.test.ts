@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { listDeadLetters, redrive } from '../../lambdas/cli/commands/dlq';
-import { TOPOLOGY } from '../../lambdas/core/topology';
-import { exampleFiles } from '../../lambdas/cli/commands/demo';
-import { messagesOf } from '../../lambdas/cli/commands/replay';
-import { readInputs } from '../../lambdas/cli/inputs';
+import { listDeadLetters, redrive } from '../../cli/commands/dlq';
+import { TOPOLOGY } from '../../lambdas/topology';
+import { exampleFiles } from '../../cli/commands/demo';
+import { messagesOf } from '../../cli/commands/replay';
+import { readInputs } from '../../cli/inputs';
 import { startStack } from './harness';
 import type { Stack } from './harness';
 

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { contextFiles } from '../../lambdas/cli/commands/demo';
-import { readContextFiles } from '../../lambdas/cli/context-files';
-import { readInputs } from '../../lambdas/cli/inputs';
-import { runInMemory } from '../../lambdas/cli/memory-pipeline';
+import { contextFiles } from '../../cli/commands/demo';
+import { readContextFiles } from '../../cli/context-files';
+import { readInputs } from '../../cli/inputs';
+import { runInMemory } from '../../cli/memory-pipeline';
 import { DEFAULT_HANDOFF } from '../../lambdas/core/correlate/incident-meta';
 import { draftReport } from '../../lambdas/core/draft';
 import type { IncidentReport } from '../../lambdas/core/draft';

@@ -9,10 +9,10 @@ import { JiraGateway } from '../../lambdas/adapters/jira/gateway';
 import type { IngestStore } from '../../lambdas/core/ingest/ports';
 import { reportDrafter } from '../../lambdas/core/sync/drafter';
 import { DEFAULT_SYNC } from '../../lambdas/core/sync/sync-incident';
-import { startJiraEmulator } from '../../lambdas/local/jira-emulator';
-import { startLocalDynamo } from '../../lambdas/local/dynamodb-server';
-import type { LocalDynamo } from '../../lambdas/local/dynamodb-server';
-import { LocalRuntime } from '../../lambdas/local/runtime';
+import { startJiraEmulator } from '../../local/jira-emulator';
+import { startLocalDynamo } from '../../local/dynamodb-server';
+import type { LocalDynamo } from '../../local/dynamodb-server';
+import { LocalRuntime } from '../../local/runtime';
 import {
   DynamoFaults,
   DynamoIngestStore,

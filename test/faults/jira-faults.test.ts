@@ -7,10 +7,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { JiraGateway } from '../../lambdas/adapters/jira/gateway';
 import type { TicketGateway, TicketState, TicketStore } from '../../lambdas/core/sync/ports';
 import type { SyncDeps, SyncSettings } from '../../lambdas/core/sync/sync-incident';
-import { startJiraEmulator } from '../../lambdas/local/jira-emulator';
-import type { FaultRule, JiraEmulator } from '../../lambdas/local/jira-emulator';
-import { startLocalDynamo } from '../../lambdas/local/dynamodb-server';
-import type { LocalDynamo } from '../../lambdas/local/dynamodb-server';
+import { startJiraEmulator } from '../../local/jira-emulator';
+import type { FaultRule, JiraEmulator } from '../../local/jira-emulator';
+import { startLocalDynamo } from '../../local/dynamodb-server';
+import type { LocalDynamo } from '../../local/dynamodb-server';
 import {
   DynamoIngestStore,
   DynamoTicketStore,

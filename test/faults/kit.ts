@@ -20,11 +20,11 @@ import { reportDrafter } from '../../lambdas/core/sync/drafter';
 import type { TicketGateway } from '../../lambdas/core/sync/ports';
 import { DEFAULT_SYNC } from '../../lambdas/core/sync/sync-incident';
 import type { SyncDeps, SyncOutcome, SyncSettings } from '../../lambdas/core/sync/sync-incident';
-import { TOPOLOGY } from '../../lambdas/core/topology';
+import { TOPOLOGY } from '../../lambdas/topology';
 import { ingestRecords } from '../../lambdas/ingest/ingest-records';
 import { syncRecords } from '../../lambdas/ticket-sync/sync-records';
-import type { JiraEmulator } from '../../lambdas/local/jira-emulator';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable } from '../../lambdas/local/dynamodb-server';
+import type { JiraEmulator } from '../../local/jira-emulator';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable } from '../../local/dynamodb-server';
 import { mulberry32 } from '../../bench/generator';
 
 export const SETTINGS = SettingsSchema.parse({});

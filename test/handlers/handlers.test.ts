@@ -5,12 +5,12 @@ import type { Context, LambdaFunctionURLEvent, SQSBatchResponse, SQSEvent } from
 import { mockClient } from 'aws-sdk-client-mock';
 import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
 import { sign } from '../../lambdas/core/webhook/signature';
-import { createTable, startLocalDynamo } from '../../lambdas/local/dynamodb-server';
-import type { LocalDynamo } from '../../lambdas/local/dynamodb-server';
-import { startJiraEmulator } from '../../lambdas/local/jira-emulator';
-import type { JiraEmulator } from '../../lambdas/local/jira-emulator';
-import { createQueues, sqsClient } from '../../lambdas/local/sqs-server';
-import type { LocalQueues } from '../../lambdas/local/sqs-server';
+import { createTable, startLocalDynamo } from '../../local/dynamodb-server';
+import type { LocalDynamo } from '../../local/dynamodb-server';
+import { startJiraEmulator } from '../../local/jira-emulator';
+import type { JiraEmulator } from '../../local/jira-emulator';
+import { createQueues, sqsClient } from '../../local/sqs-server';
+import type { LocalQueues } from '../../local/sqs-server';
 
 /**
  * The three Lambda handler modules themselves, as Lambda loads them (configuration from the environment at cold

@@ -3,8 +3,8 @@ import { DynamoIngestStore } from '../../lambdas/adapters/dynamodb/ingest-store'
 import { RequestCounter, documentClient } from '../../lambdas/adapters/dynamodb/client';
 import { KEYS } from '../../lambdas/adapters/dynamodb/keys';
 import { emptyMeta, mergeIntoMeta, messageToken } from '../../lambdas/core/correlate/incident-meta';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../lambdas/local/dynamodb-server';
-import type { LocalDynamo } from '../../lambdas/local/dynamodb-server';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../local/dynamodb-server';
+import type { LocalDynamo } from '../../local/dynamodb-server';
 import { makeEnriched } from '../helpers/alerts';
 
 const TABLE = 'a2t-store-test';

@@ -8,8 +8,8 @@ import { ingestBatch } from '../../lambdas/core/ingest/ingest-batch';
 import type { IngestUnit } from '../../lambdas/core/ingest/ingest-batch';
 import { MemoryTicketQueue } from '../../lambdas/core/ingest/memory-store';
 import type { IngestStore } from '../../lambdas/core/ingest/ports';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../lambdas/local/dynamodb-server';
-import type { LocalDynamo } from '../../lambdas/local/dynamodb-server';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../local/dynamodb-server';
+import type { LocalDynamo } from '../../local/dynamodb-server';
 
 const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'real');
 const withShared = fs.existsSync(SHARED) ? describe : describe.skip;

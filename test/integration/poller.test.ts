@@ -1,9 +1,9 @@
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { EventSourcePoller } from '../../lambdas/local/poller';
-import { createQueues, sqsClient } from '../../lambdas/local/sqs-server';
-import type { LocalQueues } from '../../lambdas/local/sqs-server';
-import { TOPOLOGY } from '../../lambdas/core/topology';
+import { EventSourcePoller } from '../../local/poller';
+import { createQueues, sqsClient } from '../../local/sqs-server';
+import type { LocalQueues } from '../../local/sqs-server';
+import { TOPOLOGY } from '../../lambdas/topology';
 
 const endpoint = process.env.A2T_LOCAL_SQS_ENDPOINT!;
 const sqs = sqsClient(endpoint);

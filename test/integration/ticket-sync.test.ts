@@ -9,10 +9,10 @@ import { reportDrafter } from '../../lambdas/core/sync/drafter';
 import { DEFAULT_SYNC, syncIncident } from '../../lambdas/core/sync/sync-incident';
 import type { SyncDeps, SyncOutcome } from '../../lambdas/core/sync/sync-incident';
 import type { TicketGateway, TicketStore } from '../../lambdas/core/sync/ports';
-import { startJiraEmulator } from '../../lambdas/local/jira-emulator';
-import type { JiraEmulator } from '../../lambdas/local/jira-emulator';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../lambdas/local/dynamodb-server';
-import type { LocalDynamo } from '../../lambdas/local/dynamodb-server';
+import { startJiraEmulator } from '../../local/jira-emulator';
+import type { JiraEmulator } from '../../local/jira-emulator';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../local/dynamodb-server';
+import type { LocalDynamo } from '../../local/dynamodb-server';
 
 let dynamo: LocalDynamo;
 let doc: ReturnType<typeof documentClient>;

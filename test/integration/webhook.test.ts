@@ -5,8 +5,8 @@ import { DynamoWebhookStore } from '../../lambdas/adapters/dynamodb/webhook-stor
 import { handleWebhook } from '../../lambdas/core/webhook/handle-webhook';
 import type { WebhookDeps } from '../../lambdas/core/webhook/handle-webhook';
 import { sign } from '../../lambdas/core/webhook/signature';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../lambdas/local/dynamodb-server';
-import type { LocalDynamo } from '../../lambdas/local/dynamodb-server';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../local/dynamodb-server';
+import type { LocalDynamo } from '../../local/dynamodb-server';
 
 const TABLE = 'a2t-webhook-test';
 const SECRET = 'a-webhook-secret-of-forty-characters-long';

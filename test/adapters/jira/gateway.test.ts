@@ -5,8 +5,8 @@ import type { AdfDoc, CreateIssueInput } from '../../../lambdas/core/sync/ports'
 import { JiraAuthError } from '../../../lambdas/adapters/jira/errors';
 import { JiraGateway } from '../../../lambdas/adapters/jira/gateway';
 import type { JiraGatewayOptions } from '../../../lambdas/adapters/jira/gateway';
-import { startJiraEmulator } from '../../../lambdas/local/jira-emulator';
-import type { JiraEmulator } from '../../../lambdas/local/jira-emulator';
+import { startJiraEmulator } from '../../../local/jira-emulator';
+import type { JiraEmulator } from '../../../local/jira-emulator';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { jqlIncidentLookup, jqlLatestInStatus, jqlString } from '../../../lambdas/adapters/jira/jql';
-import { parseJql } from '../../../lambdas/local/jira-emulator/jql';
+import { parseJql } from '../../../local/jira-emulator/jql';
 
 /** The emulator's JQL parser reads the quoted literal back: what went in must come out, as one value. */
 function roundTrip(value: string): unknown {

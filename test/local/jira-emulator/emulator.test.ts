@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jiraContract, startJiraEmulator } from '../../../lambdas/local/jira-emulator';
-import type { JiraEmulator } from '../../../lambdas/local/jira-emulator';
+import { jiraContract, startJiraEmulator } from '../../../local/jira-emulator';
+import type { JiraEmulator } from '../../../local/jira-emulator';
 import { adf, createFields, rest } from './helpers';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');

@@ -1,4 +1,4 @@
-import type { JiraEmulator } from '../../../lambdas/local/jira-emulator';
+import type { JiraEmulator } from '../../../local/jira-emulator';
 
 /** A one-paragraph ADF document. */
 export function adf(text: string): { version: 1; type: 'doc'; content: unknown[] } {

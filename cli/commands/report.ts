@@ -1,5 +1,5 @@
-import { DEFAULT_HANDOFF } from '../../core/correlate/incident-meta';
-import { draftReport } from '../../core/draft';
+import { DEFAULT_HANDOFF } from '../../lambdas/core/correlate/incident-meta';
+import { draftReport } from '../../lambdas/core/draft';
 import { readContextFiles } from '../context-files';
 import { readInputs } from '../inputs';
 import { runInMemory } from '../memory-pipeline';

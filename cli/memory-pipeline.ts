@@ -1,10 +1,10 @@
-import { normalizeInput } from '../core/formats';
-import { ingestBatch } from '../core/ingest/ingest-batch';
-import type { IngestResult } from '../core/ingest/ingest-batch';
-import { MemoryIngestStore, MemoryTicketQueue } from '../core/ingest/memory-store';
-import type { ContextSnapshot } from '../core/model/enrichment';
-import type { IncidentView } from '../core/model/incident';
-import type { Rejection } from '../core/model/rejection';
+import { normalizeInput } from '../lambdas/core/formats';
+import { ingestBatch } from '../lambdas/core/ingest/ingest-batch';
+import type { IngestResult } from '../lambdas/core/ingest/ingest-batch';
+import { MemoryIngestStore, MemoryTicketQueue } from '../lambdas/core/ingest/memory-store';
+import type { ContextSnapshot } from '../lambdas/core/model/enrichment';
+import type { IncidentView } from '../lambdas/core/model/incident';
+import type { Rejection } from '../lambdas/core/model/rejection';
 import type { InputFile } from './inputs';
 
 export interface MemoryRun {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { printTable, replay } from './replay';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 
 /** The example inputs (their READMEs say what each scenario is and what to expect). */
 export function exampleFiles(dir = path.join(ROOT, 'examples')): string[] {

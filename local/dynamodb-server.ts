@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { TOPOLOGY } from '../core/topology';
+import { TOPOLOGY } from '../lambdas/topology';
 
 /** Fake static credentials: the local servers accept any; no real account is ever reached. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };

@@ -1,4 +1,4 @@
-import { normalizeInput } from '../../core/formats';
+import { normalizeInput } from '../../lambdas/core/formats';
 import { readInputs } from '../inputs';
 
 export interface NormalizeSummary {

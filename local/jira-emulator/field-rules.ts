@@ -1,4 +1,4 @@
-import { validateAdf } from '../../core/render/adf-validate';
+import { validateAdf } from '../../lambdas/core/render/adf-validate';
 import { JIRA_LIMITS, PROJECT_ID, componentId, issueTypeId, priorityId } from './site';
 import type { Site } from './site';
 

@@ -1,5 +1,5 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { TOPOLOGY } from '../core/topology';
+import { TOPOLOGY } from '../lambdas/topology';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-server';
 
 export interface LocalSqs {

@@ -1,9 +1,9 @@
-import { draftReport } from '../../core/draft';
-import { renderAdf, renderMarkdown } from '../../core/render';
+import { draftReport } from '../../lambdas/core/draft';
+import { renderAdf, renderMarkdown } from '../../lambdas/core/render';
 import { readContextFiles } from '../context-files';
 import { CliError } from '../errors';
 import { readInputs } from '../inputs';
-import { DEFAULT_HANDOFF } from '../../core/correlate/incident-meta';
+import { DEFAULT_HANDOFF } from '../../lambdas/core/correlate/incident-meta';
 import { runInMemory } from '../memory-pipeline';
 
 export type DraftFormat = 'md' | 'json' | 'adf';

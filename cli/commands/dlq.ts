@@ -2,8 +2,8 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from 
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { excerptOf } from '../../core/model/rejection';
-import { TOPOLOGY } from '../../core/topology';
+import { excerptOf } from '../../lambdas/core/model/rejection';
+import { TOPOLOGY } from '../../lambdas/topology';
 
 export interface DlqTarget {
   sqs: SQSClient;

@@ -1,9 +1,9 @@
-import { JiraGateway } from '../adapters/jira/gateway';
+import { JiraGateway } from '../lambdas/adapters/jira/gateway';
 import { startJiraEmulator } from '../local/jira-emulator';
 import type { JiraEmulator } from '../local/jira-emulator';
 import { CliError } from './errors';
 import { DryRunGateway } from './dry-run-gateway';
-import type { TicketGateway } from '../core/sync/ports';
+import type { TicketGateway } from '../lambdas/core/sync/ports';
 
 export interface JiraTarget {
   gateway: TicketGateway;

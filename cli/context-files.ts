@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import { buildSnapshot, parseContextFile } from '../core/enrich';
-import type { ParsedContext } from '../core/enrich';
-import type { ContextSnapshot } from '../core/model/enrichment';
+import { buildSnapshot, parseContextFile } from '../lambdas/core/enrich';
+import type { ParsedContext } from '../lambdas/core/enrich';
+import type { ContextSnapshot } from '../lambdas/core/model/enrichment';
 import { CliError } from './errors';
 
 /** Reads `--context FILE` options: assets, users, indicators (CSV with a header row, or JSON). */

@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { documentClient } from '../adapters/dynamodb/client';
+import { documentClient } from '../lambdas/adapters/dynamodb/client';
 import type { DlqTarget } from './commands/dlq';
 import { CliError } from './errors';
 
