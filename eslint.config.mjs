@@ -28,7 +28,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/local/*', '**/local', '../../local/**'], message: 'lambdas/ may not import the local runtime.' },
+            {
+              group: ['**/local/*', '**/local', '../../local/**'],
+              message: 'lambdas/ may not import the local runtime.',
+            },
             { group: ['**/cli/*', '**/cli'], message: 'lambdas/ may not import the CLI.' },
           ],
         },
@@ -42,12 +45,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@aws-sdk/*', '@aws-lambda-powertools/*'], message: 'core/ is pure: AWS clients belong in adapters/.' },
+            {
+              group: ['@aws-sdk/*', '@aws-lambda-powertools/*'],
+              message: 'core/ is pure: AWS clients belong in adapters/.',
+            },
             { group: ['jira.js', 'jira.js/*'], message: 'core/ is pure: the Jira client belongs in adapters/jira.' },
             { regex: '^(\\.\\./)+adapters(/|$)', message: 'core/ may not import adapters.' },
             { group: ['**/local/*', '**/local'], message: 'core/ may not import the local runtime.' },
             { group: ['**/cli/*', '**/cli'], message: 'core/ may not import the CLI.' },
-            { group: ['**/ingest/handler', '**/ticket-sync/*', '**/jira-webhook/*', '**/topology'], message: 'core/ may not import handlers or deployment data.' },
+            {
+              group: ['**/ingest/handler', '**/ticket-sync/*', '**/jira-webhook/*', '**/topology'],
+              message: 'core/ may not import handlers or deployment data.',
+            },
           ],
         },
       ],
