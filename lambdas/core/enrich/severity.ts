@@ -1,4 +1,5 @@
-import type { Alert } from '../model/alert';
+import type { Alert, Detection, SigmaLevel } from '../model/alert';
+import { SIGMA_LEVELS } from '../model/alert';
 import { IOC_TYPES } from '../model/enrichment';
 import type {
   AssetContext,
@@ -31,6 +32,12 @@ export interface SeveritySettings {
   heuristicScale: number;
   intel: { malicious: number; suspicious: number };
   criticality: Record<Criticality, number>;
+  /**
+   * The score a Sigma match lifts the alert to, by the rule's level. A rule is a detection engineer's judgement on
+   * behaviour, like a vendor verdict, so it sets a floor rather than adding up: informational rules describe, they
+   * do not alarm; a `medium` rule alone reaches the ticket threshold (40), `high` and `critical` reach P2.
+   */
+  sigma: Record<SigmaLevel, number>;
 }
 
 export const DEFAULT_SEVERITY: SeveritySettings = {
@@ -38,6 +45,7 @@ export const DEFAULT_SEVERITY: SeveritySettings = {
   heuristicScale: 50,
   intel: { malicious: 25, suspicious: 10 },
   criticality: { critical: 15, high: 10, medium: 0, low: -5 },
+  sigma: { informational: 0, low: 30, medium: 50, high: 70, critical: 85 },
 };
 
 const MALICIOUS = /^(malicious|malware|bad|block(ed)?|blocklist(ed)?|blacklist(ed)?|phishing|c2|compromised)$/;
@@ -61,6 +69,15 @@ function display(ind: IndicatorContext): string {
 
 const signed = (n: number): string => (n >= 0 ? `+${n}` : `${n}`);
 
+/** The match with the highest level; on a tie the first (the detector sorts strongest first, then by title). */
+function strongestDetection(detections: readonly Detection[] | undefined): Detection | undefined {
+  let best: Detection | undefined;
+  for (const d of detections ?? []) {
+    if (best === undefined || SIGMA_LEVELS.indexOf(d.level) > SIGMA_LEVELS.indexOf(best.level)) best = d;
+  }
+  return best;
+}
+
 /**
  * The alert's severity and why.
  *
@@ -83,14 +100,25 @@ export function assessSeverity(
       : `no vendor severity (default ${base})`,
   );
 
-  // Strongest first, so each reason line shows what that hit added on top of the stronger ones.
   let score = base;
+  const top = strongestDetection(alert.detections);
+  if (top !== undefined) {
+    const floor = settings.sigma[top.level];
+    const more = (alert.detections?.length ?? 1) > 1 ? `, ${alert.detections!.length} rules matched` : '';
+    const by = top.author !== undefined ? ` by ${top.author.slice(0, 80)}` : '';
+    const add = Math.max(0, floor - score);
+    reasons.push(`Sigma rule "${top.title.slice(0, 120)}"${by}: level ${top.level}${more} (${signed(add)})`);
+    score += add;
+  }
+
+  // Strongest first, so each reason line shows what that hit added on top of the stronger ones.
+  const from = score;
   const ordered = [...heuristics].sort((a, b) => b.weight - a.weight || a.id.localeCompare(b.id));
   const ceiling = settings.heuristicCeiling;
   let weight = 0;
   for (const h of ordered) {
     weight += Math.max(0, h.weight);
-    const next = base >= ceiling ? base : base + (ceiling - base) * (1 - Math.exp(-weight / settings.heuristicScale));
+    const next = from >= ceiling ? from : from + (ceiling - from) * (1 - Math.exp(-weight / settings.heuristicScale));
     reasons.push(`heuristic: ${h.title} (${signed(Math.round(next) - Math.round(score))})`);
     score = next;
   }

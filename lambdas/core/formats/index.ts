@@ -4,6 +4,7 @@ import type { Rejection } from '../model/rejection';
 import { errorMessage } from '../errors';
 import { decode } from './decode';
 import { normalizeRecord } from './normalize';
+import type { RawRecord } from './types';
 
 /**
  * The formats stage's public API: decode a body, normalize every record, get alerts and rejections back.
@@ -18,6 +19,12 @@ export interface NormalizeInputOptions {
   maxRecordBytes?: number;
   /** Deepest JSON nesting accepted (default 64). */
   maxDepth?: number;
+  /**
+   * The detect stage, run on each alert with the record it came from (a Windows event is read again from the record,
+   * so detection sees every EventData field, not only those the Alert model keeps). Injected rather than imported:
+   * formats knows nothing of Sigma, and a caller without rules (tests, `a2t normalize`) simply leaves it out.
+   */
+  annotate?: (alert: Alert, record: RawRecord) => Alert;
 }
 
 export const DEFAULT_MAX_RAW_BYTES = 64 * 1024;
@@ -25,6 +32,18 @@ export const DEFAULT_MAX_RAW_BYTES = 64 * 1024;
 export interface NormalizeInputResult {
   alerts: Alert[];
   rejections: Rejection[];
+}
+
+/**
+ * Detection adds to an alert, it never costs one: should a detector throw (a bug, a hostile field no test foresaw),
+ * the alert goes on unannotated and flagged, so the attack still reaches its incident.
+ */
+function annotateSafely(annotate: (alert: Alert, record: RawRecord) => Alert, alert: Alert, record: RawRecord): Alert {
+  try {
+    return annotate(alert, record);
+  } catch {
+    return { ...alert, flags: [...alert.flags, 'detect-failed'] };
+  }
 }
 
 /**
@@ -52,7 +71,7 @@ export function normalizeInput(
     for (const record of decoded.records) {
       const result = normalizeRecord(record, ctx);
       if (isRejection(result)) rejections.push(result);
-      else alerts.push(result);
+      else alerts.push(opts.annotate !== undefined ? annotateSafely(opts.annotate, result, record) : result);
     }
   } catch (err) {
     const excerpt = typeof body === 'string' ? body : body.subarray(0, 256).toString('latin1');

@@ -1,22 +1,14 @@
 import { z } from 'zod';
+import { SOURCE_PRODUCTS } from './products';
 
 /**
  * The one canonical alert every format adapter produces. Field text is carried verbatim (data, never markup);
  * optional blocks are present only when the source had them, so a consumer never sees `undefined` rendered.
  */
 
-export const SOURCE_PRODUCTS = [
-  'sysmon',
-  'crowdstrike',
-  'defender',
-  'sentinelone',
-  'elastic',
-  'ocsf',
-  'securityhub',
-  'wazuh',
-  'generic',
-] as const;
-export type SourceProduct = (typeof SOURCE_PRODUCTS)[number];
+// The products are declared once, with their names, labels and format ids, in products.ts.
+export { SOURCE_PRODUCTS };
+export type { SourceProduct } from './products';
 
 /** Kinds of evidence an alert can list beside its structured fields. */
 export const ARTIFACT_TYPES = [
@@ -54,6 +46,28 @@ export const ProcessSchema = ProcessRefSchema.extend({
   grandparent: ProcessRefSchema.optional(),
 });
 export type Process = z.infer<typeof ProcessSchema>;
+
+/** Sigma rule levels, weakest first. */
+export const SIGMA_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+
+/**
+ * A Sigma rule that matched the event (the detect stage). The author travels with every match: the Detection Rule
+ * License 1.1 asks that any view showing a match name the rule's author.
+ */
+export const DetectionSchema = z.object({
+  id: z.string().min(1),
+  title: z.string().min(1),
+  level: z.enum(SIGMA_LEVELS),
+  status: z.string().optional(),
+  /** Rule tags as written (`attack.t1003.001`, `attack.credential-access`, `cve.2021-44228`…). */
+  tags: z.array(z.string()),
+  author: z.string().optional(),
+  falsepositives: z.array(z.string()).optional(),
+  /** Where the rule came from: `sigmahq` (the shipped pack) or `user` (the SOC's own rules). */
+  pack: z.string().optional(),
+});
+export type Detection = z.infer<typeof DetectionSchema>;
+export type SigmaLevel = (typeof SIGMA_LEVELS)[number];
 
 export const AlertSchema = z.object({
   /** Stable id: vendor id; Sysmon host + channel + EventRecordID; else a content hash. */
@@ -192,6 +206,8 @@ export const AlertSchema = z.object({
       }),
     )
     .optional(),
+  /** Sigma rules that matched (the detect stage), strongest level first; absent when none did. */
+  detections: z.array(DetectionSchema).optional(),
   /** Markers found while normalizing, e.g. `bidi-override`, `raw-truncated`, `time-from-timecreated`. */
   flags: z.array(z.string()),
   /** The original record (JSON value, or the XML text for Sysmon XML), capped. */
