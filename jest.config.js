@@ -1,8 +1,25 @@
-/** @type {import('jest').Config} */
-module.exports = {
-  testEnvironment: 'node',
+/**
+ * Two projects: `unit` (pure code, AWS clients mocked: no server, no port) and `integration` (the local SQS server,
+ * started once by this project's global setup, plus the local DynamoDB and the Jira emulator each suite starts for
+ * itself). `npm test` runs both; `npm run test:unit` / `npm run test:integration` one each.
+ */
+
+/** Suites that need a local server; every other suite under test/ is a unit suite. */
+const INTEGRATION = [
+  'test/integration/',
+  'test/e2e/',
+  'test/faults/',
+  'test/handlers/',
+  'test/local/',
+  // The gateway against the Jira emulator over HTTP (test/adapters/jira/jql.test.ts stays a unit suite).
+  'test/adapters/jira/gateway.test.ts',
+];
+
+/** What both projects share: TypeScript through ts-jest, and jira.js (ESM-only) transpiled to CommonJS. */
+const common = {
+  rootDir: __dirname,
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
+  testEnvironment: 'node',
   // TypeScript first: bin/a2t.ts is the CLI module, bin/a2t.cjs only its npx launcher.
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'node'],
   // jira.js 6 is ESM-only: map it to its dist and let ts-jest transpile it to CommonJS.
@@ -15,7 +32,26 @@ module.exports = {
       { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } },
     ],
   },
-  globalSetup: '<rootDir>/test/global-setup.mjs',
-  globalTeardown: '<rootDir>/test/global-teardown.mjs',
-  testTimeout: 60000,
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...INTEGRATION.map((p) => `<rootDir>/${p}`)],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: INTEGRATION.map((p) => (p.endsWith('/') ? `<rootDir>/${p}**/*.test.ts` : `<rootDir>/${p}`)),
+      globalSetup: '<rootDir>/test/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/global-teardown.mjs',
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/integration-timeout.ts'],
+    },
+  ],
+  // A guard against a hang, not a speed check (the integration project raises it in its setup file).
+  testTimeout: 60_000,
 };

@@ -1,6 +1,6 @@
+import { ticketSyncSettings } from '../lambdas/adapters/config';
 import { JiraGateway } from '../lambdas/adapters/jira/gateway';
 import { reportDrafter } from '../lambdas/core/sync/drafter';
-import { DEFAULT_SYNC } from '../lambdas/core/sync/sync-incident';
 import { startJiraEmulator } from '../local/jira-emulator';
 import type { JiraEmulator } from '../local/jira-emulator';
 import { LocalRuntime } from '../local/runtime';
@@ -38,10 +38,10 @@ export async function startEmbedded(): Promise<EmbeddedStack> {
       jira: timed,
       drafter: reportDrafter(),
       sync: {
-        ...DEFAULT_SYNC,
-        projectKey: jira.site.projectKey,
-        issueTypeName: jira.site.issueTypes[0],
-        commentIntervalMs: 0,
+        ...ticketSyncSettings(
+          { projectKey: jira.site.projectKey, issueTypeName: jira.site.issueTypes[0] },
+          { commentIntervalMinutes: 0 },
+        ),
         staleClaimMs: 5_000,
       },
     });

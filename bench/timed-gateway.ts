@@ -1,4 +1,5 @@
-import type { AdfDoc, CreateIssueInput, IssueState, TicketGateway } from '../lambdas/core/sync/ports';
+import type { AdfDoc } from '../lambdas/core/render/adf-nodes';
+import type { CreateIssueInput, IssueState, TicketGateway } from '../lambdas/core/sync/ports';
 
 /** When each issue came to exist: the moment Jira answered its create (performance.now()), by summary. */
 export interface CreatedIssue {

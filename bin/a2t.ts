@@ -2,12 +2,15 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from '../cli/errors';
 import { normalizeCommand } from '../cli/commands/normalize';
+import { detectCommand } from '../cli/commands/detect';
+import { rulesCheckCommand } from '../cli/commands/rules';
 import { draftCommand } from '../cli/commands/draft';
 import { printTable, replay } from '../cli/commands/replay';
 import { demoCommand } from '../cli/commands/demo';
 import { listDeadLetters, redrive } from '../cli/commands/dlq';
 import { awsTarget } from '../cli/aws-target';
 import { readContextFiles } from '../cli/context-files';
+import { DEFAULT_PRIORITY_NAMES, DEFAULT_SETTINGS } from '../lambdas/adapters/config';
 import { importContext } from '../lambdas/adapters/dynamodb/context-store';
 import { envJira } from '../cli/local-jira';
 import { printShadowReport, shadowReport } from '../cli/commands/report';
@@ -37,6 +40,45 @@ export function buildProgram(): Command {
     .argument('[inputs...]', 'files, directories (walked recursively) or - for stdin', [])
     .action(async (inputs: string[]) => {
       await normalizeCommand(inputs);
+    });
+
+  program
+    .command('detect')
+    .description(
+      'run the Sigma rules (SigmaHQ Windows pack + --rules) on every event: one line per match, or one JSON line per event',
+    )
+    .argument('[inputs...]', 'files, directories (walked recursively) or - for stdin', [])
+    .option('--rules <dir>', 'a folder of your own Sigma rules (YAML); repeatable', collect, [])
+    .option('--json', 'one JSON line per event: {"file","record","alertId","matches":[…]}')
+    .option('--disable <id>', 'a rule id not to run; repeatable', collect, [])
+    .option('--min-level <level>', 'lowest rule level reported (informational, low, medium, high, critical)')
+    .option('--experimental', 'also run SigmaHQ rules of status experimental')
+    .option('--threat-hunting', "also run SigmaHQ's threat-hunting rules")
+    .action(
+      async (
+        inputs: string[],
+        opts: {
+          rules: string[];
+          json?: boolean;
+          disable: string[];
+          minLevel?: string;
+          experimental?: boolean;
+          threatHunting?: boolean;
+        },
+      ) => {
+        await detectCommand(inputs, opts);
+      },
+    );
+
+  program
+    .command('rules')
+    .description('Sigma rule packs')
+    .command('check')
+    .description('rule counts by status, level, logsource and unsupported reason (the builtin pack when no DIR)')
+    .argument('[dir]', 'a folder of your own Sigma rules')
+    .option('--json', 'one JSON object')
+    .action((dir: string | undefined, opts: { json?: boolean }) => {
+      rulesCheckCommand(dir, opts);
     });
 
   program
@@ -141,8 +183,12 @@ export function buildProgram(): Command {
       'check a site before go-live (JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_PROJECT_KEY): prints what to fix',
     )
     .option('--issue-type <name>', 'issue type', process.env.JIRA_ISSUE_TYPE ?? 'Incident')
-    .option('--priorities <names>', 'P1..P4 priority names, comma-separated', 'Highest,High,Medium,Low')
-    .option('--reopen-transition <name>', 'transition used to reopen', 'Reopen')
+    .option(
+      '--priorities <names>',
+      'P1..P4 priority names, comma-separated',
+      Object.values(DEFAULT_PRIORITY_NAMES).join(','),
+    )
+    .option('--reopen-transition <name>', 'transition used to reopen', DEFAULT_SETTINGS.reopenTransition)
     .action(async (opts: { issueType: string; priorities: string; reopenTransition: string }) => {
       const site = envJira().site!;
       const target = envJira();

@@ -1,4 +1,5 @@
-import type { AdfDoc, CreateIssueInput, IssueState, TicketGateway } from '../lambdas/core/sync/ports';
+import type { AdfDoc } from '../lambdas/core/render/adf-nodes';
+import type { CreateIssueInput, IssueState, TicketGateway } from '../lambdas/core/sync/ports';
 
 /**
  * `a2t replay --jira env --dry-run`: prints each request the pipeline would send to the site (method, path and a

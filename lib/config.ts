@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { SettingsSchema } from '../lambdas/adapters/config';
+import {
+  DEFAULT_PRIORITY_NAMES,
+  JiraProjectKeySchema,
+  PriorityNamesSchema,
+  SettingsSchema,
+} from '../lambdas/adapters/config';
 
 /**
  * Deployment configuration from `cdk.json` context or `-c key=value`. Validated once, when the app is built,
@@ -8,18 +13,11 @@ import { SettingsSchema } from '../lambdas/adapters/config';
 
 const PREFIX = 'a2t:';
 
-const PriorityNames = z.object({
-  P1: z.string().min(1),
-  P2: z.string().min(1),
-  P3: z.string().min(1),
-  P4: z.string().min(1),
-});
-
 export const DeployConfigSchema = z.object({
   jiraSiteUrl: z.url({ protocol: /^https$/ }),
-  jiraProjectKey: z.string().regex(/^[A-Z][A-Z0-9_]{1,9}$/, 'a Jira project key: 2–10 upper-case letters/digits'),
+  jiraProjectKey: JiraProjectKeySchema,
   jiraIssueType: z.string().min(1),
-  priorityNames: PriorityNames,
+  priorityNames: PriorityNamesSchema,
   jiraSecretName: z.string().regex(/^[\w/+=.@-]{1,512}$/, 'a Secrets Manager secret name'),
   createSecret: z.boolean(),
   alarmEmail: z.union([z.literal(''), z.email()]),
@@ -63,10 +61,13 @@ function coerce(v: unknown): unknown {
   return v;
 }
 
-/** Tuning knobs with defaults a SOC would accept; the Jira site, project and secret have none on purpose. */
+/**
+ * Deployment knobs with defaults a SOC would accept; the Jira site, project and secret have none on purpose. The
+ * pipeline's own settings (and the priority names) take their defaults from lambdas/adapters/config.ts.
+ */
 const DEFAULTS: Partial<Record<keyof DeployConfig, unknown>> = {
   jiraIssueType: 'Incident',
-  priorityNames: { P1: 'Highest', P2: 'High', P3: 'Medium', P4: 'Low' },
+  priorityNames: DEFAULT_PRIORITY_NAMES,
   createSecret: true,
   alarmEmail: '',
   ingestBatchSize: 100,

@@ -11,10 +11,11 @@ import { DynamoIngestStore } from '../lambdas/adapters/dynamodb/ingest-store';
 import { DynamoTicketStore } from '../lambdas/adapters/dynamodb/ticket-store';
 import { SqsTicketQueue } from '../lambdas/adapters/sqs/ticket-queue';
 import type { Settings } from '../lambdas/adapters/config';
-import { SettingsSchema } from '../lambdas/adapters/config';
+import { settingsOf } from '../lambdas/adapters/config';
 import type { IngestResult } from '../lambdas/core/ingest/ingest-batch';
 import type { Drafter, TicketGateway } from '../lambdas/core/sync/ports';
-import type { SyncOutcome, SyncSettings } from '../lambdas/core/sync/sync-incident';
+import type { SyncSettings } from '../lambdas/core/sync/settings';
+import type { SyncOutcome } from '../lambdas/core/sync/sync-incident';
 import { ingestRecords } from '../lambdas/ingest/ingest-records';
 import { syncRecords } from '../lambdas/ticket-sync/sync-records';
 import { TOPOLOGY } from '../lambdas/topology';
@@ -38,6 +39,13 @@ export interface RuntimeOptions {
   ingestBatchingWindowMs?: number;
   /** Unique per runtime so tests can share one server. */
   prefix?: string;
+  /** ticket-sync's clock (epoch ms; default the wall clock): tests step it so coalescing never depends on speed. */
+  now?: () => number;
+  /**
+   * How ticket-sync puts a message off (default: change its visibility on the queue). Tests that step `now` replace
+   * it, so a deferred update comes back when their clock says, not after real seconds.
+   */
+  deferMessage?: (receiptHandle: string, seconds: number) => Promise<void>;
 }
 
 export interface RuntimeTotals {
@@ -92,7 +100,7 @@ export class LocalRuntime {
     await createTable(dynamoEndpoint, tableName);
     const sqs = sqsClient(sqsEndpoint);
     const queues = await createQueues(sqs, prefix, o.visibilityScale ?? 1 / 180);
-    const settings = SettingsSchema.parse(o.settings ?? {});
+    const settings = settingsOf(o.settings ?? {});
     const counter = new RequestCounter();
     const doc = documentClient(
       { endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
@@ -146,16 +154,19 @@ export class LocalRuntime {
               drafter: o.drafter,
               settings: o.sync,
               owner: `local-${randomUUID().slice(0, 8)}`,
+              ...(o.now !== undefined ? { now: o.now } : {}),
             },
-            deferMessage: async (receiptHandle, seconds) => {
-              await sqs.send(
-                new ChangeMessageVisibilityCommand({
-                  QueueUrl: queues.ticketSync.url,
-                  ReceiptHandle: receiptHandle,
-                  VisibilityTimeout: seconds,
-                }),
-              );
-            },
+            deferMessage:
+              o.deferMessage ??
+              (async (receiptHandle, seconds) => {
+                await sqs.send(
+                  new ChangeMessageVisibilityCommand({
+                    QueueUrl: queues.ticketSync.url,
+                    ReceiptHandle: receiptHandle,
+                    VisibilityTimeout: seconds,
+                  }),
+                );
+              }),
             onOutcome: (outcome) => totals.outcomes.push(outcome),
             onError: (_record, err) =>
               totals.errors.push(`ticket-sync: ${err instanceof Error ? err.message : String(err)}`),
@@ -198,13 +209,13 @@ export class LocalRuntime {
     );
   }
 
-  /** Runs both pollers until both queues are empty (dead letters aside) or the time is up. */
-  async drain(timeoutMs = 60_000, onTick?: () => void): Promise<boolean> {
+  /** Runs both pollers until both queues are empty (dead letters aside) or the time is up; awaits `onTick` after each round. */
+  async drain(timeoutMs = 60_000, onTick?: () => void | Promise<void>): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const a = await this.ingestPoller.pollOnce();
       const b = await this.syncPoller.pollOnce();
-      onTick?.();
+      await onTick?.();
       if (a === 0 && b === 0) {
         if ((await this.depth(this.queues.intake.url)) === 0 && (await this.depth(this.queues.ticketSync.url)) === 0)
           return true;

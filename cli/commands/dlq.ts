@@ -1,7 +1,8 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { deleteRejection, listRejections, recentDays } from '../../lambdas/adapters/dynamodb/rejection-store';
+import type { StoredRejection } from '../../lambdas/adapters/dynamodb/rejection-store';
 import { excerptOf } from '../../lambdas/core/model/rejection';
 import { TOPOLOGY } from '../../lambdas/topology';
 
@@ -64,26 +65,9 @@ async function peek(
   return out;
 }
 
-/** Rejections stored by ingest over the last `days` days (`REJECT#<day>` partitions). */
-async function rejections(t: DlqTarget, days: number): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  for (let d = 0; d < days; d++) {
-    const day = new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 10);
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await t.doc.send(
-        new QueryCommand({
-          TableName: t.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `REJECT#${day}` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...(r.Items ?? []));
-      start = r.LastEvaluatedKey;
-    } while (start !== undefined);
-  }
-  return out;
+/** Rejections stored by ingest over the last `days` days, every page of each day. */
+function rejections(t: DlqTarget, days: number): Promise<StoredRejection[]> {
+  return listRejections(t.doc, t.table, recentDays(Date.now(), days));
 }
 
 /** `a2t dlq list`: dead letters of both queues and the stored rejections, each with its reason and an excerpt. */
@@ -112,10 +96,10 @@ export async function listDeadLetters(t: DlqTarget, days = 7): Promise<DeadLette
   for (const r of await rejections(t, days)) {
     out.push({
       kind: 'rejection',
-      id: String(r.sk),
-      time: String(r.time),
-      reason: String(r.reason),
-      excerpt: String(r.excerpt),
+      id: r.sk,
+      time: r.time,
+      reason: r.reason,
+      excerpt: r.excerpt,
       redrivable: typeof r.body === 'string',
     });
   }
@@ -157,12 +141,12 @@ export async function redrive(
         continue;
       }
       // One body can carry several rejections (three bad NDJSON lines): send it once.
-      if (!sent.has(String(r.source))) {
+      if (!sent.has(r.source)) {
         await t.sqs.send(new SendMessageCommand({ QueueUrl: t.intakeUrl, MessageBody: r.body }));
-        sent.add(String(r.source));
+        sent.add(r.source);
         counts.rejections++;
       }
-      await t.doc.send(new DeleteCommand({ TableName: t.table, Key: { pk: r.pk, sk: r.sk } }));
+      await deleteRejection(t.doc, t.table, r);
     }
   }
   return counts;

@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ticketSyncSettings } from '../../lambdas/adapters/config';
 import { importContext } from '../../lambdas/adapters/dynamodb/context-store';
+import { listRejections, recentDays } from '../../lambdas/adapters/dynamodb/rejection-store';
 import { DynamoTicketStore } from '../../lambdas/adapters/dynamodb/ticket-store';
 import { decode } from '../../lambdas/core/formats';
 import { draftReport } from '../../lambdas/core/draft';
 import { renderMarkdown } from '../../lambdas/core/render';
 import { reportDrafter } from '../../lambdas/core/sync/drafter';
-import { DEFAULT_SYNC } from '../../lambdas/core/sync/sync-incident';
 import type { SyncAction } from '../../lambdas/core/sync/sync-incident';
 import { LocalRuntime } from '../../local/runtime';
 import { readContextFiles } from '../context-files';
@@ -96,11 +96,9 @@ export async function replay(
   const runtime = await LocalRuntime.start({
     jira: jira.gateway,
     drafter: reportDrafter(),
+    // A replay takes seconds: a shorter claim than the Lambda's two minutes lets a crashed create recover in time.
     sync: {
-      ...DEFAULT_SYNC,
-      projectKey: jira.projectKey,
-      issueTypeName: jira.issueTypeName,
-      commentIntervalMs: 0,
+      ...ticketSyncSettings({ projectKey: jira.projectKey, issueTypeName: jira.issueTypeName }, settings),
       staleClaimMs: 5_000,
     },
     settings,
@@ -155,21 +153,10 @@ export async function replay(
   }
 }
 
-/** Rejections the ingest stage stored (`REJECT#<day>` items) during this run. */
+/** Rejections the ingest stage stored during this run (today's and, past midnight, yesterday's), every page. */
 async function storedRejections(runtime: LocalRuntime): Promise<ReplaySummary['rejections']> {
-  const out: ReplaySummary['rejections'] = [];
-  for (const day of new Set([new Date(Date.now() - 86_400_000), new Date()].map((d) => d.toISOString().slice(0, 10)))) {
-    const r = await runtime.doc.send(
-      new QueryCommand({
-        TableName: runtime.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `REJECT#${day}` },
-      }),
-    );
-    for (const i of r.Items ?? [])
-      out.push({ source: String(i.source), position: String(i.position), reason: String(i.reason) });
-  }
-  return out;
+  const stored = await listRejections(runtime.doc, runtime.tableName, recentDays(Date.now(), 2));
+  return stored.map((r) => ({ source: r.source, position: r.position, reason: r.reason }));
 }
 
 /** The last action per ticket, with what the ticket says, and its Markdown under `out/`. */

@@ -16,13 +16,20 @@ export class PipelineError extends Error {
 /** Transient: throttling, timeouts, 5xx. SQS redelivers. `retryAfterMs` is the wait the far side asked for. */
 export class RetryableError extends PipelineError {
   retryAfterMs?: number;
+  /**
+   * The far side may have carried the request out before it failed (a timeout, a 500, a reset connection): a create
+   * or a comment must then be reconciled (looked up) before it is sent again, never repeated blindly. False when
+   * the failure proves nothing was done (429, 503, connection refused) or there was no request at all.
+   */
+  readonly mayHaveBeenApplied: boolean;
   constructor(
     message: string,
     context: Record<string, unknown> = {},
-    options?: { cause?: unknown; retryAfterMs?: number },
+    options?: { cause?: unknown; retryAfterMs?: number; mayHaveBeenApplied?: boolean },
   ) {
     super(message, context, options);
     this.retryAfterMs = options?.retryAfterMs;
+    this.mayHaveBeenApplied = options?.mayHaveBeenApplied ?? false;
   }
 }
 

@@ -5,33 +5,19 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { documentClient } from '../adapters/dynamodb/client';
 import { DynamoTicketStore } from '../adapters/dynamodb/ticket-store';
 import { JiraGateway } from '../adapters/jira/gateway';
-import { parseSettings, requireEnv } from '../adapters/config';
+import { requireEnv, ticketSyncSettingsFromEnv } from '../adapters/config';
 import { jiraSecret } from '../adapters/secrets';
 import { ConfigError, errorMessage } from '../core/errors';
 import { reportDrafter } from '../core/sync/drafter';
-import { DEFAULT_SYNC } from '../core/sync/sync-incident';
-import type { SyncSettings } from '../core/sync/sync-incident';
-import type { PriorityLevel } from '../core/sync/ports';
 import { ENV, TOPOLOGY } from '../topology';
 import { syncRecords } from './sync-records';
 
 const logger = new Logger();
 const metrics = new Metrics();
-const settings = parseSettings(process.env[ENV.settings]);
+// Validated at cold start, by the same function the CLI, the bench and the tests use.
+const sync = ticketSyncSettingsFromEnv();
 const store = new DynamoTicketStore(documentClient(), requireEnv(ENV.tableName));
 const sqs = new SQSClient({});
-const priorityNames = JSON.parse(requireEnv(ENV.priorityNames)) as Record<PriorityLevel, string>;
-const sync: SyncSettings = {
-  ...DEFAULT_SYNC,
-  projectKey: requireEnv(ENV.jiraProjectKey),
-  issueTypeName: requireEnv(ENV.jiraIssueType),
-  priorityNames,
-  components: settings.components,
-  customFields: settings.customFields,
-  commentIntervalMs: settings.commentIntervalMinutes * 60_000,
-  reopenWindowMs: settings.reopenWindowDays * 86_400_000,
-  reopenTransition: settings.reopenTransition,
-};
 
 /**
  * Cold start: credentials from Secrets Manager (never logged), then the same site check as `a2t jira check`. A site
@@ -49,7 +35,7 @@ function gateway(): Promise<JiraGateway> {
     const problems = await jira.checkSite({
       projectKey: sync.projectKey,
       issueTypeName: sync.issueTypeName,
-      priorityNames: Object.values(priorityNames),
+      priorityNames: Object.values(sync.priorityNames),
       transitionNames: [sync.reopenTransition],
       components: sync.components,
       customFieldIds: Object.keys(sync.customFields),

@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app-builder';
 import { loadDeployConfig } from '../../lib/config';
 import { TOPOLOGY } from '../../lambdas/topology';
-import { actionsOf, cdkJsonContext, defaultTemplate, statementsOfRole } from './helpers';
+import { actionsOf, cdkJsonContext, defaultTemplate, statementsOfRole, templateOnlyContext } from './helpers';
 
 const template = defaultTemplate();
 
@@ -179,7 +179,7 @@ describe('configuration', () => {
   });
 
   it('imports an existing secret by name instead of creating one', () => {
-    const { stack } = buildApp({ context: cdkJsonContext({ 'a2t:createSecret': false }) });
+    const { stack } = buildApp({ context: templateOnlyContext({ 'a2t:createSecret': false }) });
     const imported = Template.fromStack(stack);
     imported.resourceCountIs('AWS::SecretsManager::Secret', 0);
     // The functions still get the imported secret's ARN (by name, with Secrets Manager's random suffix).

@@ -1,23 +1,34 @@
 import { JiraGateway } from '../../lambdas/adapters/jira/gateway';
 import { reportDrafter } from '../../lambdas/core/sync/drafter';
-import { DEFAULT_SYNC } from '../../lambdas/core/sync/sync-incident';
+import { ticketSyncSettings } from '../../lambdas/adapters/config';
 import { startJiraEmulator } from '../../local/jira-emulator';
 import type { JiraEmulator } from '../../local/jira-emulator';
 import { LocalRuntime } from '../../local/runtime';
+import type { VirtualTime } from './virtual-time';
 
 export interface Stack {
   runtime: LocalRuntime;
   jira: JiraEmulator;
   gateway: JiraGateway;
+  /** Runs the pipeline until both queues are empty (on the stack's virtual time, if it has one). */
+  drain(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
 /**
  * The whole pipeline for a test: the local SQS server jest's global setup started, a fresh local DynamoDB, the Jira
- * emulator over HTTP, and jira.js in `throw` mode (a response jira.js would not accept fails the test).
+ * emulator over HTTP, and jira.js in `throw` mode (a response jira.js would not accept fails the test). With `time`,
+ * ticket-sync reads and waits on that clock instead of the machine's.
  */
 export async function startStack(
-  o: { searchDelayMs?: number; commentIntervalMs?: number; instantRetries?: boolean } = {},
+  o: {
+    searchDelayMs?: number;
+    commentIntervalMs?: number;
+    instantRetries?: boolean;
+    time?: VirtualTime;
+    /** Scales the queues' visibility timeouts (default 1/180: a failed receive comes back after 4 s, not 12 min). */
+    visibilityScale?: number;
+  } = {},
 ): Promise<Stack> {
   const jira = await startJiraEmulator({ searchDelayMs: o.searchDelayMs ?? 0 });
   const gateway = new JiraGateway({
@@ -33,17 +44,20 @@ export async function startStack(
     jira: gateway,
     drafter: reportDrafter(),
     sync: {
-      ...DEFAULT_SYNC,
-      projectKey: jira.site.projectKey,
-      issueTypeName: jira.site.issueTypes[0],
+      ...ticketSyncSettings({ projectKey: jira.site.projectKey, issueTypeName: jira.site.issueTypes[0] }),
+      // Seconds, not the deployable minutes: the tests run storms in seconds.
       commentIntervalMs: o.commentIntervalMs ?? 0,
       staleClaimMs: 2_000,
     },
+    ...(o.visibilityScale !== undefined ? { visibilityScale: o.visibilityScale } : {}),
+    ...(o.time !== undefined ? { now: o.time.now, deferMessage: o.time.defer } : {}),
   });
+  o.time?.attach(runtime);
   return {
     runtime,
     jira,
     gateway,
+    drain: (timeoutMs) => runtime.drain(timeoutMs, o.time?.tick),
     close: async () => {
       await runtime.close();
       await jira.close();

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { contextFiles } from '../../cli/commands/demo';
 import { readContextFiles } from '../../cli/context-files';
@@ -6,9 +5,10 @@ import { readInputs } from '../../cli/inputs';
 import { runInMemory } from '../../cli/memory-pipeline';
 import { DEFAULT_HANDOFF } from '../../lambdas/core/correlate/incident-meta';
 import { draftReport } from '../../lambdas/core/draft';
-import type { IncidentReport } from '../../lambdas/core/draft';
+import type { IncidentReport } from '../../lambdas/core/model/report';
 import { JIRA_MAX_CHARS, renderAdf, renderMarkdown, validateAdf } from '../../lambdas/core/render';
 import { emptyContext } from '../../lambdas/core/model/enrichment';
+import { allRealFixtures, realFixture } from '../helpers/real-fixtures';
 
 /** One `## ` section of a Markdown report. */
 function section(markdown: string, heading: string): string {
@@ -19,7 +19,6 @@ function section(markdown: string, heading: string): string {
 }
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
-const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'real');
 
 async function draftFrom(
   dir: string,
@@ -92,12 +91,9 @@ describe('the CISA procsrv triage report, rebuilt as Sysmon events (examples/pro
   });
 });
 
-const withShared = fs.existsSync(SHARED) ? describe : describe.skip;
-if (!fs.existsSync(SHARED)) console.log(`skipping the real-fixture rendering check: ${SHARED} is absent`);
-
-withShared('every incident drafted from the real fixtures', () => {
+describe('every incident drafted from the real fixtures', () => {
   it('renders valid ADF within Jira limits, with no broken values and no empty section', async () => {
-    const run = await runInMemory(await readInputs([SHARED]), emptyContext());
+    const run = await runInMemory(await readInputs(allRealFixtures().map(realFixture)), emptyContext());
     const views = run.views.filter((v) => v.severity >= DEFAULT_HANDOFF.ticketThreshold);
     expect(views.length).toBeGreaterThan(10);
     for (const v of views) {

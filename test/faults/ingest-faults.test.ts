@@ -8,7 +8,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { JiraGateway } from '../../lambdas/adapters/jira/gateway';
 import type { IngestStore } from '../../lambdas/core/ingest/ports';
 import { reportDrafter } from '../../lambdas/core/sync/drafter';
-import { DEFAULT_SYNC } from '../../lambdas/core/sync/sync-incident';
+import { ticketSyncSettings } from '../../lambdas/adapters/config';
 import { startJiraEmulator } from '../../local/jira-emulator';
 import { startLocalDynamo } from '../../local/dynamodb-server';
 import type { LocalDynamo } from '../../local/dynamodb-server';
@@ -277,12 +277,10 @@ describe('through the local SQS server', () => {
       sqsEndpoint: process.env.A2T_LOCAL_SQS_ENDPOINT,
       jira: gateway,
       drafter: reportDrafter(),
-      sync: {
-        ...DEFAULT_SYNC,
-        projectKey: jira.site.projectKey,
-        issueTypeName: jira.site.issueTypes[0],
-        commentIntervalMs: 0,
-      },
+      sync: ticketSyncSettings(
+        { projectKey: jira.site.projectKey, issueTypeName: jira.site.issueTypes[0] },
+        { commentIntervalMinutes: 0 },
+      ),
       ingestBatchSize: 100,
     });
     try {

@@ -6,7 +6,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { JiraGateway } from '../../lambdas/adapters/jira/gateway';
 import type { TicketGateway, TicketState, TicketStore } from '../../lambdas/core/sync/ports';
-import type { SyncDeps, SyncSettings } from '../../lambdas/core/sync/sync-incident';
+import type { SyncSettings } from '../../lambdas/core/sync/settings';
+import type { SyncDeps } from '../../lambdas/core/sync/sync-incident';
 import { startJiraEmulator } from '../../local/jira-emulator';
 import type { FaultRule, JiraEmulator } from '../../local/jira-emulator';
 import { startLocalDynamo } from '../../local/dynamodb-server';
@@ -149,12 +150,19 @@ const FAULTS: JiraFault[] = [
           if (p !== 'createIssue') return v.bind(t);
           return async (...args: Parameters<TicketGateway['createIssue']>) => {
             const before = jira.counters().issuesCreated;
+            const logged = jira.requestLog().length;
             jira.faults.latency(400);
             try {
               return await t.createIssue(...args);
             } catch (err) {
-              // The Lambda is gone; Jira finishes the create on its own time (waited for, so the retry comes after).
-              for (let i = 0; i < 100 && jira.counters().issuesCreated === before; i++) await sleep(20);
+              // The Lambda is gone; Jira finishes the create on its own time (waited for, so the retry comes after):
+              // until the emulator has answered that request, however long a busy machine takes.
+              const answered = () =>
+                jira
+                  .requestLog()
+                  .slice(logged)
+                  .some((e) => e.method === 'POST' && e.path === '/rest/api/3/issue' && e.status !== 0);
+              while (!answered()) await sleep(20);
               late += jira.counters().issuesCreated - before;
               throw err;
             } finally {

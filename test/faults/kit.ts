@@ -7,7 +7,7 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
-import { SettingsSchema } from '../../lambdas/adapters/config';
+import { DEFAULT_SETTINGS, ticketSyncSettings } from '../../lambdas/adapters/config';
 import { documentClient } from '../../lambdas/adapters/dynamodb/client';
 import type { RequestCounter } from '../../lambdas/adapters/dynamodb/client';
 import { DynamoIngestStore } from '../../lambdas/adapters/dynamodb/ingest-store';
@@ -18,8 +18,8 @@ import { MemoryTicketQueue } from '../../lambdas/core/ingest/memory-store';
 import { incidentLabel } from '../../lambdas/core/model/labels';
 import { reportDrafter } from '../../lambdas/core/sync/drafter';
 import type { TicketGateway } from '../../lambdas/core/sync/ports';
-import { DEFAULT_SYNC } from '../../lambdas/core/sync/sync-incident';
-import type { SyncDeps, SyncOutcome, SyncSettings } from '../../lambdas/core/sync/sync-incident';
+import type { SyncSettings } from '../../lambdas/core/sync/settings';
+import type { SyncDeps, SyncOutcome } from '../../lambdas/core/sync/sync-incident';
 import { TOPOLOGY } from '../../lambdas/topology';
 import { ingestRecords } from '../../lambdas/ingest/ingest-records';
 import { syncRecords } from '../../lambdas/ticket-sync/sync-records';
@@ -27,7 +27,7 @@ import type { JiraEmulator } from '../../local/jira-emulator';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable } from '../../local/dynamodb-server';
 import { mulberry32 } from '../../bench/generator';
 
-export const SETTINGS = SettingsSchema.parse({});
+export const SETTINGS = DEFAULT_SETTINGS;
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -528,9 +528,7 @@ export function syncDeps(
     now: () => o.clock.now,
     ...rest,
     settings: {
-      ...DEFAULT_SYNC,
-      projectKey: o.emulator.site.projectKey,
-      issueTypeName: o.emulator.site.issueTypes[0],
+      ...ticketSyncSettings({ projectKey: o.emulator.site.projectKey, issueTypeName: o.emulator.site.issueTypes[0] }),
       ...settings,
     },
   };

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { DynamoIngestStore } from '../../lambdas/adapters/dynamodb/ingest-store';
 import { DynamoTicketStore } from '../../lambdas/adapters/dynamodb/ticket-store';
 import { RequestCounter, documentClient } from '../../lambdas/adapters/dynamodb/client';
@@ -10,10 +9,7 @@ import { MemoryTicketQueue } from '../../lambdas/core/ingest/memory-store';
 import type { IngestStore } from '../../lambdas/core/ingest/ports';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../local/dynamodb-server';
 import type { LocalDynamo } from '../../local/dynamodb-server';
-
-const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'real');
-const withShared = fs.existsSync(SHARED) ? describe : describe.skip;
-if (!fs.existsSync(SHARED)) console.log(`skipping real-fixture correlation tests: ${SHARED} is absent`);
+import { realFixture } from '../helpers/real-fixtures';
 
 let dynamo: LocalDynamo;
 const counter = new RequestCounter();
@@ -163,10 +159,10 @@ describe('ingest against the local DynamoDB server', () => {
   });
 });
 
-withShared('correlation on the real fixtures', () => {
+describe('correlation on the real fixtures', () => {
   async function ingestFiles(files: string[]) {
     const store = await freshStore();
-    const units = files.map((f) => ({ messageId: f, ...normalizeInput(fs.readFileSync(path.join(SHARED, f)), f) }));
+    const units = files.map((f) => ({ messageId: f, ...normalizeInput(fs.readFileSync(realFixture(f)), f) }));
     const result = await ingestBatch(units, store, new MemoryTicketQueue());
     const metas = await store.getMetas([...result.incidents.keys()]);
     return { result, metas: [...metas.values()], store };

@@ -6,7 +6,8 @@ import { normalizeInput } from '../../lambdas/core/formats';
 import { ingestBatch } from '../../lambdas/core/ingest/ingest-batch';
 import { MemoryTicketQueue } from '../../lambdas/core/ingest/memory-store';
 import { reportDrafter } from '../../lambdas/core/sync/drafter';
-import { DEFAULT_SYNC, syncIncident } from '../../lambdas/core/sync/sync-incident';
+import { ticketSyncSettings } from '../../lambdas/adapters/config';
+import { syncIncident } from '../../lambdas/core/sync/sync-incident';
 import type { SyncDeps, SyncOutcome } from '../../lambdas/core/sync/sync-incident';
 import type { TicketGateway, TicketStore } from '../../lambdas/core/sync/ports';
 import { startJiraEmulator } from '../../local/jira-emulator';
@@ -83,7 +84,10 @@ async function world(searchDelayMs = 0): Promise<World> {
       store: tickets,
       jira: gateway,
       drafter: reportDrafter(),
-      settings: { ...DEFAULT_SYNC, projectKey: 'SOC', issueTypeName: jira.site.issueTypes[0], staleClaimMs: 60_000 },
+      settings: {
+        ...ticketSyncSettings({ projectKey: 'SOC', issueTypeName: jira.site.issueTypes[0] }),
+        staleClaimMs: 60_000,
+      },
       owner: 'test',
       now: () => clock.now,
       ...over,

@@ -13,7 +13,9 @@ export const KEYS = {
   asset: (hostKey: string) => ({ pk: `ASSET#${hostKey}`, sk: 'CTX' }),
   user: (userKey: string) => ({ pk: `USER#${userKey}`, sk: 'CTX' }),
   indicator: (typeAndValue: string) => ({ pk: `IOC#${typeAndValue}`, sk: 'CTX' }),
-  rejection: (day: string, time: string, id: string) => ({ pk: `REJECT#${day}`, sk: `${time}#${id}` }),
+  /** The partition of one UTC day's rejections (`day`: yyyy-mm-dd), read by `a2t dlq` and `a2t replay`. */
+  rejectionDay: (day: string) => ({ pk: `REJECT#${day}` }),
+  rejection: (day: string, time: string, id: string) => ({ ...KEYS.rejectionDay(day), sk: `${time}#${id}` }),
   webhook: (deliveryId: string) => ({ pk: `WEBHOOK#${deliveryId}`, sk: 'SEEN' }),
 } as const;
 

@@ -2,9 +2,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IncidentMeta } from '../../core/correlate/incident-meta';
-import { toView } from '../../core/ingest/memory-store';
 import type { EnrichedAlert } from '../../core/model/enrichment';
 import type { IncidentView } from '../../core/model/incident';
+import { toView } from '../../core/model/incident-view';
 import type { ClaimResult, TicketState, TicketStore } from '../../core/sync/ports';
 import { KEYS } from './keys';
 

@@ -8,7 +8,7 @@ import { JiraTimeoutError, classify, toPipelineError } from './errors';
  * a link Jira keeps once per pair) are retried on any 5xx, timeout or network failure. A create, a comment or a
  * transition is retried only when the failure proves it had no effect (429, 503, connection refused): after a
  * timeout or a 500 the issue may exist already, and sending the create again is how duplicate tickets are made.
- * That case surfaces as a RetryableError with `context.ambiguous = true` for the caller to reconcile first.
+ * That case surfaces as a RetryableError with `mayHaveBeenApplied` set, for the caller to reconcile first.
  */
 
 export type CallKind = 'read' | 'idempotent-write' | 'write';

@@ -99,11 +99,12 @@ export function toPipelineError(
       );
     case 'unavailable': {
       const what = failure.status === undefined ? errorName(cause) : `HTTP ${failure.status}`;
-      const ambiguous = failure.processed === 'unknown';
+      // Only this adapter can tell a 503 (nothing done) from a 500 or a timeout (perhaps done): say so by type.
+      const mayHaveBeenApplied = failure.processed === 'unknown';
       return new RetryableError(
-        `Jira unavailable for ${operation} (${what})${ambiguous ? '; the request may or may not have been applied' : ''}`,
-        { ...context, status: failure.status, ambiguous },
-        { cause },
+        `Jira unavailable for ${operation} (${what})${mayHaveBeenApplied ? '; the request may or may not have been applied' : ''}`,
+        { ...context, status: failure.status },
+        { cause, mayHaveBeenApplied },
       );
     }
     case 'auth':

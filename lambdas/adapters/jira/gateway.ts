@@ -1,7 +1,9 @@
 import { createCloudClient } from 'jira.js';
 import type { CloudClient, SchemaMismatchBehavior } from 'jira.js';
 import { ConfigError, PermanentError } from '../../core/errors';
-import type { AdfDoc, CreateIssueInput, IssueState, TicketGateway } from '../../core/sync/ports';
+import type { AdfDoc } from '../../core/render/adf-nodes';
+import type { CreateIssueInput, IssueState, TicketGateway } from '../../core/sync/ports';
+import { jiraCreateFields, jiraIssueEdit } from '../../core/sync/jira-fields';
 import { CallPolicy } from './call-policy';
 import type { CallKind, CallPolicyOptions, GatewayStats } from './call-policy';
 import { jqlIncidentLookup } from './jql';
@@ -32,7 +34,6 @@ export interface FoundIssue {
 type JiraDocument = Exclude<Parameters<CloudClient['issueComments']['addComment']>[0]['body'], string | undefined>;
 
 const ISSUE_KEY = /^[A-Z][A-Z0-9_]*-[1-9]\d*$/;
-const CUSTOM_FIELD = /^customfield_\d+$/;
 /** Pages of 100 labelled issues; an incident label is on one issue, a handful after follow-ups. */
 const SEARCH_PAGE = 100;
 const MAX_SEARCH_PAGES = 50;
@@ -92,23 +93,8 @@ export class JiraGateway implements TicketGateway {
         'description must be an ADF document ({version: 1, type: "doc", content}), not a string',
       );
     }
-    const fields: Record<string, unknown> = {
-      project: { key: input.projectKey },
-      issuetype: { name: input.issueTypeName },
-      summary: input.summary,
-      description: input.description,
-      labels: input.labels,
-      priority: { name: input.priorityName },
-    };
-    if (input.components !== undefined && input.components.length > 0) {
-      fields.components = input.components.map((name) => ({ name }));
-    }
-    for (const [id, value] of Object.entries(input.customFields ?? {})) {
-      // A mapping typo must not overwrite summary or labels: only custom fields go through this door.
-      if (!CUSTOM_FIELD.test(id))
-        throw new PermanentError(`custom field id ${JSON.stringify(id)} is not customfield_<number>`);
-      fields[id] = value;
-    }
+    // Which fields, from what: the table in core/sync/jira-fields.ts.
+    const fields = jiraCreateFields(input);
     const created = await this.call('createIssue', 'write', (j) => j.issues.createIssue({ fields }));
     return { key: created.key, id: created.id };
   }
@@ -181,8 +167,8 @@ export class JiraGateway implements TicketGateway {
   /** Posts an ADF comment. Not retried after an ambiguous failure: a retry first asks {@link hasComment}. */
   async addComment(key: string, body: AdfDoc): Promise<void> {
     const issueIdOrKey = checkedKey(key);
-    // AdfDoc types its content as unknown[]; jira.js wants records. The document is the same object.
-    const adf = body as JiraDocument;
+    // jira.js types ADF as open records; AdfDoc is the closed subset the renderer emits, so it fits as is.
+    const adf: JiraDocument = { ...body };
     await this.call('addComment', 'write', (j) => j.issueComments.addComment({ issueIdOrKey, body: adf }));
   }
 
@@ -204,11 +190,7 @@ export class JiraGateway implements TicketGateway {
     const addLabels = change.addLabels ?? [];
     if (addLabels.length === 0 && change.priorityName === undefined) return;
     await this.call('editIssue', 'idempotent-write', (j) =>
-      j.issues.editIssue({
-        issueIdOrKey,
-        fields: change.priorityName === undefined ? undefined : { priority: { name: change.priorityName } },
-        update: addLabels.length === 0 ? undefined : { labels: addLabels.map((label) => ({ add: label })) },
-      }),
+      j.issues.editIssue({ issueIdOrKey, ...jiraIssueEdit({ addLabels, priorityName: change.priorityName }) }),
     );
   }
 

@@ -1,5 +1,6 @@
 import type { CloudClient } from 'jira.js';
 import { PermanentError } from '../../core/errors';
+import { ALWAYS_SENT_FIELDS } from '../../core/sync/jira-fields';
 import { jqlLatestInStatus } from './jql';
 
 /** What the pipeline will send to the site, to be checked before go-live. */
@@ -27,9 +28,6 @@ export const REQUIRED_PERMISSIONS = [
   'TRANSITION_ISSUES',
   'LINK_ISSUES',
 ] as const;
-
-/** Fields the gateway sends on every create. */
-const ALWAYS_SENT = ['project', 'issuetype', 'summary', 'description', 'labels', 'priority'];
 
 /**
  * Each problem is one line that says what to fix. A Jira refusal (401, 403, 404, 400) is a problem; a site that is
@@ -138,7 +136,7 @@ async function checkCreateScreen(
   );
   if (meta === undefined) return;
   const fields = meta.fields ?? meta.results ?? [];
-  const sent = new Set([...ALWAYS_SENT, ...(expect.customFieldIds ?? [])]);
+  const sent = new Set([...ALWAYS_SENT_FIELDS, ...(expect.customFieldIds ?? [])]);
   if ((expect.components ?? []).length > 0) sent.add('components');
   const onScreen = new Set(fields.map((f) => f.fieldId));
   for (const f of fields) {

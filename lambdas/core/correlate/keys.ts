@@ -1,12 +1,13 @@
 import type { EnrichedAlert } from '../model/enrichment';
+import { baseKey, isSystemAncestor, normalizePath, pathsInText } from '../windows';
 
 /**
  * Link keys: what makes two alerts on one host part of one attack. Every key is scoped to the host, so the same
  * technique on another host is another incident.
  *
  * - `proc:` a process (Sysmon ProcessGuid, or pid + image for EDRs that have no guid): an alert links to its own
- *   process and its parent's, so a whole process tree shares keys. Shell and service-host ancestors (explorer,
- *   services, svchost…) are not linked through: every process a user starts has explorer as parent.
+ *   process and its parent's, so a whole process tree shares keys. System ancestors at their stock paths
+ *   (explorer, services, svchost…) are not linked through: every process a user starts has explorer as parent.
  * - `file:` a file written by one event and executed, loaded or referenced (registry value, task) by another.
  * - `dns:` a name resolved and then connected to; `ip:` an address resolved and then connected to.
  * - `storm:` the same rule (else technique, else event shape) on the host: a storm of one detection is one incident.
@@ -22,59 +23,32 @@ export interface LinkKeys {
   consumed: string[];
 }
 
-const SHELL_AND_SERVICE_HOSTS = new Set([
-  'explorer.exe',
-  'services.exe',
-  'svchost.exe',
-  'wininit.exe',
-  'winlogon.exe',
-  'userinit.exe',
-  'smss.exe',
-  'csrss.exe',
-  'lsass.exe',
-  'system',
-  'taskhostw.exe',
-  'taskeng.exe',
-  'sihost.exe',
-  'runtimebroker.exe',
-  'dwm.exe',
-  'fontdrvhost.exe',
-]);
-
-export function baseName(path: string): string {
-  const p = path.replace(/\//g, '\\');
-  return p.slice(p.lastIndexOf('\\') + 1).toLowerCase();
-}
-
 function isLinkableProcess(image: string | undefined): boolean {
-  return image === undefined || !SHELL_AND_SERVICE_HOSTS.has(baseName(image));
-}
-
-function normPath(path: string): string {
-  return path.trim().replace(/\//g, '\\').toLowerCase();
+  return image === undefined || !isSystemAncestor(image);
 }
 
 function processKeys(host: string, p: { guid?: string; pid?: number; image?: string } | undefined): string[] {
   if (p === undefined || !isLinkableProcess(p.image)) return [];
   const keys: string[] = [];
   if (p.guid !== undefined) keys.push(`proc:${host}:${p.guid.toLowerCase().replace(/[{}]/g, '')}`);
-  if (p.pid !== undefined && p.image !== undefined) keys.push(`pid:${host}:${p.pid}:${baseName(p.image)}`);
+  if (p.pid !== undefined && p.image !== undefined) keys.push(`pid:${host}:${p.pid}:${baseKey(p.image)}`);
   return keys;
 }
 
-/** Windows paths inside free text (registry value data, task actions, command lines). */
-const PATH_IN_TEXT = /[a-z]:\\[^"'<>|\r\n,]+?\.(?:exe|dll|ps1|bat|cmd|vbs|js|hta|scr|sys|cpl|ocx|msi|jar|lnk)\b/gi;
-
-export function pathsIn(text: string | undefined): string[] {
+/**
+ * Windows paths inside free text (registry value data, task actions, command lines), normalized like every file
+ * key, so `C:\Windows\System32\..\..\Users\Public\x.dll` joins `C:\Users\Public\x.dll`.
+ */
+function pathsIn(text: string | undefined): string[] {
   if (text === undefined) return [];
-  return [...text.matchAll(PATH_IN_TEXT)].map((m) => normPath(m[0]));
+  return pathsInText(text).map((m) => normalizePath(m.path));
 }
 
 /** The storm identity: rule, else techniques, else the event's shape (type + image). */
 export function stormKey(alert: EnrichedAlert, host: string): string {
   if (alert.rule !== undefined) return `storm:${host}:rule:${alert.rule.name.trim().toLowerCase()}`;
   if (alert.techniques.length > 0) return `storm:${host}:tech:${[...alert.techniques].sort().join(',')}`;
-  const image = alert.process?.image !== undefined ? baseName(alert.process.image) : '-';
+  const image = alert.process?.image !== undefined ? baseKey(alert.process.image) : '-';
   return `storm:${host}:event:${alert.eventType}:${image}`;
 }
 
@@ -89,9 +63,9 @@ export function linkKeys(alert: EnrichedAlert): LinkKeys {
   // except the system processes everybody touches (lsass is the object of credential theft, not a participant).
   if (alert.eventType === 'create_remote_thread') for (const k of processKeys(host, alert.target)) produced.add(k);
 
-  if (alert.file !== undefined) produced.add(`file:${host}:${normPath(alert.file.path)}`);
-  if (alert.process?.image !== undefined) consumed.add(`file:${host}:${normPath(alert.process.image)}`);
-  if (alert.module !== undefined) consumed.add(`file:${host}:${normPath(alert.module.path)}`);
+  if (alert.file !== undefined) produced.add(`file:${host}:${normalizePath(alert.file.path)}`);
+  if (alert.process?.image !== undefined) consumed.add(`file:${host}:${normalizePath(alert.process.image)}`);
+  if (alert.module !== undefined) consumed.add(`file:${host}:${normalizePath(alert.module.path)}`);
   for (const p of pathsIn(alert.registry?.valueData)) consumed.add(`file:${host}:${p}`);
   for (const p of pathsIn(alert.task?.action)) consumed.add(`file:${host}:${p}`);
   for (const p of pathsIn(alert.service?.path)) consumed.add(`file:${host}:${p}`);

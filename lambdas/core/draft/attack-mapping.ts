@@ -4,7 +4,7 @@ import { eventRef } from './display';
 import type { RankedTechnique } from './summary-line';
 import { displayName, tacticName } from './techniques';
 import { clip, count, plain } from './text';
-import type { AttackRow } from './types';
+import type { AttackRow } from '../model/report';
 
 /**
  * The ATT&CK mapping: each technique the alerts carry, most significant first, with the event that shows it.

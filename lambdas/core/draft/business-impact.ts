@@ -1,8 +1,8 @@
 import type { IncidentFacts } from './facts';
 import { humanUsers, userContextText } from './facts';
 import { exposureStatement } from './network-statement';
-import { c, oneLine, rich } from './text';
-import type { Statement } from './types';
+import { code, oneLine, rich } from './text';
+import type { Statement } from '../model/report';
 
 /** Business impact from asset and user context, and data exposure stated as observed or unknown. */
 export function businessImpact(f: IncidentFacts, isolate: boolean): Statement[] {
@@ -21,16 +21,25 @@ export function businessImpact(f: IncidentFacts, isolate: boolean): Statement[] 
       ),
     });
   } else {
-    out.push({ basis: 'unknown', text: rich('Asset context unknown — import it with ', c('a2t context import'), '.') });
+    out.push({
+      basis: 'unknown',
+      text: rich('Asset context unknown — import it with ', code('a2t context import'), '.'),
+    });
   }
   for (const u of humanUsers(f).slice(0, 3)) {
     const ctx = userContextText(u);
     out.push(
       ctx !== undefined
-        ? { basis: 'observed', text: rich('The account ', c(u.display), ` belongs to ${ctx} (user context).`) }
+        ? { basis: 'observed', text: rich('The account ', code(u.display), ` belongs to ${ctx} (user context).`) }
         : {
             basis: 'unknown',
-            text: rich('User context for ', c(u.display), ' unknown — import it with ', c('a2t context import'), '.'),
+            text: rich(
+              'User context for ',
+              code(u.display),
+              ' unknown — import it with ',
+              code('a2t context import'),
+              '.',
+            ),
           },
     );
   }

@@ -1,4 +1,4 @@
-import { baseKey } from './text';
+import { baseKey } from '../windows';
 
 /**
  * Reading the commands that persistence mechanisms start: the program, and for rundll32 the DLL and its export.
@@ -42,50 +42,9 @@ export function parseRundll32(command: string): Rundll32Call | undefined {
   return { dll: m[1].trim(), entry: m[2], rest: m[3]?.trim() || undefined };
 }
 
-/** Windows paths with an executable or payload extension inside free text (command lines, value data). */
-const PATH_RE =
-  /[a-z]:\\[^"'<>|\r\n,*?]+?\.(?:exe|dll|ps1|bat|cmd|vbs|vbe|js|jse|hta|scr|sys|cpl|ocx|msi|jar|lnk|wsf)\b/gi;
-
-export function pathsIn(text: string | undefined): string[] {
-  if (text === undefined) return [];
-  return [...text.matchAll(PATH_RE)].map((m) => m[0]);
-}
-
 /** Value of a `/flag value` or `/flag "value"` switch (schtasks, sc), case-insensitive. */
 export function switchValue(command: string, flag: string): string | undefined {
   const re = new RegExp(`(?:^|\\s)[/-]${flag}\\s+(?:"([^"]*)"|(\\S+))`, 'i');
   const m = re.exec(command);
   return m ? (m[1] ?? m[2]) : undefined;
 }
-
-/** Paths under which Windows and installed programs live: a file there is not deleted on a hunch. */
-export function isSystemPath(path: string): boolean {
-  return /^[a-z]:\\(windows|program files|program files \(x86\))\\/i.test(path.trim());
-}
-
-/** Places an unprivileged user (or malware running as one) can write: where payloads are dropped. */
-export function isUserWritablePath(path: string): boolean {
-  return /^[a-z]:\\(users|programdata|temp|perflogs|windows\\temp)\\/i.test(path.trim()) || /\\appdata\\/i.test(path);
-}
-
-/** Living-off-the-land binaries that run a payload on an attacker's behalf. */
-export const LOLBINS = new Set([
-  'rundll32.exe',
-  'regsvr32.exe',
-  'mshta.exe',
-  'wscript.exe',
-  'cscript.exe',
-  'powershell.exe',
-  'pwsh.exe',
-  'cmd.exe',
-  'msiexec.exe',
-  'certutil.exe',
-  'bitsadmin.exe',
-  'installutil.exe',
-  'regasm.exe',
-  'regsvcs.exe',
-  'msbuild.exe',
-  'wmic.exe',
-  'schtasks.exe',
-  'sc.exe',
-]);

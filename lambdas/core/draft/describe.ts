@@ -1,7 +1,8 @@
 import type { EnrichedAlert } from '../model/enrichment';
 import { actorLabel, defangValue, eventName, knownImage } from './display';
-import { baseName, c, clip, oneLine, rich, t } from './text';
-import type { Rich } from './types';
+import { baseName } from '../windows';
+import { code, clip, oneLine, rich, prose } from './text';
+import type { Rich } from '../model/report';
 
 /**
  * One alert in words: the timeline line (with its actor) and the action a process tree shows under that actor.
@@ -10,7 +11,8 @@ import type { Rich } from './types';
 
 const VALUE_CHARS = 300;
 
-function v(text: string): string {
+/** A value from the alert for a sentence: one line, at most `VALUE_CHARS`. */
+function shortValue(text: string): string {
   return clip(oneLine(text), VALUE_CHARS);
 }
 
@@ -30,20 +32,29 @@ export function describeAction(a: EnrichedAlert): Described {
   const iocs = a.enrichment.iocs;
   if (a.eventType === 'process_create' && a.process !== undefined) {
     const image = knownImage(a.process.image);
-    return { action: rich('started ', c(image !== undefined ? v(image) : actorLabel(a.process))), hasActor: false };
+    return {
+      action: rich('started ', code(image !== undefined ? shortValue(image) : actorLabel(a.process))),
+      hasActor: false,
+    };
   }
   if (a.registry !== undefined) {
     const r = a.registry;
     const op = r.operation ?? '';
     if (/delete/i.test(op) || /delete/i.test(a.eventType))
-      return { action: rich('deleted registry ', c(v(registryPath(r)))), hasActor: true };
+      return { action: rich('deleted registry ', code(shortValue(registryPath(r)))), hasActor: true };
     if (/rename/i.test(op) && r.newName !== undefined) {
-      return { action: rich('renamed registry ', c(v(registryPath(r))), ' to ', c(v(r.newName))), hasActor: true };
+      return {
+        action: rich('renamed registry ', code(shortValue(registryPath(r))), ' to ', code(shortValue(r.newName))),
+        hasActor: true,
+      };
     }
     if (r.valueData !== undefined) {
-      return { action: rich('set registry value ', c(v(registryPath(r))), ' to ', c(v(r.valueData))), hasActor: true };
+      return {
+        action: rich('set registry value ', code(shortValue(registryPath(r))), ' to ', code(shortValue(r.valueData))),
+        hasActor: true,
+      };
     }
-    return { action: rich('created registry key ', c(v(registryPath(r)))), hasActor: true };
+    return { action: rich('created registry key ', code(shortValue(registryPath(r)))), hasActor: true };
   }
   if (a.file !== undefined) {
     const verb = /delete/i.test(a.eventType)
@@ -51,9 +62,9 @@ export function describeAction(a: EnrichedAlert): Described {
       : /stream/i.test(a.eventType)
         ? 'wrote a stream of'
         : 'created';
-    return { action: rich(`${verb} file `, c(v(a.file.path))), hasActor: true };
+    return { action: rich(`${verb} file `, code(shortValue(a.file.path))), hasActor: true };
   }
-  if (a.module !== undefined) return { action: rich('loaded ', c(v(a.module.path))), hasActor: true };
+  if (a.module !== undefined) return { action: rich('loaded ', code(shortValue(a.module.path))), hasActor: true };
   if (a.network !== undefined) {
     const n = a.network;
     const addr = n.dstIp ?? n.dstHostname;
@@ -61,43 +72,44 @@ export function describeAction(a: EnrichedAlert): Described {
     const port = n.dstPort !== undefined ? `:${n.dstPort}` : '';
     const name = n.dstHostname !== undefined && n.dstIp !== undefined ? ` (${defangValue(n.dstHostname, iocs)})` : '';
     const verb = n.direction === 'inbound' ? 'accepted a connection from ' : 'connected to ';
-    const proto = n.protocol !== undefined ? ` over ${v(n.protocol)}` : '';
-    return { action: rich(verb, c(`${dest}${port}`), name, proto), hasActor: true };
+    const proto = n.protocol !== undefined ? ` over ${shortValue(n.protocol)}` : '';
+    return { action: rich(verb, code(`${dest}${port}`), name, proto), hasActor: true };
   }
   if (a.dns !== undefined) {
     const results = (a.dns.results ?? []).map((r) => defangValue(r, iocs));
-    const tail = results.length > 0 ? rich(' → ', c(v(results.join(', ')))) : [];
-    return { action: rich('resolved ', c(defangValue(a.dns.query, iocs)), tail), hasActor: true };
+    const tail = results.length > 0 ? rich(' → ', code(shortValue(results.join(', ')))) : [];
+    return { action: rich('resolved ', code(defangValue(a.dns.query, iocs)), tail), hasActor: true };
   }
   if (a.target !== undefined) {
-    const target = a.target.image !== undefined ? c(v(baseName(a.target.image))) : t('another process');
+    const target = a.target.image !== undefined ? code(shortValue(baseName(a.target.image))) : prose('another process');
     const pid = a.target.pid !== undefined ? ` (PID ${a.target.pid})` : '';
     if (a.eventType === 'create_remote_thread')
       return { action: rich('created a remote thread in ', target, pid), hasActor: true };
-    const access = a.target.grantedAccess !== undefined ? rich(' with access ', c(v(a.target.grantedAccess))) : [];
+    const access =
+      a.target.grantedAccess !== undefined ? rich(' with access ', code(shortValue(a.target.grantedAccess))) : [];
     return { action: rich('opened ', target, pid, access), hasActor: true };
   }
   if (a.task !== undefined) {
-    const action = a.task.action !== undefined ? rich(' running ', c(v(a.task.action))) : [];
-    return { action: rich('registered scheduled task ', c(v(a.task.name)), action), hasActor: true };
+    const action = a.task.action !== undefined ? rich(' running ', code(shortValue(a.task.action))) : [];
+    return { action: rich('registered scheduled task ', code(shortValue(a.task.name)), action), hasActor: true };
   }
   if (a.service !== undefined) {
-    const path = a.service.path !== undefined ? rich(' for ', c(v(a.service.path))) : [];
-    return { action: rich('installed service ', c(v(a.service.name)), path), hasActor: true };
+    const path = a.service.path !== undefined ? rich(' for ', code(shortValue(a.service.path))) : [];
+    return { action: rich('installed service ', code(shortValue(a.service.name)), path), hasActor: true };
   }
   if (a.wmi !== undefined) {
     const w = a.wmi;
     const what = w.consumer ?? w.filter ?? w.name ?? w.query;
     return {
       action: rich(
-        `WMI ${w.operation !== undefined ? v(w.operation).toLowerCase() + ' ' : ''}activity`,
-        what ? rich(' ', c(v(what))) : [],
+        `WMI ${w.operation !== undefined ? shortValue(w.operation).toLowerCase() + ' ' : ''}activity`,
+        what ? rich(' ', code(shortValue(what))) : [],
       ),
       hasActor: true,
     };
   }
   const label = a.title ?? a.rule?.name ?? eventName(a);
-  return { action: rich('raised detection ', c(v(label))), hasActor: a.process !== undefined };
+  return { action: rich('raised detection ', code(shortValue(label))), hasActor: a.process !== undefined };
 }
 
 /** The timeline line of an alert: actor + action, or the event name + action when no actor is known. */
@@ -109,9 +121,9 @@ export function describeLine(a: EnrichedAlert): Rich {
     const user = a.process.user ?? (a.user !== undefined ? a.user.name : undefined);
     return rich(
       who,
-      c(image !== undefined ? v(baseName(image)) : 'an unnamed program'),
+      code(image !== undefined ? shortValue(baseName(image)) : 'an unnamed program'),
       a.process.pid !== undefined ? ` (PID ${a.process.pid})` : '',
-      user !== undefined ? rich(' as ', c(v(user))) : [],
+      user !== undefined ? rich(' as ', code(shortValue(user))) : [],
     );
   }
   if (d.hasActor) return rich(actorLabel(a.process), ' ', d.action);

@@ -1,36 +1,19 @@
 import { isIP } from 'node:net';
 import { defang } from '../enrich';
 import type { SourceProduct } from '../model/alert';
+import { productColumn } from '../model/products';
 import type { EnrichedAlert, Ioc } from '../model/enrichment';
-import { baseName, c, oneLine, t } from './text';
-import type { Span } from './types';
+import { baseName } from '../windows';
+import { code, oneLine, prose } from './text';
+import type { Span } from '../model/report';
 
 /** How alerts are named in a report: source event references, actors, defanged network values. */
 
-export const PRODUCT_NAMES: Readonly<Record<SourceProduct, string>> = {
-  sysmon: 'Sysmon',
-  crowdstrike: 'CrowdStrike Falcon',
-  defender: 'Microsoft Defender for Endpoint',
-  sentinelone: 'SentinelOne',
-  elastic: 'Elastic Defend',
-  ocsf: 'OCSF',
-  securityhub: 'AWS Security Hub',
-  wazuh: 'Wazuh',
-  generic: 'Generic alert',
-};
+/** Full product names (`CrowdStrike Falcon`), from the product table. */
+export const PRODUCT_NAMES: Readonly<Record<SourceProduct, string>> = productColumn('name');
 
-/** Short product names for event references. */
-const REF_NAMES: Readonly<Record<SourceProduct, string>> = {
-  sysmon: 'Sysmon',
-  crowdstrike: 'CrowdStrike',
-  defender: 'Defender',
-  sentinelone: 'SentinelOne',
-  elastic: 'Elastic',
-  ocsf: 'OCSF',
-  securityhub: 'SecurityHub',
-  wazuh: 'Wazuh',
-  generic: 'Alert',
-};
+/** Short product names for event references (`CrowdStrike`), from the product table. */
+const REF_NAMES: Readonly<Record<SourceProduct, string>> = productColumn('shortName');
 
 /** Sysmon's names for its event ids, for when a source gave the id but no name. */
 export const SYSMON_EVENT_NAMES: Readonly<Record<number, string>> = {
@@ -87,10 +70,10 @@ function recordId(a: EnrichedAlert): string | undefined {
 /** Source event reference: `Sysmon 13 #483204`, `CrowdStrike #ldt:8c2…`, `Alert 3f9a…` when nothing better exists. */
 export function eventRef(a: EnrichedAlert): string {
   const name = REF_NAMES[a.source.product] ?? 'Alert';
-  const code = a.eventCode !== undefined && a.source.product === 'sysmon' ? ` ${a.eventCode}` : '';
+  const eventCode = a.eventCode !== undefined && a.source.product === 'sysmon' ? ` ${a.eventCode}` : '';
   const id = recordId(a);
-  if (id !== undefined) return `${name}${code} #${id}`;
-  return `${name}${code} alert ${safeId(a.alertId).slice(0, 16)}`;
+  if (id !== undefined) return `${name}${eventCode} #${id}`;
+  return `${name}${eventCode} alert ${safeId(a.alertId).slice(0, 16)}`;
 }
 
 /** Human name of the event: the source's, else Sysmon's table, else the canonical type. */
@@ -144,5 +127,5 @@ export function defangValue(value: string, iocs: Ioc[]): string {
 
 /** The actor as a span: a named image is a literal value (code); a description of an unnamed one is prose. */
 export function actor(p: { image?: string; pid?: number } | undefined): Span {
-  return knownImage(p?.image) !== undefined ? c(actorLabel(p)) : t(actorLabel(p));
+  return knownImage(p?.image) !== undefined ? code(actorLabel(p)) : prose(actorLabel(p));
 }

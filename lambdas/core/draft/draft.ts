@@ -1,6 +1,7 @@
 import type { IncidentView } from '../model/incident';
 import { attackMapping } from './attack-mapping';
 import { businessImpact } from './business-impact';
+import { detectionRows } from './detections';
 import { executiveSummary } from './executive-summary';
 import { gatherFacts } from './facts';
 import { initialContext } from './initial-context';
@@ -17,7 +18,7 @@ import { rankTechniques, summaryLine } from './summary-line';
 import { technicalAnalysis } from './technical-analysis';
 import { timeline } from './timeline';
 import { sentence } from './text';
-import type { Coverage, IncidentReport, Statement } from './types';
+import type { Coverage, IncidentReport, Statement } from '../model/report';
 
 export interface DraftConfig {
   /** Severity thresholds and the site's Jira priority names. */
@@ -50,6 +51,7 @@ export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): Inci
   const tl = timeline(f, limits);
   const iocs = iocRows(f, limits);
   const raw = rawEvidence(f.alerts, limits);
+  const detections = detectionRows(f.alerts);
   const report: IncidentReport = {
     incidentId: incident.incidentId,
     summary: summaryLine(f, top),
@@ -68,6 +70,8 @@ export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): Inci
     iocs: iocs.rows,
     iocsOmitted: iocs.omitted,
     attack: attackMapping(f, ranked),
+    detections: detections.rows,
+    detectionsOmitted: detections.omitted,
     rootCause: rootCause(f),
     businessImpact: businessImpact(f, isolate),
     remediation,

@@ -5,8 +5,9 @@ import { networkStatement } from './network-statement';
 import type { PersistenceFact } from './persistence';
 import type { RankedTechnique } from './summary-line';
 import { whatHappened } from './summary-line';
-import { baseName, c, codeList, count, distinct, joinAnd, oneLine, rich, utc } from './text';
-import type { Coverage, Rich, Statement } from './types';
+import { baseName, samePath } from '../windows';
+import { code, codeList, count, distinct, joinAnd, oneLine, rich, utc } from './text';
+import type { Coverage, Rich, Statement } from '../model/report';
 
 /**
  * Three to five plain sentences for a manager: what happened, when, where and to whom; the key finding; whether a
@@ -40,12 +41,12 @@ function whereAndWho(f: IncidentFacts): Rich {
     users.length > 0
       ? rich(
           ', under the account ',
-          c(users[0].display),
+          code(users[0].display),
           userContextText(users[0]) !== undefined ? ` (${userContextText(users[0])})` : '',
           users.length > 1 ? ` and ${count(users.length - 1, 'other account')}` : '',
         )
       : f.users.length > 0
-        ? rich(', running as ', c(f.users[0].display))
+        ? rich(', running as ', code(f.users[0].display))
         : rich(', with no user recorded in the events');
   return rich(f.hostDisplay, assetBits.length > 0 ? ` (${assetBits.join(', ')})` : '', others, who);
 }
@@ -54,13 +55,13 @@ function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
   const writer = rich(actor(p.alert.process));
   const created =
     p.payload !== undefined
-      ? f.files.find((x) => x.path.toLowerCase() === p.payload?.toLowerCase() && x.action !== 'loaded')
+      ? f.files.find((x) => samePath(x.path, p.payload ?? '') && x.action !== 'loaded')
       : undefined;
   const origin =
     created !== undefined
       ? rich(
           '; ',
-          c(baseName(created.path)),
+          code(baseName(created.path)),
           ' itself was written by ',
           actor(created.proc ?? created.alert.process),
           ` at ${utc(created.alert.eventTime)}`,
@@ -77,20 +78,20 @@ function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
       const runs =
         p.dll !== undefined
           ? rich(
-              c(baseName(p.program ?? 'rundll32.exe')),
+              code(baseName(p.program ?? 'rundll32.exe')),
               ' loads ',
-              c(p.dll),
-              p.entry !== undefined ? rich(' (export ', c(p.entry), ')') : '',
+              code(p.dll),
+              p.entry !== undefined ? rich(' (export ', code(p.entry), ')') : '',
             )
           : p.payload !== undefined
-            ? rich('Windows starts ', c(p.payload))
-            : rich('Windows runs ', c(p.data ?? ''));
+            ? rich('Windows starts ', code(p.payload))
+            : rich('Windows runs ', code(p.data ?? ''));
       return rich(
         writer,
         ' set the Run value ',
-        c(p.valueName),
+        code(p.valueName),
         ' under ',
-        c(p.key),
+        code(p.key),
         ' so that ',
         runs,
         ` ${when}`,
@@ -102,7 +103,7 @@ function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
       return rich(
         writer,
         ' placed ',
-        c(p.path),
+        code(p.path),
         " in a Startup folder, so it runs at the user's next logon",
         origin,
         '.',
@@ -111,8 +112,8 @@ function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
       return rich(
         writer,
         ' registered the scheduled task ',
-        c(p.name),
-        p.action !== undefined ? rich(' running ', c(p.action)) : '',
+        code(p.name),
+        p.action !== undefined ? rich(' running ', code(p.action)) : '',
         origin,
         '.',
       );
@@ -120,8 +121,8 @@ function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
       return rich(
         writer,
         ' installed the service ',
-        c(p.name),
-        p.path !== undefined ? rich(' running ', c(p.path)) : '',
+        code(p.name),
+        p.path !== undefined ? rich(' running ', code(p.path)) : '',
         origin,
         '.',
       );
@@ -129,7 +130,7 @@ function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
       return rich(
         writer,
         ' created a WMI event subscription',
-        p.consumer !== undefined ? rich(' with consumer ', c(p.consumer)) : '',
+        p.consumer !== undefined ? rich(' with consumer ', code(p.consumer)) : '',
         ' that runs code when its event fires',
         origin,
         '.',
@@ -144,8 +145,8 @@ function keyFinding(f: IncidentFacts): Rich {
     return rich(
       actor(l.proc ?? l.alert.process),
       ' opened the memory of ',
-      c('lsass.exe'),
-      l.access !== undefined ? rich(' (access ', c(l.access), ')') : '',
+      code('lsass.exe'),
+      l.access !== undefined ? rich(' (access ', code(l.access), ')') : '',
       ', which exposes the credentials of accounts logged on to ',
       f.hostDisplay,
       '.',
@@ -165,7 +166,7 @@ function keyFinding(f: IncidentFacts): Rich {
   return label !== undefined
     ? rich(
         'The detection was ',
-        c(oneLine(label)),
+        code(oneLine(label)),
         ` from ${worst !== undefined ? PRODUCT_NAMES[worst.source.product] : 'the source'}.`,
       )
     : rich('The alerts do not say which process was involved.');
@@ -175,7 +176,7 @@ function recommendation(f: IncidentFacts, isolate: boolean): Rich {
   const parts: Rich[] = [];
   if (isolate) parts.push(rich('isolate ', f.hostDisplay, ' from the network'));
   const ext = externalDestinations(f);
-  if (ext.length === 1) parts.push(rich('block ', c(ext[0].display)));
+  if (ext.length === 1) parts.push(rich('block ', code(ext[0].display)));
   else if (ext.length > 1) parts.push(rich(`block ${ext.length} external destinations`));
   const runValues = f.persistence.flatMap((p) => (p.kind === 'run-key' ? [p.valueName] : []));
   const otherMechanisms = f.persistence.filter((p) => p.kind !== 'run-key').length;

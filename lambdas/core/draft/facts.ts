@@ -1,8 +1,8 @@
 import type { SourceProduct } from '../model/alert';
+import { PRODUCTS, SOURCE_PRODUCTS } from '../model/products';
 import type { AssetContext, Criticality, EnrichedAlert, Ioc, TechniqueInfo, UserContext } from '../model/enrichment';
 import { hostKey, userKey } from '../model/host';
 import type { IncidentView } from '../model/incident';
-import { isSystemPath, isUserWritablePath } from './commands';
 import { isPrivateIp } from '../enrich';
 import { defangValue, knownImage } from './display';
 import type { PersistenceFact } from './persistence';
@@ -10,7 +10,8 @@ import { findPersistence } from './persistence';
 import { maxCriticality } from './priority';
 import type { ProcEntry, ProcessGraph } from './process-graph';
 import { ancestry, buildProcessGraph, isSystemImage, procOrder } from './process-graph';
-import { baseKey, byText, distinct, oneLine } from './text';
+import { baseKey, displayPath, isInstalledLocation, isUserWritable, normalizePath } from '../windows';
+import { byText, distinct, oneLine } from './text';
 
 /**
  * Everything the sections need, derived once from the incident: who, where, which processes, what persisted,
@@ -88,13 +89,7 @@ export interface IncidentFacts {
 }
 
 /** Sources whose sensors record network connections, so "no connection in the events" means something. */
-const NETWORK_CAPABLE: ReadonlySet<SourceProduct> = new Set([
-  'sysmon',
-  'crowdstrike',
-  'defender',
-  'sentinelone',
-  'elastic',
-]);
+const NETWORK_CAPABLE: ReadonlySet<SourceProduct> = new Set(SOURCE_PRODUCTS.filter((p) => PRODUCTS[p].recordsNetwork));
 
 const SYSTEM_USERS = /^(system|local service|network service|localsystem|dwm-\d+|umfd-\d+|anonymous logon)$/i;
 
@@ -195,7 +190,7 @@ export function gatherFacts(incident: IncidentView): IncidentFacts {
     const proc = procOf(a);
     if (a.file !== undefined)
       files.push({ alert: a, proc, path: a.file.path, action: fileAction(a), sha256: a.file.hashes?.sha256 });
-    if (a.module !== undefined && !isSystemPath(a.module.path)) {
+    if (a.module !== undefined && !isInstalledLocation(a.module.path)) {
       files.push({ alert: a, proc, path: a.module.path, action: 'loaded', sha256: a.module.hashes?.sha256 });
     }
     if (a.network !== undefined && a.network.direction !== 'inbound') {
@@ -313,24 +308,26 @@ export function parentOf(f: IncidentFacts, p: ProcEntry): ProcEntry | undefined 
 /**
  * Files a responder should remove: payloads the persistence starts (unless a Windows binary the incident did not
  * write), files the incident wrote, and programs in user-writable places that started the chain or talked out.
+ * Paths are shown resolved (`displayPath`: no `..`, no `\\?\`), one per file however many ways it was written.
  */
 export function filesToRemove(f: IncidentFacts): string[] {
   const written = new Set(
-    f.files.filter((x) => x.action !== 'loaded' && x.action !== 'deleted').map((x) => x.path.toLowerCase()),
+    f.files.filter((x) => x.action !== 'loaded' && x.action !== 'deleted').map((x) => normalizePath(x.path)),
   );
   const out: string[] = [];
   for (const p of f.persistence) {
-    if (p.payload !== undefined && (!isSystemPath(p.payload) || written.has(p.payload.toLowerCase())))
+    if (p.payload !== undefined && (!isInstalledLocation(p.payload) || written.has(normalizePath(p.payload))))
       out.push(p.payload);
   }
   for (const x of f.files) {
-    if ((x.action === 'created' || x.action === 'written') && !/\\windows\\prefetch\\/i.test(x.path)) out.push(x.path);
+    if ((x.action === 'created' || x.action === 'written') && !/\\windows\\prefetch\\/.test(normalizePath(x.path)))
+      out.push(x.path);
   }
   const root = earliestNonSystemAncestor(f);
-  if (root?.image !== undefined && isUserWritablePath(root.image)) out.push(root.image);
+  if (root?.image !== undefined && isUserWritable(root.image)) out.push(root.image);
   for (const c of externalDestinations(f)) {
     const image = knownImage(c.proc?.image);
-    if (image !== undefined && (isUserWritablePath(image) || written.has(image.toLowerCase()))) out.push(image);
+    if (image !== undefined && (isUserWritable(image) || written.has(normalizePath(image)))) out.push(image);
   }
-  return distinct(out, (p) => p.toLowerCase());
+  return distinct(out, normalizePath).map(displayPath);
 }

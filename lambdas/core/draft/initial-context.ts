@@ -1,16 +1,16 @@
 import type { IncidentFacts } from './facts';
 import { userContextText } from './facts';
 import { detectionSource } from './display';
-import type { Priority } from './priority';
+import type { Priority } from '../model/report';
 import { severityWord } from './priority';
 import type { RankedTechnique } from './summary-line';
 import { displayName } from './techniques';
-import { c, clip, count, distinct, oneLine, rich, utc } from './text';
-import type { ContextRow, Coverage, Rich } from './types';
+import { code, clip, count, distinct, oneLine, rich, utc } from './text';
+import type { ContextRow, Coverage, Rich } from '../model/report';
 
 /** Initial context: detection sources and rules, severity with its reasons, host, user, first and last seen. */
 
-const IMPORT_HINT = rich(' — import it with ', c('a2t context import'));
+const IMPORT_HINT = rich(' — import it with ', code('a2t context import'));
 
 function listWithCounts(values: string[]): string {
   const counts = new Map<string, number>();
@@ -22,7 +22,7 @@ function hostValue(f: IncidentFacts): Rich {
   const a = f.asset;
   const fqdn =
     f.hostFqdn !== undefined && f.hostFqdn.toLowerCase() !== f.hostDisplay.toLowerCase()
-      ? rich(' (', c(oneLine(f.hostFqdn)), ')')
+      ? rich(' (', code(oneLine(f.hostFqdn)), ')')
       : [];
   const others = f.otherHosts.length > 0 ? rich('; also ', f.otherHosts.slice(0, 10).join(', ')) : [];
   if (a === undefined) return rich(f.hostDisplay, fqdn, ': asset context unknown', IMPORT_HINT, others);
@@ -40,7 +40,7 @@ function userValue(f: IncidentFacts): Rich {
   const out: Rich = [];
   f.users.slice(0, 10).forEach((u, i) => {
     if (i > 0) out.push({ text: '; ' });
-    out.push(...rich(c(u.display)));
+    out.push(...rich(code(u.display)));
     const ctx = userContextText(u);
     if (ctx !== undefined) out.push({ text: ` (${ctx})` });
     else if (u.system) out.push({ text: ' (system account)' });
@@ -89,8 +89,8 @@ export function initialContext(
     {
       label: 'Incident',
       value: rich(
-        c(f.incident.incidentId),
-        f.incident.ticketKey !== undefined ? rich(', ticket ', c(f.incident.ticketKey)) : '',
+        code(f.incident.incidentId),
+        f.incident.ticketKey !== undefined ? rich(', ticket ', code(f.incident.ticketKey)) : '',
       ),
     },
   ];

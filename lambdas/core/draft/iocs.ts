@@ -3,26 +3,13 @@ import { IOC_TYPES } from '../model/enrichment';
 import type { IncidentFacts } from './facts';
 import type { DraftLimits } from './limits';
 import { byText, clip, distinct, oneLine } from './text';
-import type { IocRow } from './types';
+import { IOC_TYPE_LABELS } from '../model/report';
+import type { IocRow } from '../model/report';
 
 /**
  * The indicator table: typed (IP, domain, URL, hash, file, registry, task), defanged, with the role each played and
  * any threat-intel verdict.
  */
-
-export const IOC_TYPE_LABELS: Readonly<Record<IocType, string>> = {
-  ipv4: 'IPv4',
-  ipv6: 'IPv6',
-  domain: 'Domain',
-  url: 'URL',
-  md5: 'MD5',
-  sha1: 'SHA1',
-  sha256: 'SHA256',
-  file: 'File',
-  registry: 'Registry',
-  commandline: 'Command line',
-  task: 'Scheduled task',
-};
 
 export function iocRows(f: IncidentFacts, limits: DraftLimits): { rows: IocRow[]; omitted: number } {
   const merged = new Map<

@@ -1,6 +1,7 @@
 import { kebab, TECHNIQUE_LABEL_ALIASES } from '../enrich';
 import type { TechniqueInfo } from '../model/enrichment';
 import type { IncidentView } from '../model/incident';
+import { isSourceProduct, PRODUCTS } from '../model/products';
 import { byText } from './text';
 
 /**
@@ -53,8 +54,9 @@ export function labelsFor(incident: IncidentView, techniques: TechniqueInfo[]): 
     raw.push(id);
     if (id.includes('.')) raw.push(id.split('.')[0]);
   }
-  for (const a of incident.alerts) raw.push(a.source.product);
-  raw.push(...incident.sources);
+  // Product labels from the product table; META's sources are plain strings, so an unknown one is kept as written.
+  for (const a of incident.alerts) raw.push(PRODUCTS[a.source.product].label);
+  for (const s of incident.sources) raw.push(isSourceProduct(s) ? PRODUCTS[s].label : s);
   const out = new Set<string>();
   for (const l of raw) {
     const s = safeLabel(l);

@@ -1,8 +1,8 @@
 import type { IncidentFacts } from './facts';
 import { externalDestinations } from './facts';
 import { actor, defangValue } from './display';
-import { c, codeList, count, rich } from './text';
-import type { Statement } from './types';
+import { code, codeList, count, rich } from './text';
+import type { Statement } from '../model/report';
 
 /**
  * What the report may say about network activity and data exposure. "No connection was observed" is only said
@@ -19,9 +19,9 @@ export function networkStatement(f: IncidentFacts): Statement {
       text: rich(
         actor(first.proc ?? first.alert.process),
         ' made an outbound connection to ',
-        c(first.display),
+        code(first.display),
         first.hostname !== undefined && first.dstIp !== undefined
-          ? rich(' (', c(defangValue(first.hostname, f.iocs)), ')')
+          ? rich(' (', code(defangValue(first.hostname, f.iocs)), ')')
           : '',
         more,
         '; the events do not show what was transferred.',

@@ -1,6 +1,6 @@
 import type { EnrichedAlert } from '../model/enrichment';
-import { LOLBINS, parseCommand, parseRundll32, pathsIn, switchValue } from './commands';
-import { baseKey } from './text';
+import { LOLBINS, baseKey, pathsInText } from '../windows';
+import { parseCommand, parseRundll32, switchValue } from './commands';
 
 /**
  * Persistence mechanisms found in an incident's alerts: Run keys, Startup-folder files, scheduled tasks, services
@@ -61,6 +61,11 @@ const SERVICE_KEY_RE = /\\(?:currentcontrolset|controlset\d{3})\\services\\([^\\
 const STARTUP_RE = /\\start menu\\programs\\startup\\[^\\]+$/i;
 const TASK_FILE_RE = /^[a-z]:\\windows\\system32\\tasks\\(.+)$/i;
 
+/** The first Windows path in a text (a LOLBin's argument, a WMI consumer's destination). */
+function firstPath(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : pathsInText(text)[0]?.path;
+}
+
 /** What a command eventually runs: the DLL of rundll32, a script a LOLBin is handed, or the program itself. */
 export function payloadOf(command: string | undefined): {
   program?: string;
@@ -73,7 +78,7 @@ export function payloadOf(command: string | undefined): {
   if (cmd === undefined) return {};
   const r = parseRundll32(command);
   if (r !== undefined) return { program: cmd.program, dll: r.dll, entry: r.entry, payload: r.dll };
-  if (LOLBINS.has(baseKey(cmd.program))) return { program: cmd.program, payload: pathsIn(cmd.args)[0] };
+  if (LOLBINS.has(baseKey(cmd.program))) return { program: cmd.program, payload: firstPath(cmd.args) };
   return { program: cmd.program, payload: cmd.program };
 }
 
@@ -179,7 +184,7 @@ export function findPersistence(alerts: EnrichedAlert[]): PersistenceFact[] {
       a.wmi !== undefined &&
       (a.wmi.consumer !== undefined || a.wmi.filter !== undefined || a.wmi.name !== undefined)
     ) {
-      add({ kind: 'wmi-subscription', alert: a, ...a.wmi, payload: pathsIn(a.wmi.destination)[0] });
+      add({ kind: 'wmi-subscription', alert: a, ...a.wmi, payload: firstPath(a.wmi.destination) });
     }
     if (a.file !== undefined && !/delete/i.test(a.eventType)) {
       if (STARTUP_RE.test(a.file.path))

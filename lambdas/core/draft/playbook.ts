@@ -1,11 +1,11 @@
 import type { IncidentFacts } from './facts';
 import { earliestNonSystemAncestor, externalDestinations, filesToRemove, humanUsers } from './facts';
 import { actor, defangValue, knownImage } from './display';
-import { isSystemPath, LOLBINS } from './commands';
 import type { RunKeyFact } from './persistence';
 import { isSystemImage } from './process-graph';
-import { baseKey, baseName, c, codeList, distinct, plain, rich, utc } from './text';
-import type { RemediationPhase, RemediationStep, Rich } from './types';
+import { LOLBINS, POWERSHELL, baseKey, baseName, displayPath, isInstalledLocation, normalizePath } from '../windows';
+import { code, codeList, distinct, plain, rich, utc } from './text';
+import type { RemediationPhase, RemediationStep, Rich } from '../model/report';
 
 /**
  * Recommended containment and remediation, from a playbook table per technique family. Each entry decides from
@@ -39,7 +39,7 @@ function credentialRisk(f: IncidentFacts): boolean {
 const hostList = (f: IncidentFacts): string[] => [f.hostDisplay, ...f.otherHosts].slice(0, 5);
 
 function runKeySteps(p: RunKeyFact): Rich {
-  return rich('Delete value ', c(p.valueName), ' under ', c(p.key), '.');
+  return rich('Delete value ', code(p.valueName), ' under ', code(p.key), '.');
 }
 
 /** Processes worth stopping: the chain's first non-system program and anything that talked out. */
@@ -58,8 +58,10 @@ function cradleUrls(f: IncidentFacts): string[] {
   const urls: string[] = [];
   for (const p of f.graph.procs.values()) {
     const cmd = p.commandLine;
-    if (cmd === undefined || !/\b(powershell|pwsh)(\.exe)?\b/i.test(p.image ?? cmd) || !DOWNLOAD_CRADLE.test(cmd))
-      continue;
+    if (cmd === undefined || !DOWNLOAD_CRADLE.test(cmd)) continue;
+    const powershell =
+      p.image !== undefined ? POWERSHELL.has(baseKey(p.image)) : /\b(powershell|pwsh)(\.exe)?\b/i.test(cmd);
+    if (!powershell) continue;
     for (const m of cmd.matchAll(URL_IN_TEXT)) urls.push(m[0]);
   }
   return distinct(urls);
@@ -84,7 +86,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
       for (const d of dests.slice(0, MAX_BLOCKS)) {
         steps.push({
           phase: 'containment',
-          text: rich('Block ', c(d.display), ' at the egress firewall and look for other hosts that reached it.'),
+          text: rich('Block ', code(d.display), ' at the egress firewall and look for other hosts that reached it.'),
         });
       }
       const contacted = new Set(dests.map((d) => (d.dstIp ?? '').toLowerCase()));
@@ -97,7 +99,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
       for (const n of names.slice(0, MAX_BLOCKS)) {
         steps.push({
           phase: 'containment',
-          text: rich('Block the domain ', c(defangValue(n, f.iocs)), ' at the DNS resolver and web proxy.'),
+          text: rich('Block the domain ', code(defangValue(n, f.iocs)), ' at the DNS resolver and web proxy.'),
         });
       }
       return steps;
@@ -110,7 +112,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
         phase: 'containment' as const,
         text: rich(
           'Terminate ',
-          c(baseName(p.image)),
+          code(baseName(p.image)),
           p.pid !== undefined ? ` (PID ${p.pid})` : '',
           ' if it is still running.',
         ),
@@ -193,7 +195,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
     steps: (f) =>
       f.persistence.flatMap((p) =>
         p.kind === 'startup-folder'
-          ? [{ phase: 'eradication' as const, text: rich('Remove ', c(p.path), ' from the Startup folder.') }]
+          ? [{ phase: 'eradication' as const, text: rich('Remove ', code(p.path), ' from the Startup folder.') }]
           : [],
       ),
   },
@@ -205,7 +207,13 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
           ? [
               {
                 phase: 'eradication' as const,
-                text: rich('Delete scheduled task ', c(p.name), ' (', c(`schtasks /Delete /TN "${p.name}" /F`), ').'),
+                text: rich(
+                  'Delete scheduled task ',
+                  code(p.name),
+                  ' (',
+                  code(`schtasks /Delete /TN "${p.name}" /F`),
+                  ').',
+                ),
               },
             ]
           : [],
@@ -221,11 +229,11 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
                 phase: 'eradication' as const,
                 text: rich(
                   'Stop and delete service ',
-                  c(p.name),
+                  code(p.name),
                   ' (',
-                  c(`sc.exe stop "${p.name}"`),
+                  code(`sc.exe stop "${p.name}"`),
                   ', then ',
-                  c(`sc.exe delete "${p.name}"`),
+                  code(`sc.exe delete "${p.name}"`),
                   ').',
                 ),
               },
@@ -239,10 +247,10 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
       f.persistence.flatMap((p) => {
         if (p.kind !== 'wmi-subscription') return [];
         const parts: Rich = [];
-        if (p.filter !== undefined) parts.push(...rich('filter ', c(p.filter)));
+        if (p.filter !== undefined) parts.push(...rich('filter ', code(p.filter)));
         if (p.consumer !== undefined)
-          parts.push(...rich(parts.length > 0 ? ', consumer ' : 'consumer ', c(p.consumer)));
-        if (parts.length === 0 && p.name !== undefined) parts.push(...rich('subscription ', c(p.name)));
+          parts.push(...rich(parts.length > 0 ? ', consumer ' : 'consumer ', code(p.consumer)));
+        if (parts.length === 0 && p.name !== undefined) parts.push(...rich('subscription ', code(p.name)));
         return [
           {
             phase: 'eradication' as const,
@@ -250,7 +258,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
               'Remove the WMI subscription (',
               parts,
               ') and its filter-to-consumer binding from the ',
-              c('root\\subscription'),
+              code('root\\subscription'),
               ' namespace.',
             ),
           },
@@ -263,7 +271,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
       const files = filesToRemove(f);
       const steps: { phase: RemediationPhase; text: Rich }[] = files
         .slice(0, MAX_FILES)
-        .map((p) => ({ phase: 'eradication' as const, text: rich('Delete ', c(p), '.') }));
+        .map((p) => ({ phase: 'eradication' as const, text: rich('Delete ', code(p), '.') }));
       if (files.length > MAX_FILES) {
         steps.push({
           phase: 'eradication',
@@ -282,7 +290,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
           phase: 'containment' as const,
           text: rich(
             'Block ',
-            c(defangValue(u, f.iocs)),
+            code(defangValue(u, f.iocs)),
             ' at the web proxy (PowerShell downloaded from it) and retrieve what it served for analysis.',
           ),
         })),
@@ -294,15 +302,17 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
       for (const p of f.persistence) {
         if (p.kind !== 'run-key' || p.program === undefined || p.payload === undefined) continue;
         const lolbin = baseKey(p.program);
-        if (!LOLBINS.has(lolbin) || isSystemPath(p.payload)) continue;
-        const dir = p.payload.slice(0, Math.max(0, p.payload.lastIndexOf('\\')));
+        if (!LOLBINS.has(lolbin) || isInstalledLocation(p.payload)) continue;
+        // The folder the payload really is in: a rule on `System32\..\..\Users\Public` would match nothing.
+        const payload = displayPath(p.payload);
+        const dir = payload.slice(0, Math.max(0, payload.lastIndexOf('\\')));
         steps.push({
           phase: 'recovery',
           text: rich(
             'Add an application-control rule that stops ',
-            c(lolbin),
+            code(lolbin),
             ' loading code from ',
-            c(dir === '' ? p.payload : dir),
+            code(dir === '' ? payload : dir),
             '.',
           ),
         });
@@ -319,15 +329,15 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
       const names: Rich[] = f.persistence.slice(0, 3).flatMap((p): Rich[] => {
         const own: Rich =
           p.kind === 'run-key'
-            ? rich('the Run value ', c(p.valueName))
+            ? rich('the Run value ', code(p.valueName))
             : p.kind === 'scheduled-task'
-              ? rich('the task ', c(p.name))
+              ? rich('the task ', code(p.name))
               : p.kind === 'service'
-                ? rich('the service ', c(p.name))
+                ? rich('the service ', code(p.name))
                 : [];
         return [
           ...(own.length > 0 ? [own] : []),
-          ...(p.payload !== undefined ? [rich('the file ', c(p.payload))] : []),
+          ...(p.payload !== undefined ? [rich('the file ', code(displayPath(p.payload)))] : []),
         ];
       });
       const evidence = distinct(
@@ -335,7 +345,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
           a.enrichment.heuristics.filter((h) => /masquerad|mimic/i.test(h.id)).map((h) => h.evidence),
         ),
       ).filter((e) => e.trim() !== '');
-      const list: Rich[] = names.length > 0 ? names : evidence.slice(0, 3).map((e) => rich(c(e)));
+      const list: Rich[] = names.length > 0 ? names : evidence.slice(0, 3).map((e) => rich(code(e)));
       if (list.length === 0) return [];
       const text: Rich = [{ text: 'Hunt across the fleet for ' }];
       list.forEach((item, i) => {
@@ -350,10 +360,10 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
     family: 'hash-hunt',
     steps: (f) => {
       // Not the hashes of Windows' own binaries (rundll32, powershell): only what the incident brought or wrote.
-      const written = new Set(f.files.map((x) => x.path.toLowerCase()));
+      const written = new Set(f.files.map((x) => normalizePath(x.path)));
       const windows = new Set(
         [...f.graph.procs.values()]
-          .filter((p) => p.image !== undefined && isSystemPath(p.image) && !written.has(p.image.toLowerCase()))
+          .filter((p) => p.image !== undefined && isInstalledLocation(p.image) && !written.has(normalizePath(p.image)))
           .flatMap((p) => Object.values(p.hashes ?? {}).map((h) => h.toLowerCase())),
       );
       const hashes = f.iocs

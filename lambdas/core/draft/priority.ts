@@ -1,7 +1,6 @@
 import type { Criticality } from '../model/enrichment';
-
-export const PRIORITY_LEVELS = ['P1', 'P2', 'P3', 'P4'] as const;
-export type PriorityLevel = (typeof PRIORITY_LEVELS)[number];
+import { PRIORITY_LEVELS } from '../model/report';
+import type { Priority, PriorityLevel } from '../model/report';
 
 /**
  * How severity becomes a Jira priority. Thresholds are minimum severities (0–100) for P1–P3; names are the site's
@@ -19,14 +18,6 @@ export const DEFAULT_PRIORITY: PriorityConfig = {
   names: { P1: 'Highest', P2: 'High', P3: 'Medium', P4: 'Low' },
   criticalityFloor: { critical: 'P3' },
 };
-
-export interface Priority {
-  level: PriorityLevel;
-  /** The Jira priority name for the level. */
-  name: string;
-  /** One line: why this level. */
-  reason: string;
-}
 
 const rank = (l: PriorityLevel): number => PRIORITY_LEVELS.indexOf(l);
 

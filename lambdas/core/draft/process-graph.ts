@@ -1,7 +1,8 @@
 import type { ProcessRef } from '../model/alert';
 import type { EnrichedAlert } from '../model/enrichment';
 import { knownImage } from './display';
-import { baseKey, byText } from './text';
+import { baseKey, isSystemAncestor } from '../windows';
+import { byText } from './text';
 
 /**
  * The processes of an incident and their parent links, rebuilt from every alert that names a process: its own
@@ -28,24 +29,12 @@ export interface ProcEntry {
   firstSeen: string;
 }
 
-/** Windows shells and service hosts: every user or service program descends from them, so they explain nothing. */
-export const SYSTEM_ANCESTORS = new Set([
-  'explorer.exe',
-  'services.exe',
-  'svchost.exe',
-  'userinit.exe',
-  'winlogon.exe',
-  'wininit.exe',
-  'smss.exe',
-  'csrss.exe',
-  'system',
-  'registry',
-  'sihost.exe',
-  'runtimebroker.exe',
-]);
-
+/**
+ * A Windows session manager, service host or shell at its stock path (see `isSystemAncestor`): every user or service
+ * program descends from one, so it explains nothing. An unnamed process is not one.
+ */
 export function isSystemImage(image: string | undefined): boolean {
-  return image !== undefined && SYSTEM_ANCESTORS.has(baseKey(image));
+  return image !== undefined && isSystemAncestor(image);
 }
 
 const ZERO_GUID = /^[0{}-]*$/;

@@ -2,7 +2,7 @@ import type { EnrichedAlert } from '../model/enrichment';
 import { eventRef } from './display';
 import type { DraftLimits } from './limits';
 import { clip, utc } from './text';
-import type { RawEvidence } from './types';
+import type { RawEvidence } from '../model/report';
 
 /**
  * Raw evidence: each analysed alert's original record, as text, cut to a size. JSON records are pretty-printed

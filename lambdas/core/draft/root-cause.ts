@@ -3,9 +3,19 @@ import { earliestNonSystemAncestor, humanUsers, parentOf } from './facts';
 import { actor, actorLabel, knownImage } from './display';
 import type { ProcEntry } from './process-graph';
 import { ancestry, procOrder } from './process-graph';
-import { isSystemPath } from './commands';
-import { baseName, c, codeList, distinct, rich, utc } from './text';
-import type { Confidence, RootCause, Rich, Statement } from './types';
+import {
+  BROWSERS,
+  MAIL_CLIENTS,
+  OFFICE_APPS,
+  baseKey,
+  baseName,
+  isInstalledLocation,
+  normalizePath,
+  pathsInText,
+  samePath,
+} from '../windows';
+import { code, codeList, distinct, rich, utc } from './text';
+import type { Confidence, RootCause, Rich, Statement } from '../model/report';
 
 /**
  * The root-cause hypothesis: where the chain begins in the collected events (the earliest process that is not a
@@ -30,27 +40,15 @@ interface VectorRule {
   because(ctx: VectorContext): Rich;
 }
 
-const OFFICE = new Set([
-  'winword.exe',
-  'excel.exe',
-  'powerpnt.exe',
-  'onenote.exe',
-  'msaccess.exe',
-  'mspub.exe',
-  'visio.exe',
-]);
-const MAIL = new Set(['outlook.exe', 'olk.exe', 'thunderbird.exe', 'hxoutlook.exe']);
-const BROWSERS = new Set(['chrome.exe', 'msedge.exe', 'firefox.exe', 'iexplore.exe', 'brave.exe', 'opera.exe']);
-
 /** Applications that open what arrives from outside: a chain starting in one of them points at its input. */
-const DELIVERY_APPS = new Set([...OFFICE, ...MAIL, ...BROWSERS]);
+const DELIVERY_APPS: ReadonlySet<string> = new Set([...OFFICE_APPS, ...MAIL_CLIENTS, ...BROWSERS]);
 
 /** The first process a process started, in time order. */
 function firstChild(f: IncidentFacts, p: ProcEntry): ProcEntry | undefined {
   return [...f.graph.procs.values()].filter((q) => q.parentKey === p.key).sort(procOrder)[0];
 }
 
-const started = (ctx: VectorContext): Rich => rich(c(baseName(ctx.image)), ' was started by ', c(ctx.parentName));
+const started = (ctx: VectorContext): Rich => rich(code(baseName(ctx.image)), ' was started by ', code(ctx.parentName));
 
 export const VECTOR_RULES: readonly VectorRule[] = [
   {
@@ -60,30 +58,30 @@ export const VECTOR_RULES: readonly VectorRule[] = [
     confidence: 'low',
     because: (x) =>
       rich(
-        c(baseName(x.image)),
+        code(baseName(x.image)),
         ' runs the payload named by the persistence of this incident, so the installation came earlier or outside these events',
       ),
   },
   {
     id: 'mail-client',
-    test: (x) => MAIL.has(x.parentName.toLowerCase()),
+    test: (x) => MAIL_CLIENTS.has(x.parentName.toLowerCase()),
     vector: 'an email attachment opened from the mail client (ATT&CK T1566.001)',
     confidence: 'high',
     because: (x) => rich(started(x), ', a mail client'),
   },
   {
     id: 'office-document',
-    test: (x) => OFFICE.has(x.parentName.toLowerCase()),
+    test: (x) => OFFICE_APPS.has(x.parentName.toLowerCase()),
     vector: 'a malicious Office document (ATT&CK T1566.001 if it arrived by email)',
     confidence: 'medium',
     because: (x) => rich(started(x), ', an Office application'),
   },
   {
     id: 'mail-attachment-path',
-    test: (x) => /\\content\.outlook\\|\\olk[^\\]*\\|\\inetcache\\content\.outlook/i.test(x.image),
+    test: (x) => /\\content\.outlook\\|\\olk[^\\]*\\|\\inetcache\\content\.outlook/.test(normalizePath(x.image)),
     vector: 'an email attachment (ATT&CK T1566.001)',
     confidence: 'medium',
-    because: (x) => rich(c(x.image), ' lies in the folder where Outlook saves opened attachments'),
+    because: (x) => rich(code(x.image), ' lies in the folder where Outlook saves opened attachments'),
   },
   {
     id: 'browser',
@@ -94,29 +92,29 @@ export const VECTOR_RULES: readonly VectorRule[] = [
   },
   {
     id: 'downloads-folder',
-    test: (x) => /\\downloads\\/i.test(x.image),
+    test: (x) => /\\downloads\\/.test(normalizePath(x.image)),
     vector: 'user execution of a downloaded file (ATT&CK T1204.002)',
     confidence: 'medium',
     because: (x) =>
       rich(
-        c(baseName(x.image)),
+        code(baseName(x.image)),
         " ran from the user's Downloads folder",
-        x.parentName !== '' ? rich(', started by ', c(x.parentName)) : '',
+        x.parentName !== '' ? rich(', started by ', code(x.parentName)) : '',
       ),
   },
   {
     id: 'archive',
-    test: (x) => /\\temp\\(rar\$|7z|[^\\]*\.zip\\)/i.test(x.image),
+    test: (x) => /\\temp\\(rar\$|7z|[^\\]*\.zip\\)/.test(normalizePath(x.image)),
     vector: 'a file extracted from an archive and run by the user (ATT&CK T1204.002)',
     confidence: 'low',
-    because: (x) => rich(c(x.image), ' is in a temporary folder where archive tools extract files'),
+    because: (x) => rich(code(x.image), ' is in a temporary folder where archive tools extract files'),
   },
   {
     id: 'removable-drive',
-    test: (x) => /^[d-z]:\\/i.test(x.image),
+    test: (x) => /^[d-z]:\\/.test(normalizePath(x.image)),
     vector: 'a program run from a removable or network drive (ATT&CK T1091 or a share)',
     confidence: 'low',
-    because: (x) => rich(c(x.image), ' is not on the system drive'),
+    because: (x) => rich(code(x.image), ' is not on the system drive'),
   },
   {
     id: 'wmi',
@@ -158,9 +156,13 @@ const PARENT_CONTEXT: Readonly<Record<string, string>> = {
 };
 
 function persistenceStarts(f: IncidentFacts, root: ProcEntry): boolean {
-  const text = `${root.commandLine ?? ''} ${root.image ?? ''}`.toLowerCase();
+  const text = `${root.commandLine ?? ''} ${root.image ?? ''}`;
+  const paths = [...(root.image !== undefined ? [root.image] : []), ...pathsInText(text).map((p) => p.path)];
   return f.persistence.some(
-    (p) => p.payload !== undefined && p.payload.trim() !== '' && text.includes(p.payload.toLowerCase()),
+    (p) =>
+      p.payload !== undefined &&
+      p.payload.trim() !== '' &&
+      (text.toLowerCase().includes(p.payload.toLowerCase()) || paths.some((x) => samePath(x, p.payload ?? ''))),
   );
 }
 
@@ -168,7 +170,7 @@ function persistenceStarts(f: IncidentFacts, root: ProcEntry): boolean {
 function deliveredFiles(f: IncidentFacts): string[] {
   const payloads = f.persistence.flatMap((p) => (p.payload !== undefined ? [p.payload] : []));
   const written = f.files.filter((x) => x.action === 'created' || x.action === 'written').map((x) => x.path);
-  return distinct([...payloads, ...written], (p) => p.toLowerCase());
+  return distinct([...payloads, ...written], normalizePath);
 }
 
 function rootStatement(f: IncidentFacts, root: ProcEntry, parent: ProcEntry | undefined): Statement {
@@ -189,7 +191,7 @@ function rootStatement(f: IncidentFacts, root: ProcEntry, parent: ProcEntry | un
     basis: 'observed',
     text: rich(
       'The earliest non-system process in the collected events is ',
-      c(root.image ?? actorLabel(root)),
+      code(root.image ?? actorLabel(root)),
       root.pid !== undefined ? ` (PID ${root.pid})` : '',
       `, ${when}`,
       by,
@@ -205,15 +207,15 @@ function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
   for (const p of f.persistence) {
     if (p.payload === undefined) continue;
     const writer = f.graph.procs.get(f.graph.actorOf.get(p.alert.alertId) ?? '');
-    const file = f.files.find((x) => x.path.toLowerCase() === p.payload?.toLowerCase() && x.action !== 'loaded');
+    const file = f.files.find((x) => samePath(x.path, p.payload ?? '') && x.action !== 'loaded');
     const what =
       p.kind === 'run-key'
-        ? rich('the Run value ', c(p.valueName))
+        ? rich('the Run value ', code(p.valueName))
         : p.kind === 'startup-folder'
           ? rich('the Startup folder')
           : rich(
               `the ${p.kind.replace('-', ' ')} `,
-              c(p.kind === 'wmi-subscription' ? (p.consumer ?? p.name ?? '') : p.name),
+              code(p.kind === 'wmi-subscription' ? (p.consumer ?? p.name ?? '') : p.name),
             );
     if (file !== undefined) {
       const fileWriter = file.proc ?? file.alert.process;
@@ -225,13 +227,13 @@ function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
           ? rich(
               actor(fileWriter),
               ' wrote ',
-              c(baseName(p.payload)),
+              code(baseName(p.payload)),
               ` at ${utc(file.alert.eventTime)} and registered it in `,
               what,
               ` at ${utc(p.alert.eventTime)}.`,
             )
           : rich(
-              c(baseName(p.payload)),
+              code(baseName(p.payload)),
               ' ties the events together: ',
               actor(fileWriter),
               ` wrote it at ${utc(file.alert.eventTime)}, and `,
@@ -326,7 +328,7 @@ export function rootCause(f: IncidentFacts): RootCause {
 
   // When the chain starts in a document, mail or web application, the telling pair is that application and what
   // it launched; otherwise it is the first program and whatever started it.
-  const deliveryApp = DELIVERY_APPS.has(baseName(root.image).toLowerCase());
+  const deliveryApp = DELIVERY_APPS.has(baseKey(root.image));
   const child = deliveryApp ? firstChild(f, root) : undefined;
   const launched = child?.image !== undefined ? child : root;
   const launcher = child?.image !== undefined ? root : parent;
@@ -368,11 +370,11 @@ export function rootCause(f: IncidentFacts): RootCause {
 
   // A Windows binary did not "arrive": what arrived is the document it opened, the payload it runs, or the files
   // the incident wrote.
-  const delivered = isSystemPath(root.image) ? deliveredFiles(f) : [root.image];
+  const delivered = isInstalledLocation(root.image) ? deliveredFiles(f) : [root.image];
   statements.push(
     unknownDelivery(
       deliveryApp
-        ? rich('the document, link or attachment that ', c(baseName(root.image)), ' opened')
+        ? rich('the document, link or attachment that ', code(baseName(root.image)), ' opened')
         : delivered.length > 0
           ? codeList(delivered.slice(0, 3).map(baseName))
           : rich('the malicious files'),
@@ -390,18 +392,19 @@ export function rootCause(f: IncidentFacts): RootCause {
   }
   for (const p of f.persistence) {
     if (p.payload === undefined) continue;
-    const payload = p.payload.toLowerCase();
+    const payload = p.payload;
     const ran = [...f.graph.procs.values()].some(
       (q) =>
         q.created !== undefined &&
-        (q.image?.toLowerCase() === payload || (q.commandLine ?? '').toLowerCase().includes(payload)),
+        ((q.image !== undefined && samePath(q.image, payload)) ||
+          (q.commandLine ?? '').toLowerCase().includes(payload.toLowerCase())),
     );
-    const loaded = f.files.some((x) => x.action === 'loaded' && x.path.toLowerCase() === payload);
+    const loaded = f.files.some((x) => x.action === 'loaded' && samePath(x.path, payload));
     if (!ran && !loaded) {
       statements.push({
         basis: 'unknown',
         text: rich(
-          c(baseName(p.payload)),
+          code(baseName(p.payload)),
           ' did not run in the collected events, so what it does is unknown until it is analysed.',
         ),
       });

@@ -6,7 +6,8 @@ import { networkStatement } from './network-statement';
 import type { PersistenceFact } from './persistence';
 import { isSystemImage, walkTree } from './process-graph';
 import type { EnrichedAlert } from '../model/enrichment';
-import { baseName, byText, clip, distinct, oneLine, plain, rich, utc } from './text';
+import { baseName, displayPath, samePath } from '../windows';
+import { byText, clip, distinct, oneLine, plain, rich, utc } from './text';
 import type {
   Rich,
   Field,
@@ -16,7 +17,7 @@ import type {
   PersistenceFinding,
   ProcessNode,
   TechnicalAnalysis,
-} from './types';
+} from '../model/report';
 
 /** Technical analysis: the process tree, persistence, file and network activity, and the heuristics that fired. */
 
@@ -66,13 +67,13 @@ function processTree(f: IncidentFacts, limits: DraftLimits): { nodes: ProcessNod
 }
 
 function persistenceFinding(f: IncidentFacts, p: PersistenceFact, limits: DraftLimits): PersistenceFinding {
-  const v = (s: string): string => clip(oneLine(s), limits.valueChars);
+  const shortValue = (s: string): string => clip(oneLine(s), limits.valueChars);
   const block = (s: string): string => clip(s, limits.valueChars);
   const writer: Field = { label: 'Set by', value: actorLabel(p.alert.process) };
   const common = { time: utc(p.alert.eventTime), ref: eventRef(p.alert) };
   const payloadOrigin = (): Field[] => {
     if (p.payload === undefined) return [];
-    const file = f.files.find((x) => x.path.toLowerCase() === p.payload?.toLowerCase() && x.action !== 'loaded');
+    const file = f.files.find((x) => samePath(x.path, p.payload ?? '') && x.action !== 'loaded');
     return [
       {
         label: 'Payload file',
@@ -86,15 +87,19 @@ function persistenceFinding(f: IncidentFacts, p: PersistenceFact, limits: DraftL
   switch (p.kind) {
     case 'run-key': {
       const fields: Field[] = [
-        { label: 'Key', value: v(p.key) },
-        { label: 'Value name', value: v(p.valueName) },
+        { label: 'Key', value: shortValue(p.key) },
+        { label: 'Value name', value: shortValue(p.valueName) },
       ];
       if (p.data !== undefined) fields.push({ label: 'Value data', value: block(p.data), block: true });
-      if (p.program !== undefined) fields.push({ label: 'Launcher', value: v(p.program) });
-      if (p.dll !== undefined) fields.push({ label: 'DLL', value: v(p.dll) });
-      if (p.entry !== undefined) fields.push({ label: 'Export', value: v(p.entry) });
+      if (p.program !== undefined) fields.push({ label: 'Launcher', value: shortValue(p.program) });
+      if (p.dll !== undefined) fields.push({ label: 'DLL', value: shortValue(p.dll) });
+      if (p.entry !== undefined) fields.push({ label: 'Export', value: shortValue(p.entry) });
       if (p.dll === undefined && p.payload !== undefined && p.payload !== p.program)
-        fields.push({ label: 'Payload', value: v(p.payload) });
+        fields.push({ label: 'Payload', value: shortValue(p.payload) });
+      // A payload written with `..` or an NT prefix: say where it really is, next to how it was written.
+      const resolved = p.payload !== undefined ? displayPath(p.payload) : undefined;
+      if (resolved !== undefined && p.payload !== undefined && resolved !== p.payload.trim())
+        fields.push({ label: 'Resolves to', value: shortValue(resolved) });
       fields.push(writer, ...payloadOrigin());
       const who =
         p.scope === 'machine' ? 'any user' : p.scope === 'user' ? 'the user whose hive holds the key' : 'the user';
@@ -117,11 +122,11 @@ function persistenceFinding(f: IncidentFacts, p: PersistenceFact, limits: DraftL
         kind: p.kind,
         title: 'Startup folder',
         ...common,
-        fields: [{ label: 'File', value: v(p.path) }, writer],
+        fields: [{ label: 'File', value: shortValue(p.path) }, writer],
         effect: { basis: 'inferred', text: rich(`Windows opens ${baseName(p.path)} when the user logs on.`) },
       };
     case 'scheduled-task': {
-      const fields: Field[] = [{ label: 'Task name', value: v(p.name) }];
+      const fields: Field[] = [{ label: 'Task name', value: shortValue(p.name) }];
       if (p.action !== undefined) fields.push({ label: 'Action', value: block(p.action), block: true });
       fields.push(writer, ...payloadOrigin());
       return {
@@ -136,7 +141,7 @@ function persistenceFinding(f: IncidentFacts, p: PersistenceFact, limits: DraftL
       };
     }
     case 'service': {
-      const fields: Field[] = [{ label: 'Service name', value: v(p.name) }];
+      const fields: Field[] = [{ label: 'Service name', value: shortValue(p.name) }];
       if (p.path !== undefined) fields.push({ label: 'Binary path', value: block(p.path), block: true });
       fields.push(writer, ...payloadOrigin());
       return {
@@ -152,11 +157,11 @@ function persistenceFinding(f: IncidentFacts, p: PersistenceFact, limits: DraftL
     }
     case 'wmi-subscription': {
       const fields: Field[] = [];
-      if (p.operation !== undefined) fields.push({ label: 'Operation', value: v(p.operation) });
-      if (p.name !== undefined) fields.push({ label: 'Name', value: v(p.name) });
-      if (p.filter !== undefined) fields.push({ label: 'Filter', value: v(p.filter) });
+      if (p.operation !== undefined) fields.push({ label: 'Operation', value: shortValue(p.operation) });
+      if (p.name !== undefined) fields.push({ label: 'Name', value: shortValue(p.name) });
+      if (p.filter !== undefined) fields.push({ label: 'Filter', value: shortValue(p.filter) });
       if (p.query !== undefined) fields.push({ label: 'Query', value: block(p.query), block: true });
-      if (p.consumer !== undefined) fields.push({ label: 'Consumer', value: v(p.consumer) });
+      if (p.consumer !== undefined) fields.push({ label: 'Consumer', value: shortValue(p.consumer) });
       if (p.destination !== undefined) fields.push({ label: 'Destination', value: block(p.destination), block: true });
       fields.push(writer);
       return {

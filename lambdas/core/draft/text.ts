@@ -1,48 +1,12 @@
-import type { Rich, Span } from './types';
+import { clip, oneLine } from '../model/report';
+import type { Rich, Span } from '../model/report';
 
 /**
- * Text helpers shared by drafting and rendering. Alert text is hostile by assumption: these helpers make it
- * visible and bounded, never interpreted.
+ * Text helpers for drafting: spans, sentences, lists, times. Alert text is hostile by assumption: these helpers make
+ * it visible and bounded, never interpreted. The text-safety functions are the report contract's own
+ * (`model/report`), shared with the renderers; they are re-exported here for the drafting modules.
  */
-
-/**
- * Bidi overrides/isolates and marks (`invoice\u202Egpj.exe` displays as `invoiceexe.jpg`) and C0/C1 controls
- * other than tab and newline. Shown as `\uXXXX` so an analyst sees the trick instead of being fooled by it.
- */
-const INVISIBLE_RE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Replace bidi and control characters with a visible `\uXXXX`; keeps tab and newline. */
-export function visible(text: string): string {
-  return text.replace(INVISIBLE_RE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
-}
-
-/** One line of visible text: controls made visible, newlines and runs of whitespace folded to one space. */
-export function oneLine(text: string): string {
-  return visible(text.replace(/\s+/g, ' ').trim());
-}
-
-/**
- * Cut `text` to at most about `max` characters and say how long it was. Never splits a surrogate pair, so the
- * result is still valid UTF-16 (JSON.stringify of a lone surrogate would be an escape Jira may refuse).
- */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = Math.max(0, max);
-  const code = text.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}… [cut: ${text.length.toLocaleString('en-US')} characters in all]`;
-}
-
-/** Last path component, for Windows or POSIX paths, as written. */
-export function baseName(path: string): string {
-  const p = path.replace(/\//g, '\\');
-  return p.slice(p.lastIndexOf('\\') + 1);
-}
-
-/** Lower-case base name, for table lookups. */
-export function baseKey(path: string): string {
-  return baseName(path).toLowerCase();
-}
+export { clip, oneLine, visible } from '../model/report';
 
 /** UTC display time `YYYY-MM-DD HH:MM:SSZ`; text that is not a time is shown as it is, on one line. */
 export function utc(iso: string): string {
@@ -76,13 +40,13 @@ export function distinct<T>(items: Iterable<T>, key: (x: T) => string = String):
  */
 export const SPAN_MAX = 1000;
 
-/** A plain text span. */
-export function t(text: string): Span {
+/** A prose span: ordinary words of the report (the sentence around the values), cut to `SPAN_MAX`. */
+export function prose(text: string): Span {
   return { text: clip(text, SPAN_MAX) };
 }
 
-/** A code span (a literal value from the events), on one line. */
-export function c(text: string): Span {
+/** A code span: a literal value from the events (path, key, command), on one line, cut to `SPAN_MAX`. */
+export function code(text: string): Span {
   return { text: clip(oneLine(text), SPAN_MAX), code: true };
 }
 
@@ -115,8 +79,8 @@ export function joinAnd(items: string[]): string {
 export function codeList(items: string[]): Rich {
   const out: Rich = [];
   items.forEach((x, i) => {
-    if (i > 0) out.push(t(i === items.length - 1 ? ' and ' : ', '));
-    out.push(c(x));
+    if (i > 0) out.push(prose(i === items.length - 1 ? ' and ' : ', '));
+    out.push(code(x));
   });
   return out;
 }

@@ -3,7 +3,7 @@ import { describeLine } from './describe';
 import { eventRef } from './display';
 import type { DraftLimits } from './limits';
 import { plain, utc } from './text';
-import type { TimelineEntry } from './types';
+import type { TimelineEntry } from '../model/report';
 
 /**
  * The timeline: one line per event, oldest first, UTC, with the source event id. Lines that say the same thing

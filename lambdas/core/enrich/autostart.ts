@@ -1,4 +1,4 @@
-import { normalizePath } from './windows';
+import { normalizePath } from '../windows';
 
 /**
  * Autostart locations (ATT&CK T1547, T1037, T1543, T1053): where a program makes itself run again at logon or boot.

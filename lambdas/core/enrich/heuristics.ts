@@ -9,22 +9,25 @@ import { ipVersion, isPrivateIp } from './network';
 import { powershellMarkers, powershellStart } from './powershell';
 import {
   BINARY_EXTENSIONS,
+  BROWSERS,
+  CORE_PROCESSES,
+  OFFICE_APPS,
   POWERSHELL,
   SHELLS,
+  baseKey,
   baseName,
-  displayName,
   extensionOf,
+  folderClass,
   forScan,
+  hasFolder,
+  isInstalledLocation,
   isMicrosoftSecurityPath,
   isMicrosoftUserInstall,
-  isProgramFiles,
-  isSystemDir,
+  isStockWindowsBinary,
   isTrustedImage,
-  isUnderWindows,
   normalizePath,
   pathsInText,
-  squash,
-} from './windows';
+} from '../windows';
 
 /**
  * Why an alert looks malicious, as a table of rules. Each rule reads the alert and returns the concrete value that
@@ -80,27 +83,17 @@ function evidence(text: string): string {
 const MIMIC_RE =
   /microsoft|defender|svchost|windows(?:update|security|defender|service|host|helper|health|telemetry|manager|system|license|driver|core|firewall|error)|securityupdate|systemupdate|criticalupdate/;
 
+/** Squash a name for comparison: `Windows Security-Update.exe` → `windowssecurityupdate`. */
+function squash(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/\.[a-z0-9]{1,4}$/, '')
+    .replace(/[^a-z0-9]/g, '');
+}
+
 export function mimicsWindows(name: string): boolean {
   return MIMIC_RE.test(squash(name));
 }
-
-/** Windows processes that only ever run from the Windows directory. */
-const CORE_PROCESSES: ReadonlySet<string> = new Set([
-  'svchost.exe',
-  'lsass.exe',
-  'csrss.exe',
-  'smss.exe',
-  'wininit.exe',
-  'winlogon.exe',
-  'services.exe',
-  'spoolsv.exe',
-  'taskhostw.exe',
-  'explorer.exe',
-  'rundll32.exe',
-  'dllhost.exe',
-  'conhost.exe',
-  'lsm.exe',
-]);
 
 /** Names attackers misspell on purpose (`scvhost.exe`, `lsasss.exe`); short ones like smss would match too much. */
 const TYPOSQUAT_TARGETS = ['svchost', 'lsass', 'csrss', 'winlogon', 'wininit', 'explorer', 'spoolsv', 'rundll32'];
@@ -117,9 +110,12 @@ function oneEditApart(a: string, b: string): boolean {
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
-/** Where Windows and installed software live; anything else that claims to be Windows is lying. */
+/**
+ * Where Windows and installed software live (not the user-writable folders inside C:\Windows); anything else that
+ * claims to be Windows is lying.
+ */
 function inTrustedLocation(path: string): boolean {
-  return isUnderWindows(path) || isProgramFiles(path) || isMicrosoftSecurityPath(path) || isMicrosoftUserInstall(path);
+  return isInstalledLocation(path) || isMicrosoftSecurityPath(path) || isMicrosoftUserInstall(path);
 }
 
 /**
@@ -130,7 +126,7 @@ function inTrustedLocation(path: string): boolean {
 function untrustedPayload(command: string): string | undefined {
   for (const { path } of pathsInText(command)) if (!inTrustedLocation(path)) return path;
   const first = /^\s*["']?([^"'\s]+)/.exec(command)?.[1] ?? '';
-  const name = baseName(first);
+  const name = baseKey(first);
   if (SHELLS.has(name) || SHELLS.has(`${name}.exe`)) return command;
   return undefined;
 }
@@ -154,32 +150,40 @@ function masqueradingName(alert: Alert): string | undefined {
   }
   for (const path of [alert.file?.path, alert.process?.image, alert.process?.parent?.image, alert.module?.path]) {
     if (path === undefined) continue;
-    const name = baseName(path);
-    if (CORE_PROCESSES.has(name) && !isUnderWindows(path)) return path;
+    const name = baseKey(path);
+    // A core process's name anywhere but its own folder; a bare name (no folder given) proves nothing either way.
+    if (CORE_PROCESSES.has(name) && hasFolder(path) && !isStockWindowsBinary(path)) return path;
     const stem = name.replace(/\.exe$/, '');
     if (name.endsWith('.exe') && TYPOSQUAT_TARGETS.some((t) => oneEditApart(stem, t))) return path;
-    if (EXECUTABLE_NAMES.test(name) && mimicsWindows(displayName(path)) && !inTrustedLocation(path)) return path;
+    if (EXECUTABLE_NAMES.test(name) && mimicsWindows(baseName(path)) && !inTrustedLocation(path)) return path;
   }
   return undefined;
 }
 
 // ---- unusual paths ---------------------------------------------------------------------------------------------
 
-/** User-writable folders where installed software does not keep its binaries. */
-const UNUSUAL_DIRS: readonly RegExp[] = [
-  /^[a-z]:\\programdata\\/,
-  /^[a-z]:\\users\\public\\/,
-  /^[a-z]:\\users\\[^\\]+\\appdata\\/,
-  /^[a-z]:\\users\\[^\\]+\\downloads\\/,
-  /^[a-z]:\\(?:windows\\)?temp\\/,
-  /^[a-z]:\\\$recycle\.bin\\/,
-  /^[a-z]:\\perflogs\\/,
-];
+/** A user profile's folders where installed software does not keep its binaries (AppData, Downloads). */
+const UNUSUAL_PROFILE_DIRS = /^[a-z]:\\users\\[^\\]+\\(?:appdata|downloads)\\/;
 
+/**
+ * An executable or DLL in a user-writable folder where installed software does not keep its binaries: ProgramData,
+ * Public, AppData, Downloads, the writable folders inside C:\Windows (Tasks, Temp, spool\drivers\color…), C:\Temp,
+ * PerfLogs and the Recycle Bin. Microsoft's own per-user and Defender folders are expected.
+ */
 export function isUnusualBinaryPath(path: string): boolean {
   if (!BINARY_EXTENSIONS.has(extensionOf(path))) return false;
-  const p = normalizePath(path);
-  return UNUSUAL_DIRS.some((re) => re.test(p)) && !isMicrosoftSecurityPath(p) && !isMicrosoftUserInstall(p);
+  if (isMicrosoftSecurityPath(path) || isMicrosoftUserInstall(path)) return false;
+  switch (folderClass(path)) {
+    case 'windows-writable':
+    case 'public':
+    case 'programdata':
+    case 'writable-root':
+      return true;
+    case 'user-profile':
+      return UNUSUAL_PROFILE_DIRS.test(normalizePath(path));
+    default:
+      return false;
+  }
 }
 
 function unusualPath(alert: Alert): string | undefined {
@@ -202,7 +206,7 @@ function unusualPath(alert: Alert): string | undefined {
 
 function evasivePowerShell(alert: Alert): string | undefined {
   for (const { text, image } of commandTexts(alert)) {
-    const runByPowerShell = image !== undefined && POWERSHELL.has(baseName(image));
+    const runByPowerShell = image !== undefined && POWERSHELL.has(baseKey(image));
     const at = runByPowerShell ? 0 : powershellStart(text);
     if (at < 0) continue;
     const { markers, suspicious } = powershellMarkers(text.slice(at));
@@ -213,23 +217,12 @@ function evasivePowerShell(alert: Alert): string | undefined {
 
 // ---- Office spawning a shell -----------------------------------------------------------------------------------
 
-const OFFICE_APPS: ReadonlySet<string> = new Set([
-  'winword.exe',
-  'excel.exe',
-  'powerpnt.exe',
-  'outlook.exe',
-  'msaccess.exe',
-  'mspub.exe',
-  'onenote.exe',
-  'visio.exe',
-]);
-
 function officeSpawnsShell(alert: Alert): string | undefined {
   const child = alert.process?.image;
   const parent = alert.process?.parent?.image;
   if (child === undefined || parent === undefined) return undefined;
-  if (!OFFICE_APPS.has(baseName(parent)) || !SHELLS.has(baseName(child))) return undefined;
-  return `${displayName(parent)} → ${displayName(child)}`;
+  if (!OFFICE_APPS.has(baseKey(parent)) || !SHELLS.has(baseKey(child))) return undefined;
+  return `${baseName(parent)} → ${baseName(child)}`;
 }
 
 // ---- autostart written by a non-system process -----------------------------------------------------------------
@@ -239,7 +232,7 @@ function officeSpawnsShell(alert: Alert): string | undefined {
  * LOLBin kept here: it writes Run keys and services for every product it installs.
  */
 function isExpectedAutostartWriter(image: string): boolean {
-  return isTrustedImage(image) || (baseName(image) === 'msiexec.exe' && isSystemDir(image));
+  return isTrustedImage(image) || (baseKey(image) === 'msiexec.exe' && isStockWindowsBinary(image));
 }
 
 /**
@@ -255,7 +248,7 @@ function isDeletion(alert: Alert): boolean {
 function autostartByNonSystem(alert: Alert): string | undefined {
   const image = alert.process?.image;
   if (image === undefined || isExpectedAutostartWriter(image)) return undefined;
-  const writer = displayName(image);
+  const writer = baseName(image);
   if (alert.registry !== undefined && !isDeletion(alert)) {
     const path = registryPath(alert.registry);
     if (isAutostartRegistryPath(path)) return `${writer} wrote ${path}`;
@@ -284,7 +277,7 @@ const LSASS_CLIENTS: ReadonlySet<string> = new Set(['csrss.exe', 'wininit.exe', 
 
 function lsassAccess(alert: Alert): string | undefined {
   const t = alert.target;
-  if (t?.image === undefined || baseName(t.image) !== 'lsass.exe' || t.grantedAccess === undefined) return undefined;
+  if (t?.image === undefined || baseKey(t.image) !== 'lsass.exe' || t.grantedAccess === undefined) return undefined;
   const mask = int(t.grantedAccess);
   if (mask === undefined) return undefined;
   const rights =
@@ -293,10 +286,10 @@ function lsassAccess(alert: Alert): string | undefined {
       : DANGEROUS_RIGHTS.filter(([bit]) => (mask & bit) !== 0).map(([, name]) => name);
   if (rights.length === 0) return undefined;
   const source = alert.process?.image;
-  if (source !== undefined && LSASS_CLIENTS.has(baseName(source))) {
-    if (isUnderWindows(source) || isMicrosoftSecurityPath(source)) return undefined;
+  if (source !== undefined && LSASS_CLIENTS.has(baseKey(source))) {
+    if (isStockWindowsBinary(source) || isMicrosoftSecurityPath(source)) return undefined;
   }
-  const who = source === undefined ? 'unknown process' : displayName(source);
+  const who = source === undefined ? 'unknown process' : baseName(source);
   return `${who} → lsass.exe, GrantedAccess ${t.grantedAccess.trim()} (${rights.join(', ')})`;
 }
 
@@ -346,9 +339,10 @@ function remoteThread(alert: Alert): string | undefined {
   const sameGuid = guidOf(p?.guid) !== undefined && guidOf(p?.guid) === guidOf(t.guid);
   const samePid = p?.pid !== undefined && p.pid === t.pid;
   if (sameGuid || samePid) return undefined;
-  if (p?.image !== undefined && THREAD_INJECTORS.has(baseName(p.image)) && isUnderWindows(p.image)) return undefined;
-  const from = p?.image === undefined ? 'unknown process' : displayName(p.image);
-  const into = t.image === undefined ? `process ${t.pid ?? '?'}` : displayName(t.image);
+  if (p?.image !== undefined && THREAD_INJECTORS.has(baseKey(p.image)) && isStockWindowsBinary(p.image))
+    return undefined;
+  const from = p?.image === undefined ? 'unknown process' : baseName(p.image);
+  const into = t.image === undefined ? `process ${t.pid ?? '?'}` : baseName(t.image);
   return `${from} → ${into}${t.startFunction !== undefined ? ` (${t.startFunction})` : ''}`;
 }
 
@@ -356,17 +350,6 @@ function remoteThread(alert: Alert): string | undefined {
 
 /** Ports that blend into web traffic, plus Metasploit's default listener. */
 export const BEACON_PORTS: ReadonlySet<number> = new Set([80, 443, 8080, 4444]);
-
-const BROWSERS: ReadonlySet<string> = new Set([
-  'chrome.exe',
-  'msedge.exe',
-  'firefox.exe',
-  'iexplore.exe',
-  'opera.exe',
-  'brave.exe',
-  'vivaldi.exe',
-  'msedgewebview2.exe',
-]);
 
 function publicConnection(alert: Alert): string | undefined {
   const n = alert.network;
@@ -376,8 +359,8 @@ function publicConnection(alert: Alert): string | undefined {
   const v = ipVersion(n.dstIp);
   if (v === 0 || isPrivateIp(n.dstIp)) return undefined;
   // Browsers and installed, non-scripting software talk to the internet all day; that is not evidence.
-  if (BROWSERS.has(baseName(image)) || isTrustedImage(image)) return undefined;
-  return `${displayName(image)} → ${v === 6 ? `[${n.dstIp}]` : n.dstIp}:${n.dstPort}`;
+  if (BROWSERS.has(baseKey(image)) || isTrustedImage(image)) return undefined;
+  return `${baseName(image)} → ${v === 6 ? `[${n.dstIp}]` : n.dstIp}:${n.dstPort}`;
 }
 
 // ---- the table -------------------------------------------------------------------------------------------------
@@ -413,8 +396,9 @@ export const HEURISTICS: readonly HeuristicRule[] = [
     title: 'Executable or DLL in an unusual path',
     weight: 15,
     explanation:
-      'ProgramData, Public, AppData, Temp, Downloads and the Recycle Bin are writable without administrator rights ' +
-      'and favoured by malware; installed software keeps its binaries under Program Files or Windows.',
+      'ProgramData, Public, AppData, Temp, Downloads, the Recycle Bin and some folders inside Windows (Tasks, ' +
+      'spool\\drivers\\color) are writable without administrator rights and favoured by malware; installed software ' +
+      'keeps its binaries under Program Files or Windows.',
     test: unusualPath,
   },
   {

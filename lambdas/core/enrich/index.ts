@@ -26,11 +26,9 @@ export type { ParsedContext } from './context';
 export { defang, defangText, refang } from './defang';
 export { HEURISTICS, evaluateHeuristics } from './heuristics';
 export type { HeuristicRule } from './heuristics';
-export { extractIocs, registryPath } from './iocs';
+export { extractIocs } from './iocs';
 export { isPrivateIp, isPublicDomain } from './network';
-export { decodeEncodedCommand } from './powershell';
-export { DEFAULT_SEVERITY, assessSeverity, verdictLevel } from './severity';
-export type { SeveritySettings } from './severity';
+export { assessSeverity, verdictLevel } from './severity';
 
 /** Known techniques, once each, in the alert's order; ids ATT&CK does not know stay only on the alert itself. */
 function techniquesOf(alert: Alert): TechniqueInfo[] {

@@ -5,7 +5,7 @@ import { defang } from './defang';
 import { ipVersion, isPrivateIp, isPublicDomain } from './network';
 import { decodeEncodedCommand } from './powershell';
 import { indicatorsInText } from './text-indicators';
-import { SCRIPTING_BINARIES, baseName, isStockBinary, isTrustedImage, pathsInText } from './windows';
+import { LOLBINS, baseKey, isInstalledBinary, isTrustedImage, pathsInText } from '../windows';
 
 /**
  * Indicators of compromise from one alert: the structured fields first (network, DNS, hashes, files, registry,
@@ -50,7 +50,7 @@ class IocList {
   /** File paths in free text that are not part of the installed system. */
   addPathsIn(text: string | undefined, role: string): void {
     if (text === undefined) return;
-    for (const { path } of pathsInText(text)) if (!isStockBinary(path)) this.add('file', path, role);
+    for (const { path } of pathsInText(text)) if (!isInstalledBinary(path)) this.add('file', path, role);
   }
 
   /** Deterministic: grouped by type in IOC_TYPES order, first-seen order within a type. */
@@ -83,7 +83,7 @@ function addHashes(list: IocList, hashes: Record<string, string> | undefined, ro
 function looksLikeCommand(text: string): boolean {
   if (pathsInText(text).length > 0 || /\b(?:https?|ftp):\/\//i.test(text)) return true;
   const first = /^\s*["']?([^\s"']+)/.exec(text)?.[1];
-  return first !== undefined && SCRIPTING_BINARIES.has(baseName(first.endsWith('.exe') ? first : `${first}.exe`));
+  return first !== undefined && LOLBINS.has(baseKey(first.endsWith('.exe') ? first : `${first}.exe`));
 }
 
 /**
@@ -96,7 +96,7 @@ function isSuspiciousProcess(p: { image?: string; commandLine?: string }): boole
 }
 
 function addProcess(list: IocList, p: Process | NonNullable<Process['parent']>, who: string): void {
-  if (p.image !== undefined && !isStockBinary(p.image)) list.add('file', p.image, `${who} image`);
+  if (p.image !== undefined && !isInstalledBinary(p.image)) list.add('file', p.image, `${who} image`);
   if (p.commandLine === undefined) return;
   list.addText(p.commandLine, `${who} command line`);
   list.addText(decodeEncodedCommand(p.commandLine), `${who} decoded PowerShell command`);
@@ -207,7 +207,7 @@ export function extractIocs(alert: Alert): Ioc[] {
   const p = alert.process;
   if (p !== undefined) {
     addProcess(list, p, 'process');
-    if (p.image === undefined || !isStockBinary(p.image)) addHashes(list, p.hashes, 'process image hash');
+    if (p.image === undefined || !isInstalledBinary(p.image)) addHashes(list, p.hashes, 'process image hash');
     if (p.parent !== undefined) addProcess(list, p.parent, 'parent process');
     if (p.grandparent !== undefined) addProcess(list, p.grandparent, 'grandparent process');
   }
@@ -221,7 +221,7 @@ export function extractIocs(alert: Alert): Ioc[] {
     list.add('file', alert.module.path, driver ? 'driver loaded' : 'module loaded');
     addHashes(list, alert.module.hashes, driver ? 'driver hash' : 'module hash');
   }
-  if (alert.target?.image !== undefined && !isStockBinary(alert.target.image)) {
+  if (alert.target?.image !== undefined && !isInstalledBinary(alert.target.image)) {
     list.add('file', alert.target.image, 'target process image');
   }
 

@@ -1,29 +1,14 @@
-import { isSystemDir, pathsInText } from './windows';
+import { PROXY_EXECUTION_LOLBINS, isSystemFolder, pathsInText } from '../windows';
 
 /**
  * Living-off-the-land binaries asked to run something: a signed Windows tool (rundll32, regsvr32, mshta…) given a
- * DLL, script or download from outside System32/SysWOW64. The tool is trusted; what it was handed is the question.
+ * DLL, script or download from outside System32/SysWOW64 (or from a writable folder inside them, such as
+ * `spool\drivers\color`). The tool is trusted; what it was handed is the question.
  */
-
-export const PROXY_LOLBINS = [
-  'rundll32',
-  'regsvr32',
-  'mshta',
-  'msiexec',
-  'installutil',
-  'regasm',
-  'regsvcs',
-  'cmstp',
-  'odbcconf',
-  'mavinject',
-  'wmic',
-  'certutil',
-  'bitsadmin',
-] as const;
 
 const QUOTE = '"\'\u2018\u2019\u201c\u201d';
 const LOLBIN_RE = new RegExp(
-  `(?:^|[\\s${QUOTE}\\\\/=(&|;])(${PROXY_LOLBINS.join('|')})(?:\\.exe)?(?=$|[\\s,${QUOTE}])`,
+  `(?:^|[\\s${QUOTE}\\\\/=(&|;])(${PROXY_EXECUTION_LOLBINS.join('|')})(?:\\.exe)?(?=$|[\\s,${QUOTE}])`,
   'gi',
 );
 
@@ -74,7 +59,7 @@ export function findProxyExecution(text: string): ProxyExecution | undefined {
       payload = dump[0];
     }
     for (const p of pathsInText(args)) {
-      if (isSystemDir(p.path)) continue;
+      if (isSystemFolder(p.path)) continue;
       if (payloadAt < 0 || p.index < payloadAt) {
         payloadAt = p.index;
         payload = p.path;

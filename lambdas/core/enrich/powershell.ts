@@ -1,3 +1,5 @@
+import { POWERSHELL } from '../windows';
+
 /**
  * PowerShell options and idioms that hide what a command does. PowerShell accepts any unambiguous prefix of a
  * parameter (`-w`, `-win`, `-WindowStyle`) and `/` or an en/em dash in place of `-`, so the patterns do too.
@@ -58,8 +60,12 @@ export interface PowerShellMarker {
   text: string;
 }
 
-const PS_TOKEN =
-  /(?:^|[\s"'\\/=(&|;\u2018\u2019\u201c\u201d])(?:powershell|pwsh|powershell_ise)(?:\.exe)?(?=$|[\s"'\u2018\u2019\u201c\u201d])/i;
+/** A PowerShell program name as typed (`powershell`, `pwsh.exe`, `"…\powershell_ise.exe"`). */
+const PS_TOKEN = new RegExp(
+  String.raw`(?:^|[\s"'\\/=(&|;\u2018\u2019\u201c\u201d])(?:${[...POWERSHELL].map((n) => n.replace(/\.exe$/, '')).join('|')})` +
+    String.raw`(?:\.exe)?(?=$|[\s"'\u2018\u2019\u201c\u201d])`,
+  'i',
+);
 
 /** Where a PowerShell invocation starts in a command text, or -1. */
 export function powershellStart(text: string): number {

@@ -1,6 +1,6 @@
 import type { IocType } from '../model/enrichment';
 import { ipVersion, isPublicDomain, isUrlHostDomain } from './network';
-import { forScan } from './windows';
+import { forScan } from '../windows';
 
 /**
  * Network indicators and hashes found in free text (command lines, registry value data, DNS answers, task actions).

@@ -80,10 +80,6 @@ export function normalizeInput(
   return { alerts, rejections };
 }
 
-export { decode, DECODE_DEFAULTS } from './decode';
-export type { DecodeOptions, DecodeResult } from './decode';
+export { decode } from './decode';
 export { normalizeRecord } from './normalize';
-export { adapters } from './registry';
-export { sysmonAdapters, windowsEventAdapter, parseRuleName, sysmonEventType, SYSMON_EVENTS } from './sysmon/index';
-export { RecordRejected } from './types';
-export type { FormatAdapter, NormalizeContext, RawRecord } from './types';
+export type { RawRecord } from './types';

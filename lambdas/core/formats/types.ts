@@ -26,6 +26,10 @@ export interface NormalizeContext {
  * with a one-line reason when the record is of this format but unusable (no host, bad time…).
  */
 export interface FormatAdapter {
+  /**
+   * Declared under its product in lambdas/core/model/products.ts (test/core/formats/registry-fixtures.test.ts checks
+   * that, and that a fixture normalizes through every registered adapter).
+   */
   id: string;
   product: SourceProduct;
   detect(record: RawRecord): boolean;

@@ -4,6 +4,7 @@ import { duplicatesToken } from '../correlate/incident-meta';
 import type { ContextSnapshot, EnrichedAlert } from '../model/enrichment';
 import { emptyContext } from '../model/enrichment';
 import type { IncidentView } from '../model/incident';
+import { toView } from '../model/incident-view';
 import type { Rejection } from '../model/rejection';
 import type { HandOff, IngestStore, SeenClaim, TicketQueue } from './ports';
 
@@ -94,42 +95,6 @@ export class MemoryIngestStore implements IngestStore {
       .sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.incidentId.localeCompare(b.incidentId))
       .map((m) => toView(m, this.alerts.get(m.incidentId) ?? []));
   }
-}
-
-/** META + alert items → the drafting stage's view (shared by the memory and DynamoDB readers). */
-export function toView(m: IncidentMeta, alerts: EnrichedAlert[]): IncidentView {
-  const sorted = [...alerts].sort(
-    (a, b) => a.eventTime.localeCompare(b.eventTime) || a.alertId.localeCompare(b.alertId),
-  );
-  const assets = new Map(
-    sorted.flatMap((a) => (a.enrichment.asset ? [[a.enrichment.asset.host, a.enrichment.asset] as const] : [])),
-  );
-  const users = new Map(
-    sorted.flatMap((a) =>
-      a.enrichment.userContext ? [[a.enrichment.userContext.user, a.enrichment.userContext] as const] : [],
-    ),
-  );
-  return {
-    incidentId: m.incidentId,
-    groupKey: m.groupKey,
-    status: m.status,
-    hosts: m.hosts,
-    users: m.users,
-    techniques: m.techniques,
-    sources: m.sources,
-    iocs: m.iocs,
-    firstSeen: m.firstSeen,
-    lastSeen: m.lastSeen,
-    alertCount: m.alertCount,
-    duplicates: m.duplicates,
-    severity: m.severity,
-    severityReasons: m.severityReasons,
-    version: m.version,
-    ...(m.ticketKey !== undefined ? { ticketKey: m.ticketKey } : {}),
-    alerts: sorted,
-    assets: [...assets.values()],
-    userContexts: [...users.values()],
-  };
 }
 
 /** A queue that keeps what it was given (the CLI's in-memory pipeline reports hand-offs from it). */

@@ -1,5 +1,5 @@
-import { visible } from '../draft/text';
-import type { Rich } from '../draft/types';
+import { visible } from '../model/report';
+import type { Rich } from '../model/report';
 
 /**
  * Atlassian Document Format nodes, the subset the ticket uses, and builders that cannot produce invalid ones:

@@ -1,4 +1,4 @@
-import type { IncidentReport, ProcessNode, Rich, Statement } from '../draft/types';
+import type { IncidentReport, ProcessNode, Rich, Statement } from '../model/report';
 import type { AdfBlock, AdfDoc, AdfInline, AdfListItem } from './adf-nodes';
 import {
   blocks,
@@ -25,6 +25,7 @@ import {
   SECTION_TITLES,
   SUB_TITLES,
   buildTree,
+  detectionMatched,
   foldedTime,
   longestValue,
 } from './layout';
@@ -275,6 +276,21 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
     ]),
   );
 
+  const detections = table(
+    b.compact >= 1
+      ? ['Sigma rule', 'Level', 'Author', 'Matched']
+      : ['Sigma rule', 'Level', 'Author', 'Matched', 'Known false positives'],
+    report.detections
+      .slice(0, b.rows)
+      .map((d) => [
+        text(fit(d.title, b.valueChars)),
+        text(d.level),
+        text(fit(d.author, b.valueChars)),
+        text(detectionMatched(d)),
+        ...(b.compact >= 1 ? [] : [text(fit(d.falsePositives ?? '—', b.valueChars))]),
+      ]),
+  );
+
   return blocks(
     cuts.length > 0
       ? paragraph(
@@ -303,6 +319,13 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
     report.attack.length === 0
       ? paragraph(text('No ATT&CK technique was named by the sources or recognised in the events.'))
       : undefined,
+    ...(report.detections.length > 0
+      ? [
+          heading(2, SECTION_TITLES.detections),
+          detections,
+          omitted(report.detectionsOmitted + Math.max(0, report.detections.length - b.rows), 'matching rules'),
+        ]
+      : []),
     heading(2, SECTION_TITLES.rootCause),
     paragraph(strong('Hypothesis: '), text(`${report.rootCause.vector} — confidence ${report.rootCause.confidence}.`)),
     bulletList(report.rootCause.statements.map((s) => statementItem(s, b))),

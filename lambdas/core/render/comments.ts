@@ -1,5 +1,4 @@
-import { IOC_TYPE_LABELS } from '../draft/iocs';
-import { clip } from '../draft/text';
+import { IOC_TYPE_LABELS, clip } from '../model/report';
 import type { AdfDoc, AdfInline, AdfListItem } from './adf-nodes';
 import { blocks, bulletList, doc, listItem, paragraph, strong, text } from './adf-nodes';
 import type { IncidentDelta, IncidentSnapshot } from './delta';

@@ -1,7 +1,7 @@
 import type { Ioc } from '../model/enrichment';
 import { hostKey, userKey } from '../model/host';
 import type { IncidentView } from '../model/incident';
-import type { PriorityLevel } from '../draft/priority';
+import type { PriorityLevel } from '../model/report';
 
 /**
  * What a ticket already says about an incident (the snapshot stored when it was last synced) and what is new

@@ -1,4 +1,4 @@
-import type { Basis, IncidentReport, ProcessNode, RemediationPhase, TechnicalSubsection } from '../draft/types';
+import type { Basis, IncidentReport, ProcessNode, RemediationPhase, TechnicalSubsection } from '../model/report';
 
 /** What both renderers share: section titles, labels for statement bases and phases, the process tree shape. */
 
@@ -9,6 +9,7 @@ export const SECTION_TITLES = {
   timeline: 'Timeline (UTC)',
   iocs: 'Indicators of compromise',
   attack: 'MITRE ATT&CK mapping',
+  detections: 'Detections (Sigma rules)',
   rootCause: 'Root-cause hypothesis',
   businessImpact: 'Business impact',
   remediation: 'Recommended containment and remediation',
@@ -78,4 +79,11 @@ export function longestValue(report: IncidentReport): number {
 export function foldedTime(row: { time: string; count: number; lastTime?: string }): string {
   if (row.count <= 1) return row.time;
   return `${row.time} (×${row.count}${row.lastTime !== undefined ? `, last ${row.lastTime}` : ''})`;
+}
+
+/** `Sysmon 1 #4711` or `Sysmon 1 #4711 and 3 more alerts`: where a rule matched. */
+export function detectionMatched(row: { alerts: number; firstRef: string }): string {
+  return row.alerts <= 1
+    ? row.firstRef
+    : `${row.firstRef} and ${row.alerts - 1} more alert${row.alerts === 2 ? '' : 's'}`;
 }

@@ -1,4 +1,4 @@
-import { visible } from '../draft/text';
+import { visible } from '../model/report';
 
 /**
  * Escaping alert text for CommonMark + GFM, so hostile text stays text: no emphasis, links, autolinks, images,

@@ -1,5 +1,13 @@
-import type { IncidentReport, Rich, Statement } from '../draft/types';
-import { BASIS_LABELS, PHASE_LABELS, SECTION_TITLES, SUB_TITLES, buildTree, foldedTime } from './layout';
+import type { IncidentReport, Rich, Statement } from '../model/report';
+import {
+  BASIS_LABELS,
+  PHASE_LABELS,
+  SECTION_TITLES,
+  SUB_TITLES,
+  buildTree,
+  detectionMatched,
+  foldedTime,
+} from './layout';
 import type { TreeNode } from './layout';
 import { mdCellCode, mdCode, mdCodeBlock, mdTable, mdText } from './markdown-escape';
 
@@ -161,6 +169,24 @@ export function renderMarkdown(report: IncidentReport): string {
       ),
     );
   } else out.push('No ATT&CK technique was named by the sources or recognised in the events.');
+  if (report.detections.length > 0) {
+    out.push(
+      '',
+      `## ${SECTION_TITLES.detections}`,
+      '',
+      mdTable(
+        ['Sigma rule', 'Level', 'Author', 'Matched', 'Known false positives'],
+        report.detections.map((d) => [
+          mdText(d.title),
+          mdText(d.level),
+          mdText(d.author),
+          mdText(detectionMatched(d)),
+          mdText(d.falsePositives ?? '—'),
+        ]),
+      ),
+      ...omitted(report.detectionsOmitted, 'matching rules'),
+    );
+  }
   out.push(
     '',
     `## ${SECTION_TITLES.rootCause}`,

@@ -7,7 +7,8 @@ import { renderAdf } from '../render/adf';
 import { renderReopenComment, renderUpdateComment } from '../render/comments';
 import { diffIncident } from '../render/delta';
 import type { IncidentSnapshot } from '../render/delta';
-import type { AdfDoc, Drafter, TicketFacts } from './ports';
+import type { AdfDoc } from '../render/adf-nodes';
+import type { Drafter, TicketFacts } from './ports';
 
 /** Nothing shown yet: every fact of `next` is new. */
 const NOTHING: IncidentSnapshot = {
@@ -20,13 +21,16 @@ const NOTHING: IncidentSnapshot = {
   priority: 'P4',
 };
 
-/** The marker line: how a retry finds out whether Jira already took this comment. */
+/**
+ * The marker line: how a retry finds out whether Jira already took this comment. Set as code: it is an identifier
+ * for the pipeline, not prose for the analyst.
+ */
 function withMarker(doc: AdfDoc, marker: string): AdfDoc {
   return {
     ...doc,
     content: [
       ...doc.content,
-      { type: 'paragraph', content: [{ type: 'text', text: marker, marks: [{ type: 'em' }] }] },
+      { type: 'paragraph', content: [{ type: 'text', text: marker, marks: [{ type: 'code' }] }] },
     ],
   };
 }
@@ -38,20 +42,17 @@ export function reportDrafter(cfg: DraftConfig = {}): Drafter {
       const report = draftReport(view, cfg);
       return {
         summary: report.summary,
-        description: renderAdf(report) as AdfDoc,
+        description: renderAdf(report),
         labels: report.labels,
         priority: report.priority.level,
       };
     },
     updateComment(prev: TicketFacts | undefined, next: TicketFacts, _view: IncidentView, marker: string) {
-      return withMarker(renderUpdateComment(prev ?? NOTHING, next) as AdfDoc, marker);
+      return withMarker(renderUpdateComment(prev ?? NOTHING, next), marker);
     },
     reopenComment(prev: TicketFacts | undefined, next: TicketFacts, _view: IncidentView, marker: string) {
       return withMarker(
-        renderReopenComment(
-          diffIncident(prev ?? NOTHING, next),
-          'new alerts arrived after the ticket was closed',
-        ) as AdfDoc,
+        renderReopenComment(diffIncident(prev ?? NOTHING, next), 'new alerts arrived after the ticket was closed'),
         marker,
       );
     },

@@ -1,9 +1,7 @@
 import type { IncidentMeta } from '../correlate/incident-meta';
 import type { IncidentView } from '../model/incident';
+import type { AdfDoc } from '../render/adf-nodes';
 import type { IncidentSnapshot } from '../render/delta';
-
-/** An ADF document (validated by the renderer's tests and by Jira). */
-export type AdfDoc = { version: 1; type: 'doc'; content: unknown[] };
 
 export interface CreateIssueInput {
   projectKey: string;

@@ -1,51 +1,13 @@
 import { PermanentError, RetryableError } from '../errors';
 import type { IncidentMeta } from '../correlate/incident-meta';
+import type { IncidentView } from '../model/incident';
 import { incidentLabel } from '../model/labels';
-import type {
-  AdfDoc,
-  Drafter,
-  IssueState,
-  PriorityLevel,
-  TicketFacts,
-  TicketGateway,
-  TicketState,
-  TicketStore,
-} from './ports';
-
-export interface SyncSettings {
-  projectKey: string;
-  issueTypeName: string;
-  /** P1–P4 → the site's priority names. */
-  priorityNames: Record<PriorityLevel, string>;
-  components: string[];
-  /** Jira custom field id → what to put in it: `severity` (0–100) or `incidentId`. */
-  customFields: Record<string, 'severity' | 'incidentId'>;
-  /** At most one update comment per ticket per interval, unless severity rises. */
-  commentIntervalMs: number;
-  /** A closed ticket that gets new alerts within this window is reopened; after it, a follow-up is created. */
-  reopenWindowMs: number;
-  reopenTransition: string;
-  linkType: string;
-  /**
-   * A create claim older than this is presumed dead (crashed). Jira search is not read-after-write consistent,
-   * so recovery must not run before search has caught up with a create the dead owner may have made.
-   */
-  staleClaimMs: number;
-  /** Alerts loaded for drafting (a sample beyond it: the first and the latest). */
-  maxAlerts: number;
-}
-
-export const DEFAULT_SYNC: Omit<SyncSettings, 'projectKey' | 'issueTypeName'> = {
-  priorityNames: { P1: 'Highest', P2: 'High', P3: 'Medium', P4: 'Low' },
-  components: [],
-  customFields: {},
-  commentIntervalMs: 5 * 60_000,
-  reopenWindowMs: 7 * 86_400_000,
-  reopenTransition: 'Reopen',
-  linkType: 'Relates',
-  staleClaimMs: 120_000,
-  maxAlerts: 200,
-};
+import type { AdfDoc } from '../render/adf-nodes';
+import { customFieldValues } from './jira-fields';
+import { claimHeld, factsOf, planSync } from './plan';
+import type { Escalation, IncidentNow, SyncDecision, TicketNow } from './plan';
+import type { Drafter, PriorityLevel, TicketFacts, TicketGateway, TicketState, TicketStore } from './ports';
+import type { SyncSettings } from './settings';
 
 export type SyncAction = 'created' | 'updated' | 'reopened' | 'followup' | 'reconciled' | 'noop';
 
@@ -71,101 +33,77 @@ export interface SyncDeps {
   now?: () => number;
 }
 
-const RANK: Record<PriorityLevel, number> = { P1: 1, P2: 2, P3: 3, P4: 4 };
+/** The incident drafted for its ticket: the view it was drafted from and the draft. */
+interface Drafted {
+  meta: IncidentMeta;
+  view: IncidentView;
+  draft: { summary: string; description: AdfDoc; labels: string[]; priority: PriorityLevel };
+  facts: TicketFacts;
+}
+
+/** `planSync` asks for at most three things (a pending comment, the draft, the issue): a fourth ask is a bug. */
+const MAX_STEPS = 4;
 
 /**
- * Bring one incident's Jira ticket up to date, exactly once:
- * - no ticket: claim the create (conditional write), look the ticket up by its incident label when recovering
- *   from a dead claim, create it with that label, record the key;
- * - a ticket: comment only what is new (coalesced per interval unless severity rises), add labels, raise priority;
- *   never rewrite summary or description (an analyst may have edited them);
- * - a closed ticket: reopen within the window, else open a follow-up linked to it.
+ * Bring one incident's Jira ticket up to date, exactly once. What to do is decided by `planSync` (plan.ts, pure);
+ * this function finds out what the plan asks for (a pending comment's fate, the draft, the Jira issue), plans again,
+ * and carries the decision out:
+ * - create: claim the create (conditional write), look the ticket up by its incident label when recovering from a
+ *   dead claim, create it with that label, record the key;
+ * - comment: comment only what is new, add labels, raise priority; never rewrite summary or description (an analyst
+ *   may have edited them);
+ * - reopen / follow-up: reopen a ticket closed within the window, else open a follow-up linked to it.
  * Throws RetryableError (with the wait) to defer, PermanentError when Jira refuses the content.
  */
 export async function syncIncident(incidentId: string, deps: SyncDeps): Promise<SyncOutcome> {
   const now = deps.now ?? Date.now;
   const { store, settings } = deps;
-  const meta = await store.loadMeta(incidentId);
-  // The hand-off is sent just before ingest's write lands: wait for it rather than sync nothing.
-  if (meta === undefined) {
-    // The hand-off is sent just before ingest's write: usually the write is a moment away. On the last receives
-    // the incident was never written (its batch was retried and its alerts correlated elsewhere): nothing to sync.
-    if (deps.mayDefer === false) return { action: 'noop', incidentId, reason: 'incident never stored' };
-    throw new RetryableError(`incident ${incidentId} is not stored yet`, { incidentId }, { retryAfterMs: 2_000 });
-  }
-  let ticket: TicketState = (await store.loadTicket(incidentId)) ?? { incidentId, previousKeys: [], syncedVersion: 0 };
-  if (ticket.pending !== undefined && ticket.ticketKey !== undefined) {
-    // An interrupted comment: if Jira has it, it counts as synced; either way the pending mark is settled.
-    const posted = await deps.jira.hasComment(ticket.ticketKey, ticket.pending.marker);
-    ticket = posted
-      ? { ...ticket, synced: ticket.pending.facts, lastCommentAt: ticket.pending.at, pending: undefined }
-      : { ...ticket, pending: undefined };
-  }
-  if (ticket.lastError !== undefined && ticket.syncedVersion >= meta.version) {
-    return { action: 'noop', incidentId, reason: `permanent Jira error recorded: ${ticket.lastError}` };
-  }
-  if (ticket.ticketKey !== undefined && ticket.syncedVersion >= meta.version) {
-    return { action: 'noop', incidentId, key: ticket.ticketKey, reason: `version ${meta.version} already synced` };
-  }
-  if (meta.status === 'suppressed')
-    return { action: 'noop', incidentId, reason: 'suppressed by a false-positive verdict' };
-
-  const view = await store.loadView(incidentId, settings.maxAlerts);
-  if (view === undefined) throw new RetryableError(`incident ${incidentId} has no alerts stored yet`, { incidentId });
-  const draft = deps.drafter.draft(view);
-  const facts = factsOf(meta, draft.labels, draft.priority);
-
+  const incident: IncidentNow = { meta: await store.loadMeta(incidentId) };
+  // The ticket state matters only once the incident is stored.
+  const stored = incident.meta === undefined ? undefined : await store.loadTicket(incidentId);
+  const ticket: TicketNow = { state: stored ?? { incidentId, previousKeys: [], syncedVersion: 0 } };
+  let drafted: Drafted | undefined;
   try {
-    if (ticket.ticketKey === undefined) return await create(ticket, meta, draft, facts, deps, undefined);
-    const issue = await deps.jira.getIssue(ticket.ticketKey);
-    const marker = `alert-to-ticket ${incidentId} v${meta.version}`;
-    if (issue.statusCategory === 'done') {
-      const closedAt = Date.parse(ticket.closedAt ?? issue.updated ?? new Date(now()).toISOString());
-      if (now() - closedAt <= settings.reopenWindowMs) {
-        await deps.jira.transition(issue.key, settings.reopenTransition);
-        const body = deps.drafter.reopenComment(ticket.synced, facts, view, marker);
-        await publishUpdate(ticket, issue, body, marker, facts, meta.version, deps, {
-          statusCategory: 'new',
-          closedAt: undefined,
-        });
-        return { action: 'reopened', incidentId, key: issue.key, reason: 'new alerts within the reopen window' };
+    for (let step = 0; step < MAX_STEPS; step++) {
+      const plan = planSync(incident, ticket, settings, now(), deps.mayDefer !== false);
+      switch (plan.do) {
+        case 'check-pending-comment': {
+          // An interrupted comment: if Jira has it, it counts as synced; either way the pending mark is settled.
+          const { pending, ...state } = ticket.state;
+          const posted = await deps.jira.hasComment(plan.key, plan.marker);
+          ticket.state =
+            posted && pending !== undefined
+              ? { ...state, synced: pending.facts, lastCommentAt: pending.at, pending: undefined }
+              : { ...state, pending: undefined };
+          break;
+        }
+        case 'draft': {
+          const { meta } = incident;
+          if (meta === undefined) throw new Error(`planSync asked to draft ${incidentId}, which is not stored`);
+          const view = await store.loadView(incidentId, settings.maxAlerts);
+          if (view === undefined)
+            throw new RetryableError(`incident ${incidentId} has no alerts stored yet`, { incidentId });
+          const draft = deps.drafter.draft(view);
+          drafted = { meta, view, draft, facts: factsOf(meta, draft.labels, draft.priority) };
+          incident.facts = drafted.facts;
+          break;
+        }
+        case 'read-issue':
+          ticket.issue = await deps.jira.getIssue(plan.key);
+          break;
+        default:
+          return await carryOut(plan, incidentId, ticket.state, drafted, deps);
       }
-      const followUp: TicketState = {
-        ...ticket,
-        ticketKey: undefined,
-        previousKeys: [...ticket.previousKeys, issue.key],
-        synced: undefined,
-        lastCommentAt: undefined,
-        closedAt: undefined,
-      };
-      await store.saveTicket(followUp);
-      return await create(followUp, meta, draft, facts, deps, issue.key);
     }
-
-    if (!changed(ticket.synced, facts)) {
-      await store.saveTicket({ ...ticket, syncedVersion: meta.version });
-      return { action: 'noop', incidentId, key: issue.key, reason: 'nothing new for the ticket' };
-    }
-    const severityRose = ticket.synced !== undefined && facts.severity > ticket.synced.severity;
-    const since = ticket.lastCommentAt === undefined ? Infinity : now() - Date.parse(ticket.lastCommentAt);
-    if (since < settings.commentIntervalMs && !severityRose && deps.mayDefer !== false) {
-      // Coalesce: come back when the interval is over; the comment will then carry everything new since.
-      throw new RetryableError(
-        `ticket ${issue.key}: update coalesced`,
-        { incidentId },
-        { retryAfterMs: settings.commentIntervalMs - since },
-      );
-    }
-    const body = deps.drafter.updateComment(ticket.synced, facts, view, marker);
-    await publishUpdate(ticket, issue, body, marker, facts, meta.version, deps);
-    return { action: 'updated', incidentId, key: issue.key, reason: severityRose ? 'severity rose' : 'new evidence' };
+    throw new Error(`planSync for ${incidentId} kept asking after ${MAX_STEPS} steps`);
   } catch (err) {
-    if (err instanceof PermanentError) {
-      // Recorded on the incident; this version is not retried (no retry storm on a 400).
+    if (err instanceof PermanentError && drafted !== undefined) {
+      // Jira refused this version's content: recorded on the incident, and this version is not retried (no retry
+      // storm on a 400).
       await store.saveTicket({
-        ...ticket,
+        ...ticket.state,
         ...(await store.loadTicket(incidentId)),
-        syncedVersion: meta.version,
+        syncedVersion: drafted.meta.version,
         lastError: err.message,
       });
     }
@@ -173,35 +111,84 @@ export async function syncIncident(incidentId: string, deps: SyncDeps): Promise<
   }
 }
 
+/** The decision, done. Every branch but `nothing` and `wait` acts on a drafted incident. */
+async function carryOut(
+  plan: SyncDecision,
+  incidentId: string,
+  ticket: TicketState,
+  drafted: Drafted | undefined,
+  deps: SyncDeps,
+): Promise<SyncOutcome> {
+  if (plan.do === 'nothing') {
+    if (plan.syncedVersion !== undefined) await deps.store.saveTicket({ ...ticket, syncedVersion: plan.syncedVersion });
+    return { action: 'noop', incidentId, ...(plan.key !== undefined ? { key: plan.key } : {}), reason: plan.reason };
+  }
+  if (plan.do === 'wait') {
+    throw new RetryableError(plan.reason, { incidentId }, { retryAfterMs: plan.retryAfterMs });
+  }
+  if (drafted === undefined) throw new Error(`planSync decided to ${plan.do} ${incidentId} before drafting it`);
+  const { meta, view, facts } = drafted;
+  switch (plan.do) {
+    case 'create': {
+      const { key, found } = await create(ticket, drafted, deps, plan.recover);
+      if (found) return { action: 'reconciled', incidentId, key, reason: FOUND };
+      return { action: 'created', incidentId, key, reason: plan.reason };
+    }
+    case 'follow-up': {
+      const followUp: TicketState = {
+        ...ticket,
+        ticketKey: undefined,
+        previousKeys: [...ticket.previousKeys, plan.closedKey],
+        synced: undefined,
+        lastCommentAt: undefined,
+        closedAt: undefined,
+      };
+      await deps.store.saveTicket(followUp);
+      const { key, found } = await create(followUp, drafted, deps, false);
+      if (found) return { action: 'reconciled', incidentId, key, reason: FOUND };
+      await deps.jira.linkIssues(key, plan.closedKey, deps.settings.linkType);
+      return { action: 'followup', incidentId, key, reason: plan.reason };
+    }
+    case 'reopen': {
+      await deps.jira.transition(plan.key, plan.transition);
+      const body = deps.drafter.reopenComment(ticket.synced, facts, view, plan.marker);
+      await publishUpdate(ticket, plan, body, facts, meta.version, deps, {
+        statusCategory: 'new',
+        closedAt: undefined,
+      });
+      return { action: 'reopened', incidentId, key: plan.key, reason: plan.reason };
+    }
+    case 'comment': {
+      const body = deps.drafter.updateComment(ticket.synced, facts, view, plan.marker);
+      await publishUpdate(ticket, plan, body, facts, meta.version, deps);
+      return { action: 'updated', incidentId, key: plan.key, reason: plan.reason };
+    }
+  }
+}
+
+const FOUND = 'found the ticket an interrupted create had opened';
+
+/**
+ * Claim the create, then open the ticket, or find the one a dead claim's owner opened (`found`). `recover`: the plan
+ * saw a dead claim; the store's conditional claim reports one too, and refuses the claim when another is live.
+ */
 async function create(
   ticket: TicketState,
-  meta: IncidentMeta,
-  draft: { summary: string; description: AdfDoc; labels: string[]; priority: PriorityLevel },
-  facts: TicketFacts,
+  drafted: Drafted,
   deps: SyncDeps,
-  followUpOf: string | undefined,
-): Promise<SyncOutcome> {
+  recover: boolean,
+): Promise<{ key: string; found: boolean }> {
   const now = deps.now ?? Date.now;
   const { settings, store, jira } = deps;
+  const { meta, draft, facts } = drafted;
   const incidentId = meta.incidentId;
   const claim = await store.claimCreate(incidentId, deps.owner, iso(now()), iso(now() - settings.staleClaimMs));
   if (!claim.claimed) {
-    if (claim.state.ticketKey !== undefined) {
-      throw new RetryableError(
-        `incident ${incidentId}: ticket ${claim.state.ticketKey} was just recorded`,
-        { incidentId },
-        { retryAfterMs: 1_000 },
-      );
-    }
-    const age = now() - Date.parse(claim.state.claimedAt ?? iso(now()));
-    throw new RetryableError(
-      `incident ${incidentId}: another create is in progress`,
-      { incidentId },
-      { retryAfterMs: Math.max(1_000, settings.staleClaimMs - age) },
-    );
+    const wait = claimHeld(claim.state, settings, now());
+    throw new RetryableError(wait.reason, { incidentId }, { retryAfterMs: wait.retryAfterMs });
   }
   const label = incidentLabel(incidentId);
-  if (claim.recovering) {
+  if (recover || claim.recovering) {
     // A dead owner may have created the issue before it could record the key: find it by the incident's label.
     const found = (await jira.findByLabel(settings.projectKey, label)).filter(
       (i) => !ticket.previousKeys.includes(i.key),
@@ -209,13 +196,11 @@ async function create(
     if (found.length > 0) {
       const key = found[0].key;
       await store.saveTicket(recorded(ticket, key, meta.version, facts));
-      return { action: 'reconciled', incidentId, key, reason: 'found the ticket an interrupted create had opened' };
+      return { key, found: true };
     }
   }
   const labels = [...new Set([...draft.labels, label])];
-  const customFields: Record<string, unknown> = {};
-  for (const [field, what] of Object.entries(settings.customFields))
-    customFields[field] = what === 'severity' ? meta.severity : incidentId;
+  const customFields = customFieldValues(settings.customFields, { incidentId, severity: meta.severity });
   let created: { key: string };
   try {
     created = await jira.createIssue({
@@ -233,17 +218,12 @@ async function create(
     // search. Anything else (a timeout, a 500, an error we cannot classify) keeps the claim, as a crash would: the
     // create may have happened, and the retry reconciles by label.
     const provenNotCreated =
-      err instanceof PermanentError || (err instanceof RetryableError && err.context.ambiguous !== true);
+      err instanceof PermanentError || (err instanceof RetryableError && !err.mayHaveBeenApplied);
     if (provenNotCreated) await store.saveTicket({ ...ticket, claimOwner: undefined, claimedAt: undefined });
     throw err;
   }
-  const { key } = created;
-  await store.saveTicket(recorded(ticket, key, meta.version, facts));
-  if (followUpOf !== undefined) {
-    await jira.linkIssues(key, followUpOf, settings.linkType);
-    return { action: 'followup', incidentId, key, reason: `${followUpOf} was closed past the reopen window` };
-  }
-  return { action: 'created', incidentId, key, reason: 'new incident' };
+  await store.saveTicket(recorded(ticket, created.key, meta.version, facts));
+  return { key: created.key, found: false };
 }
 
 /** The ticket state once its key is known: the claim released, the version and facts it shows recorded. */
@@ -262,21 +242,26 @@ function recorded(ticket: TicketState, key: string, version: number, facts: Tick
 /** Comment, add labels and raise priority, then record what the ticket now shows. */
 async function publishUpdate(
   ticket: TicketState,
-  issue: IssueState,
+  target: { key: string; marker: string; escalation: Escalation },
   body: AdfDoc,
-  marker: string,
   facts: TicketFacts,
   version: number,
   deps: SyncDeps,
   extra: Partial<TicketState> = {},
 ): Promise<void> {
-  await postComment(ticket, issue.key, body, marker, facts, deps);
-  await escalate(issue.key, issue.labels, issue.priorityName, facts, deps);
+  await postComment(ticket, target.key, body, target.marker, facts, deps);
+  const { addLabels, priorityName } = target.escalation;
+  if (addLabels.length > 0 || priorityName !== undefined) {
+    await deps.jira.updateIssue(target.key, {
+      ...(addLabels.length > 0 ? { addLabels } : {}),
+      ...(priorityName !== undefined ? { priorityName } : {}),
+    });
+  }
   await deps.store.saveTicket({
     ...ticket,
     syncedVersion: version,
     synced: facts,
-    lastCommentAt: new Date((deps.now ?? Date.now)()).toISOString(),
+    lastCommentAt: iso((deps.now ?? Date.now)()),
     lastError: undefined,
     pending: undefined,
     ...extra,
@@ -292,64 +277,9 @@ async function postComment(
   facts: TicketFacts,
   deps: SyncDeps,
 ): Promise<void> {
-  const at = new Date((deps.now ?? Date.now)()).toISOString();
+  const at = iso((deps.now ?? Date.now)());
   await deps.store.saveTicket({ ...ticket, pending: { marker, facts, at } });
   await deps.jira.addComment(key, body);
 }
-
-async function escalate(
-  key: string,
-  issueLabels: string[],
-  issuePriority: string | undefined,
-  facts: TicketFacts,
-  deps: SyncDeps,
-): Promise<void> {
-  const names = deps.settings.priorityNames;
-  const addLabels = facts.labels.filter((l) => !issueLabels.includes(l));
-  const current = (Object.keys(names) as PriorityLevel[]).find((p) => names[p] === issuePriority);
-  // Escalate only: a priority an analyst lowered or set to a name we do not map is raised only by a higher level.
-  const raise = current === undefined || RANK[facts.priority as PriorityLevel] < RANK[current];
-  const priorityName =
-    raise && names[facts.priority as PriorityLevel] !== issuePriority
-      ? names[facts.priority as PriorityLevel]
-      : undefined;
-  if (addLabels.length > 0 || priorityName !== undefined) {
-    await deps.jira.updateIssue(key, {
-      ...(addLabels.length > 0 ? { addLabels } : {}),
-      ...(priorityName !== undefined ? { priorityName } : {}),
-    });
-  }
-}
-
-export function factsOf(meta: IncidentMeta, labels: string[], priority: PriorityLevel): TicketFacts {
-  return {
-    alertCount: meta.alertCount,
-    duplicates: meta.duplicates,
-    hosts: [...meta.hosts],
-    users: [...meta.users],
-    techniques: [...meta.techniques],
-    iocs: meta.iocs.map((i) => ({ type: i.type, value: i.value, defanged: i.defanged })),
-    severity: meta.severity,
-    priority,
-    labels: [...labels],
-  };
-}
-
-/** Something an analyst would want to hear about (duplicates alone are not news). */
-function changed(prev: TicketFacts | undefined, next: TicketFacts): boolean {
-  if (prev === undefined) return true;
-  const grew = (a: string[], b: string[]) => b.some((x) => !a.includes(x));
-  return (
-    next.alertCount > prev.alertCount ||
-    next.severity > prev.severity ||
-    grew(prev.hosts, next.hosts) ||
-    grew(prev.users, next.users) ||
-    grew(prev.techniques, next.techniques) ||
-    grew(prev.iocs.map(iocKey), next.iocs.map(iocKey)) ||
-    grew(prev.labels, next.labels)
-  );
-}
-
-const iocKey = (i: { type: string; value: string }): string => `${i.type}#${i.value.toLowerCase()}`;
 
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PermanentError, RetryableError } from '../../../lambdas/core/errors';
-import type { AdfDoc, CreateIssueInput } from '../../../lambdas/core/sync/ports';
+import type { AdfDoc } from '../../../lambdas/core/render/adf-nodes';
+import type { CreateIssueInput } from '../../../lambdas/core/sync/ports';
 import { JiraAuthError } from '../../../lambdas/adapters/jira/errors';
 import { JiraGateway } from '../../../lambdas/adapters/jira/gateway';
 import type { JiraGatewayOptions } from '../../../lambdas/adapters/jira/gateway';
@@ -29,7 +30,7 @@ function incident(overrides: Partial<CreateIssueInput> = {}): CreateIssueInput {
 /** Catches what a call throws, so assertions can look at the error's class, message and context. */
 async function failure(
   call: Promise<unknown>,
-): Promise<Error & { context?: Record<string, unknown>; retryAfterMs?: number }> {
+): Promise<Error & { context?: Record<string, unknown>; retryAfterMs?: number; mayHaveBeenApplied?: boolean }> {
   try {
     await call;
   } catch (err) {
@@ -213,7 +214,9 @@ describe('JiraGateway (jira.js, schema mismatches thrown) against the Jira emula
     },
     {
       what: 'invalid ADF',
-      input: { description: { version: 1, type: 'doc', content: [{ type: 'heading', content: [] }] } as AdfDoc },
+      input: {
+        description: { version: 1, type: 'doc', content: [{ type: 'heading', content: [] }] } as unknown as AdfDoc,
+      },
       message:
         'description: Operation value must be an Atlassian Document (see the Atlassian Document Format): ADF invalid',
     },
@@ -296,7 +299,8 @@ describe('JiraGateway (jira.js, schema mismatches thrown) against the Jira emula
     const err = await failure(g.createIssue(incident()));
 
     expect(err).toBeInstanceOf(RetryableError);
-    expect(err.context).toMatchObject({ operation: 'createIssue', status: 503, ambiguous: false });
+    expect(err.context).toMatchObject({ operation: 'createIssue', status: 503 });
+    expect(err.mayHaveBeenApplied).toBe(false);
     expect(requestsTo('POST', '/rest/api/3/issue') - before).toBe(4);
     expect(sleeps).toEqual([125, 250, 500]);
   });
@@ -314,7 +318,7 @@ describe('JiraGateway (jira.js, schema mismatches thrown) against the Jira emula
     expect(createErr.message).toBe(
       'Jira unavailable for createIssue (HTTP 500); the request may or may not have been applied',
     );
-    expect(createErr.context).toMatchObject({ ambiguous: true });
+    expect(createErr.mayHaveBeenApplied).toBe(true);
     expect(state.key).toBe(key);
     expect(g.stats()).toEqual({ requests: 4, retries: 1, rateLimited: 0, timeouts: 0 });
   });
@@ -338,7 +342,7 @@ describe('JiraGateway (jira.js, schema mismatches thrown) against the Jira emula
     const err = await failure(g.createIssue(incident()));
 
     expect(err).toBeInstanceOf(RetryableError);
-    expect(err.context).toMatchObject({ ambiguous: true });
+    expect(err.mayHaveBeenApplied).toBe(true);
     expect(g.stats()).toEqual({ requests: 1, retries: 0, rateLimited: 0, timeouts: 1 });
     expect(jira.issues()).toHaveLength(before);
   });

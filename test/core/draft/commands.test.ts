@@ -1,4 +1,5 @@
-import { isUserWritablePath, parseCommand, parseRundll32, switchValue } from '../../../lambdas/core/draft/commands';
+import { parseCommand, parseRundll32, switchValue } from '../../../lambdas/core/draft/commands';
+import { isUserWritable } from '../../../lambdas/core/windows';
 
 describe('command parsing', () => {
   it.each([
@@ -38,8 +39,8 @@ describe('command parsing', () => {
   });
 
   it('knows user-writable places from system ones', () => {
-    expect(isUserWritablePath('C:\\Users\\jwilliams\\Downloads\\scanner.exe')).toBe(true);
-    expect(isUserWritablePath('C:\\ProgramData\\Microsoft\\Drivers\\security.dll')).toBe(true);
-    expect(isUserWritablePath('C:\\Windows\\System32\\rundll32.exe')).toBe(false);
+    expect(isUserWritable('C:\\Users\\jwilliams\\Downloads\\scanner.exe')).toBe(true);
+    expect(isUserWritable('C:\\ProgramData\\Microsoft\\Drivers\\security.dll')).toBe(true);
+    expect(isUserWritable('C:\\Windows\\System32\\rundll32.exe')).toBe(false);
   });
 });

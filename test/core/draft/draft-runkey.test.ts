@@ -1,6 +1,6 @@
 import { draftReport } from '../../../lambdas/core/draft';
 import { plain } from '../../../lambdas/core/draft/text';
-import type { IncidentReport, Statement } from '../../../lambdas/core/draft/types';
+import type { IncidentReport, Statement } from '../../../lambdas/core/model/report';
 import { DLL, PS_COMMAND, RUN_DATA, RUN_KEY, RUN_VALUE, runKeyIncident } from './factories';
 
 /**

@@ -1,6 +1,6 @@
 import { draftReport } from '../../../lambdas/core/draft';
 import { plain } from '../../../lambdas/core/draft/text';
-import type { IncidentReport } from '../../../lambdas/core/draft/types';
+import type { IncidentReport } from '../../../lambdas/core/model/report';
 import type { EnrichedAlert, TechniqueInfo } from '../../../lambdas/core/model/enrichment';
 import { incidentOf, sysmonAlert } from './factories';
 

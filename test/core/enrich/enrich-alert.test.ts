@@ -141,7 +141,9 @@ describe('enrichAlert on arbitrary input', () => {
     );
   });
 
-  it('stays fast on hostile command lines', () => {
+  it('reads hostile command lines as plain text: no indicator, heuristic or severity comes from the filler', () => {
+    // Each of these defeats a naive pattern (backtracking on separators, dots, schemes, drive letters). A super-linear
+    // scan of them takes minutes and fails on the suite's timeout; how fast enrich runs is `npm run bench`'s concern.
     const hostile = [
       'C:\\'.repeat(20000),
       `${'a.'.repeat(30000)}com`,
@@ -153,16 +155,25 @@ describe('enrichAlert on arbitrary input', () => {
       'rundll32 C:\\'.repeat(2500),
       '.\\'.repeat(16000),
     ];
-    const started = Date.now();
-    for (const commandLine of hostile) {
+    const enrich = (commandLine: string) =>
       enrichAlert(
         makeAlert({
           process: { image: 'C:\\Users\\Public\\x.exe', commandLine },
           registry: { key: 'k', valueData: commandLine },
         }),
         CONTEXT,
-      );
+      ).enrichment;
+    const plain = enrich('x.exe');
+    const kinds = (e: typeof plain) => e.iocs.map((i) => i.type).filter((t) => t !== 'url');
+    for (const commandLine of hostile) {
+      const e = enrich(commandLine);
+      expect(e.heuristics.map((h) => h.id)).toEqual(plain.heuristics.map((h) => h.id));
+      expect(e.severity.score).toBe(plain.severity.score);
+      expect(kinds(e)).toEqual(kinds(plain));
+      // Only the one real URL is an indicator, and it is cut at 2,048 characters after the scheme.
+      const urls = e.iocs.filter((i) => i.type === 'url');
+      expect(urls).toHaveLength(commandLine.startsWith('http://') ? 1 : 0);
+      for (const u of urls) expect(String(u.value).length).toBeLessThanOrEqual('http://'.length + 2048);
     }
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 });

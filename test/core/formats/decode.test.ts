@@ -209,13 +209,17 @@ describe('decode: hostile and broken input', () => {
     ]);
   });
 
-  it('stays linear on 100,000 lines that each open a value and never close it', () => {
-    const started = Date.now();
+  it('rejects each of 100,000 lines that open a value and never close it, on its own line', () => {
+    // Rescanning to the end of the body per line would take minutes and fail on the suite's timeout; how fast decode
+    // runs is `npm run bench`'s concern, not a test's.
     const r = dec('{"a":1\n'.repeat(100_000));
+    expect(r.records).toEqual([]);
     expect(r.rejections).toHaveLength(100_000);
+    expect(r.rejections[0]!.position).toBe('line 1');
     expect(r.rejections[99_999]!.position).toBe('line 100000');
-    // Rescanning to the end of the body per line would take minutes; linear work takes well under a second.
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(new Set(r.rejections.map((x) => x.reason))).toEqual(
+      new Set(['truncated JSON: an object or array never closes']),
+    );
   });
 
   it('salvages the complete elements of an array that never closes', () => {
@@ -268,10 +272,9 @@ describe('decode: hostile and broken input', () => {
     expect(reasons(r)).toEqual([['event 2', expect.stringMatching(/^invalid XML: Expected closing tag 'System'/)]]);
   });
 
-  it('stays linear on hostile filler between events', () => {
-    const started = Date.now();
+  it('rejects 200,000 unterminated processing instructions as one body without an event', () => {
+    // A scan that restarts at every `<?` is quadratic here and fails on the suite's timeout.
     expect(reasons(dec('<?'.repeat(200_000)))).toEqual([['body', 'unknown XML: no <Event> element']]);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('rejects XML that holds no Windows event', () => {

@@ -8,7 +8,6 @@ import type { NormalizeInputResult } from '../../../lambdas/core/formats/index';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const OWN_DIR = path.join(REPO_ROOT, 'test/fixtures/formats');
-export const REAL_DIR = path.resolve(REPO_ROOT, '../shared/fixtures/real');
 export const RECEIVED = '2026-01-01T00:00:00.000Z';
 
 export function readOwn(name: string): Buffer {

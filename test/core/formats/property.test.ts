@@ -4,20 +4,18 @@ import fc from 'fast-check';
 import { AlertSchema } from '../../../lambdas/core/model/alert';
 import { decode } from '../../../lambdas/core/formats/decode';
 import { normalizeInput } from '../../../lambdas/core/formats/index';
-import { OWN_DIR, REAL_DIR, RECEIVED } from './helpers';
+import { ownRealFixtures, realFixture } from '../../helpers/real-fixtures';
+import { OWN_DIR, RECEIVED } from './helpers';
 
 /**
  * Whatever the input, normalizeInput returns alerts and rejections and never throws; every rejection has a one-line
- * reason; every alert is schema-valid; and no input takes long.
+ * reason; every alert is schema-valid. (How fast it runs is `npm run bench`'s concern: a test never times itself.)
  */
 
-const TIME_BOUND_MS = 1000;
 const RUNS = { numRuns: 2000 };
 
 function check(body: string | Buffer): void {
-  const started = performance.now();
   const result = normalizeInput(body, 'prop', { receivedTime: RECEIVED });
-  const elapsed = performance.now() - started;
   expect(Array.isArray(result.alerts)).toBe(true);
   expect(Array.isArray(result.rejections)).toBe(true);
   for (const r of result.rejections) {
@@ -25,18 +23,11 @@ function check(body: string | Buffer): void {
     expect(r.reason).toMatch(/^\S[^\n\r]*$/);
   }
   for (const a of result.alerts) expect(AlertSchema.safeParse(a).success).toBe(true);
-  expect(elapsed).toBeLessThan(TIME_BOUND_MS);
 }
 
-/** Record texts to mutate: the project's own fixtures, plus a sample of the shared ones when present. */
+/** Record texts to mutate: the project's own fixtures and the published samples copied into the repository. */
 function seedTexts(): string[] {
-  const files = fs.readdirSync(OWN_DIR).map((f) => path.join(OWN_DIR, f));
-  if (fs.existsSync(REAL_DIR)) {
-    for (const sub of fs.readdirSync(REAL_DIR, { withFileTypes: true })) {
-      if (!sub.isDirectory()) continue;
-      for (const f of fs.readdirSync(path.join(REAL_DIR, sub.name))) files.push(path.join(REAL_DIR, sub.name, f));
-    }
-  }
+  const files = [...fs.readdirSync(OWN_DIR).map((f) => path.join(OWN_DIR, f)), ...ownRealFixtures().map(realFixture)];
   const texts = files.flatMap((f) =>
     decode(fs.readFileSync(f), f)
       .records.slice(0, 20)

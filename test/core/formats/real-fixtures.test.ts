@@ -1,27 +1,17 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Alert } from '../../../lambdas/core/model/alert';
 import { decode } from '../../../lambdas/core/formats/decode';
 import { adapters } from '../../../lambdas/core/formats/registry';
-import { REAL_DIR, run } from './helpers';
+import { allRealFixtures, realFixture } from '../../helpers/real-fixtures';
+import { run } from './helpers';
 
 /**
- * The published samples in ../shared/fixtures/real (see its SOURCES.md). They are not copied into the project, so
- * this suite skips, and says so, on a clone without them; test/fixtures/formats keeps the formats suite meaningful.
+ * The published samples under test/fixtures/real (see SOURCES.md there). The few whose license keeps them out of the
+ * repository are read from the shared corpus; their tests fail, saying so, on a clone without it. test/fixtures/formats
+ * keeps the formats suite meaningful on its own.
  */
-const present = fs.existsSync(REAL_DIR);
-if (!present) console.log(`formats real-fixture tests skipped: ${REAL_DIR} is absent`);
-const d = present ? describe : describe.skip;
 
-function allFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? allFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]))
-    .filter((f) => !f.endsWith('.md'))
-    .sort();
-}
-
-const load = (rel: string) => run(fs.readFileSync(path.join(REAL_DIR, rel)), rel);
+const load = (rel: string) => run(fs.readFileSync(realFixture(rel)), rel);
 const counts = (alerts: Alert[]): Record<string, number> => {
   const out: Record<string, number> = {};
   for (const a of alerts)
@@ -29,40 +19,33 @@ const counts = (alerts: Alert[]): Record<string, number> => {
   return out;
 };
 
-d('every real fixture file', () => {
-  // jest refuses an empty `each` table even in a skipped block: give it a stand-in when the corpus is absent.
-  const files = present ? allFiles(REAL_DIR) : [REAL_DIR];
+describe('every real fixture file', () => {
+  const files = allRealFixtures();
 
   it('is read', () => {
     expect(files.length).toBeGreaterThanOrEqual(28);
   });
 
-  it.each(files.map((f) => [path.relative(REAL_DIR, f), f]))(
-    '%s: every record ends as one alert or one rejection',
-    (_rel, file) => {
-      const body = fs.readFileSync(file);
-      const decoded = decode(body, file);
-      const { alerts, rejections } = run(body, file);
-      expect(alerts.length + rejections.length).toBe(decoded.records.length + decoded.rejections.length);
-      for (const r of rejections) expect(r.reason).toMatch(/^[^\n]+$/);
-    },
-  );
+  it.each(files)('%s: every record ends as one alert or one rejection', (rel) => {
+    const body = fs.readFileSync(realFixture(rel));
+    const decoded = decode(body, rel);
+    const { alerts, rejections } = run(body, rel);
+    expect(alerts.length + rejections.length).toBe(decoded.records.length + decoded.rejections.length);
+    for (const r of rejections) expect(r.reason).toMatch(/^[^\n]+$/);
+  });
 
-  it.each(files.map((f) => [path.relative(REAL_DIR, f), f]))(
-    '%s: no record is claimed by two Sysmon-side adapters',
-    (_rel, file) => {
-      const ours = new Set(['sysmon-xml', 'sysmon-evtx-json', 'sysmon-ecs', 'sysmon-flat', 'windows-event']);
-      for (const rec of decode(fs.readFileSync(file), file).records) {
-        const claims = adapters.filter((a) => a.detect(rec)).map((a) => a.id);
-        const sysmonSide = claims.filter((id) => ours.has(id));
-        // A Sysmon-side adapter that claims a record must be the only claimant: it would otherwise steal an EDR alert.
-        expect(sysmonSide.length === 0 || claims.length === 1).toBe(true);
-      }
-    },
-  );
+  it.each(files)('%s: no record is claimed by two Sysmon-side adapters', (rel) => {
+    const ours = new Set(['sysmon-xml', 'sysmon-evtx-json', 'sysmon-ecs', 'sysmon-flat', 'windows-event']);
+    for (const rec of decode(fs.readFileSync(realFixture(rel)), rel).records) {
+      const claims = adapters.filter((a) => a.detect(rec)).map((a) => a.id);
+      const sysmonSide = claims.filter((id) => ours.has(id));
+      // A Sysmon-side adapter that claims a record must be the only claimant: it would otherwise steal an EDR alert.
+      expect(sysmonSide.length === 0 || claims.length === 1).toBe(true);
+    }
+  });
 });
 
-d('Sysmon as Event Log XML', () => {
+describe('Sysmon as Event Log XML', () => {
   it('reads the UTF-16LE Event Viewer export (jymcheong schtasksPersistence.xml)', () => {
     const { alerts, rejections } = load('jymcheong-sysmonresources/schtasksPersistence.xml');
     expect(rejections).toEqual([]);
@@ -132,7 +115,7 @@ d('Sysmon as Event Log XML', () => {
   });
 });
 
-d('Sysmon as evtx_dump JSON (sigmahq-regression-data)', () => {
+describe('Sysmon as evtx_dump JSON (sigmahq-regression-data)', () => {
   it('maps the logon-script registry value (13)', () => {
     const { alerts } = load('sigmahq-regression-data/9ace0707-b560-49b8-b6ca-5148b42f39fb.json');
     expect(alerts[0]).toMatchObject({
@@ -178,7 +161,7 @@ d('Sysmon as evtx_dump JSON (sigmahq-regression-data)', () => {
   });
 });
 
-d('Sysmon as Winlogbeat / Elastic Agent ECS', () => {
+describe('Sysmon as Winlogbeat / Elastic Agent ECS', () => {
   it('reads the raw winlogbeat golden file (array of 13s)', () => {
     const { alerts, rejections } = load('elastic-beats/sysmon-11-registry.evtx.golden.json');
     expect(rejections).toEqual([]);
@@ -203,7 +186,7 @@ d('Sysmon as Winlogbeat / Elastic Agent ECS', () => {
   });
 });
 
-d('Sysmon as flat JSON', () => {
+describe('Sysmon as flat JSON', () => {
   it('reads the NXLog export despite its .txt name (Excel DDE → cmd → calc)', () => {
     const { alerts, rejections } = load('jymcheong-sysmonresources/Excel DDE launch calculator eventlog.txt');
     expect(rejections).toEqual([]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jiraContract, startJiraEmulator } from '../../../local/jira-emulator';
 import type { JiraEmulator } from '../../../local/jira-emulator';
-import { adf, createFields, rest } from './helpers';
+import { adf, createFields, rawGet, rest, untilTrue } from './helpers';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 
@@ -416,14 +416,39 @@ describe('Jira emulator over HTTP', () => {
     expect(badGateway.headers.get('content-type')).toContain('text/html');
   });
 
-  it('delays every request by the injected latency', async () => {
-    jira.faults.latency(150);
-    const started = Date.now();
-    await rest(jira, 'GET', '/rest/api/3/myself');
-    const elapsed = Date.now() - started;
-    jira.faults.latency(0);
+  it('holds every request for the injected latency, on its timers, before answering it', async () => {
+    // Only setTimeout is faked: the latency is then a timer the test steps through, not a wait it measures.
+    jest.useFakeTimers({
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'queueMicrotask',
+        'Date',
+        'hrtime',
+        'performance',
+      ],
+    });
+    try {
+      jira.faults.latency(150);
+      const logged = jira.requestLog().length;
+      const answer = rawGet(jira, '/rest/api/3/myself');
+      await untilTrue(() => jira.requestLog().length > logged);
 
-    expect(elapsed).toBeGreaterThanOrEqual(145);
+      expect(jest.getTimerCount()).toBe(1);
+      jest.advanceTimersByTime(149);
+      expect(jest.getTimerCount()).toBe(1);
+      expect(jira.requestLog().at(-1)).toMatchObject({ path: '/rest/api/3/myself', status: 0 });
+      jest.advanceTimersByTime(1);
+      expect(jest.getTimerCount()).toBe(0);
+      expect((await answer).status).toBe(200);
+      expect(jira.requestLog().at(-1)).toMatchObject({ path: '/rest/api/3/myself', status: 200 });
+    } finally {
+      jira.faults.latency(0);
+      jest.useRealTimers();
+    }
   });
 
   it('logs method, path, operation and status, and never headers or query strings', async () => {

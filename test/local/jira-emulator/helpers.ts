@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { JiraEmulator } from '../../../local/jira-emulator';
 
 /** A one-paragraph ADF document. */
@@ -47,4 +48,30 @@ export function createFields(overrides: Record<string, unknown> = {}): Record<st
     priority: { name: 'High' },
     ...overrides,
   };
+}
+
+/**
+ * A GET through node:http rather than fetch: Node's own sockets and timers keep working while a test fakes the
+ * global timers (fetch's would stop with them).
+ */
+export function rawGet(jira: JiraEmulator, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${jira.url}${path}`, { headers: { Authorization: basicAuth(jira) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Lets the event loop turn until `condition` holds: a count of turns, never a time, bounds the wait. */
+export async function untilTrue(condition: () => boolean, turns = 100_000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (condition()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`condition still false after ${turns} event-loop turns`);
 }

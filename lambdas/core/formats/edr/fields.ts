@@ -147,12 +147,6 @@ export function joinPath(dir: string | undefined, name: string | undefined): str
   return dir.endsWith(sep) ? `${dir}${name}` : `${dir}${sep}${name}`;
 }
 
-/** The last component of a path (either separator). */
-export function baseName(path: string): string {
-  const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
-  return i >= 0 ? path.slice(i + 1) : path;
-}
-
 const ATTACK_TACTICS = [
   'Reconnaissance',
   'Resource Development',

@@ -9,7 +9,6 @@ import type { FormatAdapter, NormalizeContext, RawRecord } from '../../../../lam
 /** Test helpers for the EDR adapters: splitting fixture files into records and running them the way the pipeline does. */
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
-export const REAL_DIR = path.resolve(REPO_ROOT, '../shared/fixtures/real');
 export const OWN_DIR = path.resolve(REPO_ROOT, 'test/fixtures/edr');
 
 export const CTX: NormalizeContext = {

@@ -268,9 +268,7 @@ describe('property: any one field replaced by any JSON value', () => {
           const sample = samples[sampleIndex];
           const keys = sample.paths[pathIndex % sample.paths.length];
           const record = variant(sample.value, (v) => setAt(v, keys, replacement));
-          const started = Date.now();
           const out = run(record);
-          expect(Date.now() - started).toBeLessThan(1000);
           expect(out.alert !== undefined || typeof out.reason === 'string').toBe(true);
         },
       ),

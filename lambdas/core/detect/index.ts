@@ -1,0 +1,66 @@
+import { readWinEvent } from '../formats/sysmon/win-event';
+import type { RawRecord } from '../formats/types';
+import type { Alert } from '../model/alert';
+import type { DetectionMatch, Detector } from './detector';
+import { alertViews, windowsEventViews } from './event-view';
+import type { EventView } from './event-view';
+
+/**
+ * The detect stage's public API: load rule packs once, build a detector, and for each normalized record get the Sigma
+ * rules it matches. Lambda-safe: nothing here parses YAML (see user-rules.ts for that).
+ * @example
+ * const detector = createDetector([loadBuiltinPack({ disabledRuleIds })]);
+ * const matches = detectRecord(detector, record, alert);
+ */
+
+/**
+ * What rules see of one record: the Windows event inside it (Sysmon, Security, PowerShell… in any shape readWinEvent
+ * reads), else the EDR alert it became. Never throws; a record of neither kind gives no view.
+ */
+export function viewsOf(record: RawRecord | undefined, alert: Alert | undefined): EventView[] {
+  try {
+    const ev = record === undefined ? undefined : readWinEvent(record);
+    if (ev !== undefined) return windowsEventViews(ev);
+    return alert === undefined ? [] : alertViews(alert);
+  } catch {
+    return [];
+  }
+}
+
+/** The rules a record (and the alert normalize made of it) matches, strongest first. */
+export function detectRecord(
+  detector: Detector,
+  record: RawRecord | undefined,
+  alert: Alert | undefined,
+): DetectionMatch[] {
+  return detector.detect(viewsOf(record, alert));
+}
+
+export { Detector, createDetector, LEVELS, byLevelThenTitle, exclusionOf, levelOf } from './detector';
+export type { CompileStats, DetectionMatch, DetectorOptions, DetectorSummary, RuleSelection } from './detector';
+export {
+  BUILTIN_PACK_FILE,
+  PackError,
+  compilePack,
+  encodePackDocument,
+  loadBuiltinPack,
+  loadPackFile,
+  readPackDocument,
+} from './pack';
+export type { PackDocument, PackOptions, PackRule, RulePack, RuleSet, UnsupportedRule } from './pack';
+// User rules are YAML: `./user-rules` (loadRulesDir, userPackDocument) is for the CLI and `cdk synth` only, and is not
+// re-exported here, so that no Lambda bundle carries the YAML parser.
+export {
+  MAX_VALUE_CHARS,
+  ViewFields,
+  alertViews,
+  integrityLevelName,
+  securityProcessCreation,
+  sysmonHashes,
+  windowsEventViews,
+} from './event-view';
+export type { EventView } from './event-view';
+export { isReachable, logsourceLabel, routeOf, routingKeys, windowsLogsource } from './logsource';
+export type { CompiledRule, SigmaLevel, SigmaRuleMeta } from './engine-types';
+export type { WindowsLogsource } from './logsource';
+export { annotateAlert, techniqueOfTag, MAX_DETECTIONS_PER_ALERT } from './annotate';

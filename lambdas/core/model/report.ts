@@ -1,0 +1,298 @@
+import type { SigmaLevel } from './alert';
+import type { IocType } from './enrichment';
+
+/**
+ * The incident report: what an analyst would write, as data. The drafting stage (`core/draft`) produces it;
+ * renderers (`core/render`: ADF, Markdown) only lay it out, and import nothing else from drafting.
+ *
+ * Facts, inferences and recommendations are kept apart: every sentence carries its `basis`, remediation steps
+ * are recommendations by construction, and tables hold observed values only. Alert text is data: it sits in
+ * `Span.text` (never in markup) and renderers escape it.
+ */
+
+/** Where a statement comes from. `unknown` says what the collected events cannot show. */
+export type Basis = 'observed' | 'inferred' | 'recommended' | 'unknown';
+
+/** A run of text. `code` marks a literal value from the events (path, key, command, defanged indicator). */
+export interface Span {
+  text: string;
+  code?: boolean;
+}
+
+/** Inline text: spans in order. */
+export type Rich = Span[];
+
+export interface Statement {
+  basis: Basis;
+  text: Rich;
+}
+
+/** How much of the incident the report covers: a stored incident may hand over a sample of its alerts. */
+export interface Coverage {
+  /** Alerts analysed (the sample). */
+  analysed: number;
+  /** Unique alerts in the incident. */
+  total: number;
+  /** Exact duplicates that were not counted again. */
+  duplicates: number;
+}
+
+export interface ContextRow {
+  label: string;
+  value: Rich;
+}
+
+/** One process of the attack chain, flattened depth-first (children follow their parent with depth + 1). */
+export interface ProcessNode {
+  depth: number;
+  /** Full image path as the events wrote it, or a description when the events did not name it. */
+  image: string;
+  /** False when `image` is a description (Sysmon's `<unknown process>`), not a path. */
+  named: boolean;
+  pid?: number;
+  commandLine?: string;
+  user?: string;
+  integrity?: string;
+  sha256?: string;
+  /** UTC display time of its process-create event, when one was collected. */
+  started?: string;
+  /** True when a process-create event for it was collected; false when it is only known as a parent or actor. */
+  observedStart: boolean;
+  /** A Windows shell or service host (explorer.exe, services.exe, svchost.exe…). */
+  system: boolean;
+  /** What it did in the collected events, one line each, time ordered. */
+  actions: Rich[];
+}
+
+/** A labelled value; `block` values (command lines, registry value data) render as code blocks. */
+export interface Field {
+  label: string;
+  value: string;
+  block?: boolean;
+}
+
+export type PersistenceKind = 'run-key' | 'startup-folder' | 'scheduled-task' | 'service' | 'wmi-subscription';
+
+export interface PersistenceFinding {
+  kind: PersistenceKind;
+  title: string;
+  time: string;
+  ref: string;
+  fields: Field[];
+  /** What the mechanism will do (inferred from its configuration). */
+  effect?: Statement;
+}
+
+export interface FileEvent {
+  time: string;
+  ref: string;
+  /** `created`, `deleted`, `loaded`… */
+  action: string;
+  path: string;
+  process?: string;
+  sha256?: string;
+  /** Identical events folded into this row: count and the last one's time. */
+  count: number;
+  lastTime?: string;
+}
+
+export interface NetworkEvent {
+  time: string;
+  ref: string;
+  kind: 'connection' | 'dns';
+  process?: string;
+  /** Defanged `ip:port` for a connection, defanged name for a DNS query. */
+  destination: string;
+  /** Defanged details: resolved addresses, destination hostname, protocol and direction. */
+  detail?: string;
+  /** Identical events folded into this row (a beacon's repeats): count and the last one's time. */
+  count: number;
+  lastTime?: string;
+}
+
+export interface HeuristicFinding {
+  id: string;
+  title: string;
+  explanation: string;
+  evidence: string[];
+  weight: number;
+}
+
+export interface TechnicalAnalysis {
+  processTree: ProcessNode[];
+  /** Processes left out of `processTree` by the size cap. */
+  processesOmitted: number;
+  persistence: PersistenceFinding[];
+  files: FileEvent[];
+  filesOmitted: number;
+  network: NetworkEvent[];
+  networkOmitted: number;
+  heuristics: HeuristicFinding[];
+  /** For each sub-section with nothing to list, the sentence that says so (e.g. no network telemetry). */
+  notes: Partial<Record<TechnicalSubsection, Statement>>;
+}
+
+export type TechnicalSubsection = 'processTree' | 'persistence' | 'files' | 'network' | 'heuristics';
+
+export interface TimelineEntry {
+  /** UTC, `YYYY-MM-DD HH:MM:SSZ`. */
+  time: string;
+  text: Rich;
+  /** Source event id: `Sysmon 13 #483204`, `CrowdStrike #ldt:…`. */
+  ref: string;
+  /** Identical events folded into this line (storms): count and the last one's time. */
+  count: number;
+  lastTime?: string;
+}
+
+export interface IocRow {
+  type: IocType;
+  /** Display name of the type: `IPv4`, `SHA256`, `Registry`. */
+  typeLabel: string;
+  /** Defanged display value. */
+  value: string;
+  role: string;
+}
+
+export interface AttackRow {
+  id: string;
+  name: string;
+  /** Tactic display names (`Persistence`, `Privilege Escalation`). */
+  tactics: string[];
+  evidence: string;
+  url?: string;
+}
+
+/** A Sigma rule that matched alerts of the incident. `author` is always shown beside the title (DRL 1.1). */
+export interface DetectionRow {
+  id: string;
+  title: string;
+  level: SigmaLevel;
+  /** The rule's author, or `unknown`. */
+  author: string;
+  /** Analysed alerts it matched. */
+  alerts: number;
+  /** The first of them, as an event reference (`Sysmon 1 #4711`). */
+  firstRef: string;
+  /** The rule's own false-positive notes, when it has any beyond "unknown". */
+  falsePositives?: string;
+  /** `sigmahq` or `user`. */
+  pack?: string;
+}
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+export interface RootCause {
+  /** One line: the likely initial access vector, or that it is unknown. */
+  vector: string;
+  confidence: Confidence;
+  /** Observed evidence, inferences and unknowns, in that order. */
+  statements: Statement[];
+}
+
+export type RemediationPhase = 'containment' | 'eradication' | 'recovery';
+
+export interface RemediationStep {
+  phase: RemediationPhase;
+  /** Playbook family that produced it (`registry-run-keys`, `c2-connection`, `default`…). */
+  family: string;
+  text: Rich;
+}
+
+export interface RawEvidence {
+  alertId: string;
+  /** Built from the event reference and time only (no free alert text). */
+  title: string;
+  text: string;
+  /** Length of the full record text before any cut. */
+  chars: number;
+  truncated: boolean;
+  /** The alert's severity: when only some records fit, the most severe are kept. */
+  severity: number;
+}
+
+/** Jira priority levels, most urgent first. */
+export const PRIORITY_LEVELS = ['P1', 'P2', 'P3', 'P4'] as const;
+export type PriorityLevel = (typeof PRIORITY_LEVELS)[number];
+
+export interface Priority {
+  level: PriorityLevel;
+  /** The Jira priority name for the level. */
+  name: string;
+  /** One line: why this level. */
+  reason: string;
+}
+
+/** Display names of the IOC types, as the IOC table and update comments show them. */
+export const IOC_TYPE_LABELS: Readonly<Record<IocType, string>> = {
+  ipv4: 'IPv4',
+  ipv6: 'IPv6',
+  domain: 'Domain',
+  url: 'URL',
+  md5: 'MD5',
+  sha1: 'SHA1',
+  sha256: 'SHA256',
+  file: 'File',
+  registry: 'Registry',
+  commandline: 'Command line',
+  task: 'Scheduled task',
+};
+
+export interface IncidentReport {
+  incidentId: string;
+  /** Jira summary, ≤ 255 characters: `<technique> – <what happened> on <HOST>`. */
+  summary: string;
+  /** Technique the summary names, when there is one. */
+  primaryTechnique?: string;
+  severity: number;
+  priority: Priority;
+  labels: string[];
+  coverage: Coverage;
+  executiveSummary: Statement[];
+  initialContext: ContextRow[];
+  technicalAnalysis: TechnicalAnalysis;
+  timeline: TimelineEntry[];
+  timelineOmitted: number;
+  iocs: IocRow[];
+  iocsOmitted: number;
+  attack: AttackRow[];
+  /** Sigma rules that matched, strongest first. */
+  detections: DetectionRow[];
+  detectionsOmitted: number;
+  rootCause: RootCause;
+  businessImpact: Statement[];
+  remediation: RemediationStep[];
+  rawEvidence: RawEvidence[];
+  /** Alerts whose raw record is not in `rawEvidence` (sample cap). */
+  rawEvidenceOmitted: number;
+}
+
+// ---- alert text in the report -------------------------------------------------------------------------------
+
+/**
+ * Bidi overrides/isolates and marks (`invoice\u202Egpj.exe` displays as `invoiceexe.jpg`) and C0/C1 controls
+ * other than tab and newline. Shown as `\uXXXX` so an analyst sees the trick instead of being fooled by it.
+ */
+const INVISIBLE_RE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Replace bidi and control characters with a visible `\uXXXX`; keeps tab and newline. */
+export function visible(text: string): string {
+  return text.replace(INVISIBLE_RE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
+/** One line of visible text: controls made visible, newlines and runs of whitespace folded to one space. */
+export function oneLine(text: string): string {
+  return visible(text.replace(/\s+/g, ' ').trim());
+}
+
+/**
+ * Cut `text` to at most about `max` characters and say how long it was. Never splits a surrogate pair, so the
+ * result is still valid UTF-16 (JSON.stringify of a lone surrogate would be an escape Jira may refuse).
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max);
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}… [cut: ${text.length.toLocaleString('en-US')} characters in all]`;
+}
