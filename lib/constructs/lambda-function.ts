@@ -16,7 +16,12 @@ export interface PipelineFunctionProps {
   environment: Record<string, string>;
   logRetentionDays: number;
   reservedConcurrentExecutions?: number;
+  /** Files copied beside the bundle's index.js (e.g. the Sigma rule pack the ingest function reads at cold start). */
+  bundleFiles?: string[];
 }
+
+/** A path as one POSIX shell word. */
+const shellWord = (p: string): string => `'${p.replace(/'/g, `'\\''`)}'`;
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -77,6 +82,12 @@ export class PipelineFunction extends Construct {
         format: OutputFormat.CJS,
         // The Node 24 runtime ships AWS SDK v3; bundling it again would only add cold-start bytes.
         externalModules: ['@aws-sdk/*'],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            (props.bundleFiles ?? []).map((f) => `cp ${shellWord(f)} ${shellWord(outputDir)}`),
+        },
       },
     });
 

@@ -1,6 +1,7 @@
 import { SIGMA_LEVELS } from '../model/alert';
 import type { CompiledRule, EventFields, SigmaLevel, SigmaRuleMeta } from './engine-types';
 import type { EventView } from './event-view';
+import { NeedleScanner } from './needle-scan';
 import { isReachable, routeOf } from './logsource';
 import type { PackRule, RulePack, RuleSet } from './pack';
 
@@ -82,6 +83,8 @@ export function byLevelThenTitle(a: DetectionMatch, b: DetectionMatch): number {
 
 interface Entry {
   id: string;
+  /** Position in the id-sorted rule list: evaluation order, and the index of `seen`. */
+  order: number;
   pack: PackRule;
   /** Compiled rule; undefined until first needed (lazy packs), null when compiling failed. */
   rule: CompiledRule | null | undefined;
@@ -90,6 +93,14 @@ interface Entry {
   /** A rule naming a category and a service also needs the service. */
   service?: string;
   match: DetectionMatch;
+}
+
+/** The rules of one set of routing keys, ready for a view: its needle scanner, its rules by needle, the rest. */
+interface Keyset {
+  scanner: NeedleScanner;
+  byNeedle: Map<number, Entry[]>;
+  /** Rules without needles: evaluated on every view of these keys. */
+  always: Entry[];
 }
 
 /** What the detector loaded and what it left out, by reason. */
@@ -126,10 +137,15 @@ function matchOf(meta: SigmaRuleMeta, set: RuleSet): DetectionMatch {
 export class Detector {
   private readonly buckets = new Map<string, Entry[]>();
   private readonly needleText: string[] = [];
-  /** Needle cache, stamped per view: `stamp[i] === gen` means `found[i]` holds the answer for the current view. */
-  private stamp = new Uint32Array(0);
-  private found = new Uint8Array(0);
+  /** `present[i] === gen`: needle i occurs in the current view (stamps, so nothing is cleared between views). */
+  private present = new Uint32Array(0);
   private gen = 0;
+  /** Per set of routing keys (a view's keys), built on first use: the scanner and the rules by needle. */
+  private readonly keysets = new Map<string, Keyset>();
+  /** `seen[order] === gen`: the rule is already a candidate for the current view. */
+  private seen = new Uint32Array(0);
+  private readonly found: number[] = [];
+  private readonly candidates: Entry[] = [];
   private readonly prefilter: boolean;
   private readonly onEvaluate?: (ruleId: string) => void;
   readonly summary: DetectorSummary;
@@ -160,6 +176,7 @@ export class Detector {
     const needleIndex = new Map<string, number>();
     const byKey: Record<string, number> = {};
     let unreachable = 0;
+    let order = 0;
     // Sorted by id so the evaluation order, and so everything observable, is independent of file order.
     for (const pr of [...chosen.values()].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1))) {
       const meta = pr.meta;
@@ -171,6 +188,7 @@ export class Detector {
       if (!isReachable(route.key)) unreachable++;
       const entry: Entry = {
         id: meta.id,
+        order: order++,
         pack: pr,
         rule: pr.rule,
         needles: this.prefilter ? this.needlesOf(pr.rule?.needles ?? pr.needles, needleIndex) : undefined,
@@ -182,8 +200,8 @@ export class Detector {
       this.buckets.set(route.key, bucket);
       byKey[route.key] = (byKey[route.key] ?? 0) + 1;
     }
-    this.stamp = new Uint32Array(this.needleText.length);
-    this.found = new Uint8Array(this.needleText.length);
+    this.present = new Uint32Array(this.needleText.length);
+    this.seen = new Uint32Array(order);
     const rules = Object.values(byKey).reduce((a, b) => a + b, 0);
     this.summary = { rules, byKey, excluded, unreachable, needles: this.needleText.length };
   }
@@ -207,18 +225,56 @@ export class Detector {
     return out;
   }
 
-  /** True when one of the needles occurs in the view's text; each needle is searched at most once per view. */
-  private anyPresent(needles: Int32Array, text: string): boolean {
-    const gen = this.gen;
-    for (let i = 0; i < needles.length; i++) {
-      const n = needles[i]!;
-      if (this.stamp[n] !== gen) {
-        this.stamp[n] = gen;
-        this.found[n] = text.includes(this.needleText[n]!) ? 1 : 0;
+  /** The scanner and posting lists for the rules of these buckets. */
+  private keysetFor(keys: readonly string[]): Keyset {
+    const id = keys.join('|');
+    let ks = this.keysets.get(id);
+    if (ks === undefined) {
+      const byNeedle = new Map<number, Entry[]>();
+      const always: Entry[] = [];
+      for (const key of keys) {
+        for (const e of this.buckets.get(key) ?? []) {
+          if (e.needles === undefined) {
+            always.push(e);
+            continue;
+          }
+          for (const n of e.needles) {
+            const list = byNeedle.get(n);
+            if (list === undefined) byNeedle.set(n, [e]);
+            else list.push(e);
+          }
+        }
       }
-      if (this.found[n] === 1) return true;
+      ks = { scanner: new NeedleScanner(byNeedle.keys(), this.needleText), byNeedle, always };
+      this.keysets.set(id, ks);
     }
-    return false;
+    return ks;
+  }
+
+  /** The rules worth evaluating on a view: those with a needle in it, and those without needles. */
+  private candidatesOf(view: EventView): Entry[] {
+    const out = this.candidates;
+    out.length = 0;
+    if (!this.prefilter) {
+      for (const key of view.keys) for (const e of this.buckets.get(key) ?? []) out.push(e);
+      return out;
+    }
+    const ks = this.keysetFor(view.keys);
+    const found = this.found;
+    found.length = 0;
+    ks.scanner.scan(view.fields.lowerText(), this.present, this.gen, found);
+    const gen = this.gen;
+    for (const e of ks.always) out.push(e);
+    for (const n of found) {
+      for (const e of ks.byNeedle.get(n)!) {
+        if (this.seen[e.order] === gen) continue;
+        this.seen[e.order] = gen;
+        out.push(e);
+      }
+    }
+    // The order is deterministic without sorting: rules without needles first, then in the order the scan meets
+    // their needles in the text.
+    return out;
   }
 
   /** Compiles a lazy rule on first use; a rule that does not compile is reported and never tried again. */
@@ -250,24 +306,19 @@ export class Detector {
       // Stamps wrap after 2^32 views; clearing then keeps a stale answer from ever looking fresh.
       this.gen = (this.gen + 1) >>> 0;
       if (this.gen === 0) {
-        this.stamp.fill(0);
+        this.present.fill(0);
+        this.seen.fill(0);
         this.gen = 1;
       }
-      let text: string | undefined;
-      for (const key of view.keys) {
-        const bucket = this.buckets.get(key);
-        if (bucket === undefined) continue;
-        for (const e of bucket) {
-          if (matched.has(e.id)) continue;
-          if (e.service !== undefined && !view.logsource.services.includes(e.service)) continue;
-          if (e.needles !== undefined && !this.anyPresent(e.needles, (text ??= view.fields.lowerText()))) continue;
-          const rule = e.rule === undefined ? this.compile(e) : e.rule;
-          if (rule === null) continue;
-          this.onEvaluate?.(e.id);
-          if (safeMatch(rule, view.fields)) {
-            matched.add(e.id);
-            out.push(e.match);
-          }
+      for (const e of this.candidatesOf(view)) {
+        if (matched.has(e.id)) continue;
+        if (e.service !== undefined && !view.logsource.services.includes(e.service)) continue;
+        const rule = e.rule === undefined ? this.compile(e) : e.rule;
+        if (rule === null) continue;
+        this.onEvaluate?.(e.id);
+        if (safeMatch(rule, view.fields)) {
+          matched.add(e.id);
+          out.push(e.match);
         }
       }
     }

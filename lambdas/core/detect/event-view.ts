@@ -148,6 +148,8 @@ export function eventIdOf(ev: Pick<WinEvent, 'eventId'>): number | undefined {
  * `category: process_creation`), because both name a field `ProcessId` with different meanings.
  */
 export function windowsEventViews(ev: WinEvent): EventView[] {
+  // Sysmon for Linux shares the shapes but is no Windows event: the Windows pack has nothing to say about it.
+  if (/^linux-sysmon/i.test(ev.provider ?? '') || /^linux-sysmon/i.test(ev.channel ?? '')) return [];
   const eventId = eventIdOf(ev);
   const ls = windowsLogsource(ev.channel, ev.provider, eventId);
   const base = baseFields(ev, eventId, ls);

@@ -11,10 +11,10 @@ import type { CompiledRule, LoadedRule, SigmaLevel, SigmaLogsource, SigmaRuleMet
  * Brotli-compressed JSON asset that the Lambda reads at cold start; YAML is never parsed in the Lambda (`yaml` takes
  * ~2.3 s over the 2,535 files).
  *
- * Why an asset and not a bundled JSON import: the pack is ~2.5 MB of JSON and ~450 KB as Brotli (quality 11, 16 MB
+ * Why an asset and not a bundled JSON import: the pack is ~2.9 MB of JSON and ~450 KB as Brotli (quality 11, 16 MB
  * window: rules repeat each other across files, which gzip's 32 KB window cannot see; gzip gives ~600 KB). Imported,
- * the JSON would more than double the ingest bundle; as an asset beside it, it costs ~10 ms to decompress and ~25 ms
- * to parse.
+ * the JSON would add ~2.9 MB to the ingest bundle (budget 1.5 MB in all); as an asset beside it, it costs ~10 ms to
+ * decompress and ~25 ms to parse.
  *
  * Why rules compile lazily: compiling all 2,247 default rules takes ~1 s of CPU, far over the 300 ms cold-start
  * budget. The pack stores each rule's prefilter needles, computed by the engine at build time, so the detector can

@@ -5,6 +5,7 @@ import { ViewFields } from '../../../lambdas/core/detect/event-view';
 import type { EventView } from '../../../lambdas/core/detect/event-view';
 import { routingKeys } from '../../../lambdas/core/detect/logsource';
 import type { RulePack, RuleSet } from '../../../lambdas/core/detect/pack';
+import type { Detection } from '../../../lambdas/core/model/alert';
 
 /**
  * The detector with hand-made rules (a field must contain a text), so routing, the prefilter and the options are
@@ -228,6 +229,9 @@ describe('matches', () => {
       pack: 'sigmahq',
     });
     expect(out[3]!.level).toBe('informational');
+    // A match is what the alert model stores (the compiler checks the assignment).
+    const stored: Detection = out[0]!;
+    expect(stored.author).toBe('A. Author');
   });
 
   it('treat a matcher that throws as no match', () => {

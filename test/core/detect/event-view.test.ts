@@ -69,6 +69,12 @@ describe('Windows event views', () => {
     expect(v!.fields.get('ParentCommandLine')).toBeUndefined();
   });
 
+  it('gives Sysmon for Linux no view', () => {
+    expect(windowsEventViews(evtx('Linux-Sysmon/Operational', 'Linux-Sysmon', 1, { Image: '/usr/bin/curl' }))).toEqual(
+      [],
+    );
+  });
+
   it('falls back to a case-insensitive field name', () => {
     const f = new ViewFields().set('commandline', 'x');
     expect(f.get('CommandLine')).toBe('x');
