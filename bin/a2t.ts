@@ -88,7 +88,8 @@ export function buildProgram(): Command {
     .option('--format <format>', 'md, json or adf', 'md')
     .option('--context <file>', 'assets, users or indicators (CSV or JSON); repeatable', collect, [])
     .option('--all', 'also incidents below the ticket threshold')
-    .action(async (inputs: string[], opts: { format: string; context: string[]; all?: boolean }) => {
+    .option('--rules <dir>', 'a folder of your own Sigma rules, run beside the SigmaHQ pack; repeatable', collect, [])
+    .action(async (inputs: string[], opts: { format: string; context: string[]; all?: boolean; rules: string[] }) => {
       await draftCommand(inputs, opts);
     });
 
@@ -103,6 +104,7 @@ export function buildProgram(): Command {
     )
     .option('--context <file>', 'assets, users or indicators (CSV or JSON); repeatable', collect, [])
     .option('--json', 'print one JSON object: accepted, rejected, duplicates, incidents, tickets')
+    .option('--rules <dir>', 'a folder of your own Sigma rules, run beside the SigmaHQ pack; repeatable', collect, [])
     .option('--out <dir>', 'write each ticket as Markdown here', 'out')
     .option('--dry-run', 'with --jira env: print the requests instead of sending them')
     .option(
@@ -112,10 +114,18 @@ export function buildProgram(): Command {
     .action(
       async (
         inputs: string[],
-        opts: { jira: string; context: string[]; json?: boolean; out: string; dryRun?: boolean; report?: boolean },
+        opts: {
+          jira: string;
+          context: string[];
+          json?: boolean;
+          out: string;
+          dryRun?: boolean;
+          report?: boolean;
+          rules: string[];
+        },
       ) => {
         if (opts.report) {
-          const r = await shadowReport(inputs, opts.context);
+          const r = await shadowReport(inputs, opts.context, opts.rules);
           if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
           else printShadowReport(r, process.stdout);
           return;

@@ -6,6 +6,7 @@ import type { ContextSnapshot } from '../lambdas/core/model/enrichment';
 import type { IncidentView } from '../lambdas/core/model/incident';
 import type { Rejection } from '../lambdas/core/model/rejection';
 import type { InputFile } from './inputs';
+import type { DetectStage } from '../lambdas/core/detect';
 
 export interface MemoryRun {
   views: IncidentView[];
@@ -15,13 +16,18 @@ export interface MemoryRun {
 }
 
 /**
- * decode → normalize → dedupe → enrich → correlate in memory: the Lambda's ingest code over an in-memory store,
+ * decode → normalize → detect → dedupe → enrich → correlate in memory: the Lambda's ingest code over an in-memory store,
  * each file one unit (like one SQS message), all in one batch.
  */
-export async function runInMemory(files: InputFile[], context: ContextSnapshot): Promise<MemoryRun> {
+export async function runInMemory(
+  files: InputFile[],
+  context: ContextSnapshot,
+  detect?: DetectStage,
+): Promise<MemoryRun> {
   const store = new MemoryIngestStore(context);
   const queue = new MemoryTicketQueue();
-  const units = files.map((f) => ({ messageId: f.source, ...normalizeInput(f.content, f.source) }));
+  const annotate = detect !== undefined ? { annotate: detect.annotate } : {};
+  const units = files.map((f) => ({ messageId: f.source, ...normalizeInput(f.content, f.source, annotate) }));
   const result = await ingestBatch(units, store, queue);
   return { views: store.views(), result, rejections: store.rejections, handOffs: queue.sent.length };
 }

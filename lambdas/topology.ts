@@ -43,4 +43,6 @@ export const ENV = {
   jiraIssueType: 'A2T_JIRA_ISSUE_TYPE',
   priorityNames: 'A2T_PRIORITY_NAMES',
   settings: 'A2T_SETTINGS',
+  /** File name, beside the bundle, of the SOC's own Sigma rules precompiled at synth; unset when it has none. */
+  sigmaUserPack: 'A2T_SIGMA_USER_PACK',
 } as const;

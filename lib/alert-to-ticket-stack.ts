@@ -2,7 +2,9 @@ import { Stack, Tags } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ENV } from '../lambdas/topology';
+import { settingsOf } from '../lambdas/adapters/config';
 import type { DeployConfig } from './config';
+import { prepareSigmaRules } from './sigma-rules';
 import { IncidentStore } from './constructs/storage';
 import { IngestStage } from './constructs/ingest-stage';
 import { TicketSyncStage } from './constructs/ticket-sync-stage';
@@ -25,7 +27,10 @@ export class AlertToTicketStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     Tags.of(this).add('application', 'alert-to-ticket');
-    const settings = JSON.stringify(config.settings);
+    // The Sigma rules are checked and packed before anything is built: a bad user rule or an unknown disabled id
+    // fails the synth with its file and field.
+    const sigma = prepareSigmaRules(config.sigmaRulesDir, config.disabledSigmaRules, settingsOf(config.settings).sigma);
+    const settings = JSON.stringify({ ...config.settings, sigma: sigma.sigma });
 
     this.store = new IncidentStore(this, 'Store');
     const secret = new JiraSecret(this, 'JiraSecret', {
@@ -54,6 +59,7 @@ export class AlertToTicketStack extends Stack {
       maxConcurrency: config.ingestMaxConcurrency,
       logRetentionDays: config.logRetentionDays,
       settings,
+      sigma,
     });
     this.webhook = new WebhookStage(this, 'Webhook', {
       table: this.store.table,

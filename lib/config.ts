@@ -26,6 +26,19 @@ export const DeployConfigSchema = z.object({
   ingestMaxConcurrency: z.number().int().min(2).max(1000),
   ticketSyncReservedConcurrency: z.number().int().min(1).max(20),
   logRetentionDays: z.number().int().min(1),
+  /** A folder of the SOC's own Sigma rules (YAML), compiled at synth and shipped with the ingest function; '' for none. */
+  sigmaRulesDir: z.string(),
+  /** Sigma rule ids never run (SigmaHQ's or the SOC's), merged into `settings.sigma.disabledRuleIds`. */
+  disabledSigmaRules: z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((x) => x.trim())
+            .filter((x) => x !== '')
+        : v,
+    z.array(z.string().min(1).max(128)),
+  ),
   /** Pipeline tuning passed to the Lambdas (correlation windows, ticket threshold, intervals…), validated here. */
   settings: SettingsSchema.partial().strict(),
 });
@@ -44,6 +57,8 @@ const EXAMPLES: Record<keyof DeployConfig, string> = {
   ingestMaxConcurrency: '10',
   ticketSyncReservedConcurrency: '2',
   logRetentionDays: '90',
+  sigmaRulesDir: 'detections/sigma',
+  disabledSigmaRules: '\'["c248c896-e412-4279-8c15-1c558067b6fa"]\' (or ids separated by commas)',
   settings: '\'{"stormWindowMinutes":60,"ticketThreshold":40}\'',
 };
 
@@ -51,7 +66,7 @@ const EXAMPLES: Record<keyof DeployConfig, string> = {
 function coerce(v: unknown): unknown {
   if (typeof v !== 'string') return v;
   const t = v.trim();
-  if (/^(true|false|-?\d+(\.\d+)?)$/.test(t) || t.startsWith('{')) {
+  if (/^(true|false|-?\d+(\.\d+)?)$/.test(t) || t.startsWith('{') || t.startsWith('[')) {
     try {
       return JSON.parse(t);
     } catch {
@@ -75,6 +90,8 @@ const DEFAULTS: Partial<Record<keyof DeployConfig, unknown>> = {
   ingestMaxConcurrency: 10,
   ticketSyncReservedConcurrency: 2,
   logRetentionDays: 90,
+  sigmaRulesDir: '',
+  disabledSigmaRules: [],
   settings: {},
 };
 

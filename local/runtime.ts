@@ -17,6 +17,8 @@ import type { Drafter, TicketGateway } from '../lambdas/core/sync/ports';
 import type { SyncSettings } from '../lambdas/core/sync/settings';
 import type { SyncOutcome } from '../lambdas/core/sync/sync-incident';
 import { ingestRecords } from '../lambdas/ingest/ingest-records';
+import { loadDetectStage } from '../lambdas/core/detect/stage';
+import type { DetectStage } from '../lambdas/core/detect/stage';
 import { syncRecords } from '../lambdas/ticket-sync/sync-records';
 import { TOPOLOGY } from '../lambdas/topology';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from './dynamodb-server';
@@ -24,6 +26,20 @@ import type { LocalDynamo } from './dynamodb-server';
 import { createQueues, sqsClient, startLocalSqs } from './sqs-server';
 import type { LocalQueues, LocalSqs } from './sqs-server';
 import { EventSourcePoller } from './poller';
+
+/** Stages by selection, so the many runtimes a test run starts read and index the pack once each. */
+const DETECT_STAGES = new Map<string, DetectStage>();
+
+/** The builtin detect stage for a selection, built once per process. */
+export function sharedDetectStage(selection: Settings['sigma']): DetectStage {
+  const key = JSON.stringify(selection);
+  let stage = DETECT_STAGES.get(key);
+  if (stage === undefined) {
+    stage = loadDetectStage(selection);
+    DETECT_STAGES.set(key, stage);
+  }
+  return stage;
+}
 
 export interface RuntimeOptions {
   /** Use running servers (tests start them in global setup); else they are started here. */
@@ -46,6 +62,11 @@ export interface RuntimeOptions {
    * it, so a deferred update comes back when their clock says, not after real seconds.
    */
   deferMessage?: (receiptHandle: string, seconds: number) => Promise<void>;
+  /**
+   * The detect stage ingest runs (default: the builtin SigmaHQ pack under `settings.sigma`, as the Lambda loads it;
+   * `false`: none, for tests about something else).
+   */
+  detect?: DetectStage | false;
 }
 
 export interface RuntimeTotals {
@@ -101,6 +122,7 @@ export class LocalRuntime {
     const sqs = sqsClient(sqsEndpoint);
     const queues = await createQueues(sqs, prefix, o.visibilityScale ?? 1 / 180);
     const settings = settingsOf(o.settings ?? {});
+    const detect = o.detect === false ? undefined : (o.detect ?? sharedDetectStage(settings.sigma));
     const counter = new RequestCounter();
     const doc = documentClient(
       { endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
@@ -130,6 +152,7 @@ export class LocalRuntime {
           store: ingestStore,
           queue: ticketQueue,
           settings,
+          ...(detect !== undefined ? { detect } : {}),
         });
         if (result !== undefined) addResult(totals, result);
         if (error !== undefined)

@@ -5,6 +5,7 @@ import { CliError } from '../errors';
 import { readInputs } from '../inputs';
 import { DEFAULT_HANDOFF } from '../../lambdas/core/correlate/incident-meta';
 import { runInMemory } from '../memory-pipeline';
+import { cliDetectStage } from '../detect-stage';
 
 export type DraftFormat = 'md' | 'json' | 'adf';
 
@@ -14,7 +15,7 @@ export type DraftFormat = 'md' | 'json' | 'adf';
  */
 export async function draftCommand(
   inputs: string[],
-  opts: { format: string; context: string[]; all?: boolean },
+  opts: { format: string; context: string[]; all?: boolean; rules?: string[] },
   out: NodeJS.WritableStream = process.stdout,
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<void> {
@@ -22,7 +23,7 @@ export async function draftCommand(
     throw new CliError(`--format must be md, json or adf (got ${opts.format})`, 2);
   const { snapshot } = readContextFiles(opts.context, (line) => err.write(`a2t: context: ${line}\n`));
   const files = await readInputs(inputs);
-  const run = await runInMemory(files, snapshot);
+  const run = await runInMemory(files, snapshot, cliDetectStage(opts.rules ?? [], err));
   // Below the ticket threshold an incident is kept and counted, never ticketed: show what would be ticketed.
   const shown = opts.all ? run.views : run.views.filter((v) => v.severity >= DEFAULT_HANDOFF.ticketThreshold);
   const reports = shown.map((view) => ({ view, report: draftReport(view) }));

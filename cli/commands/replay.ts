@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SingleBar } from 'cli-progress';
@@ -11,6 +12,7 @@ import { renderMarkdown } from '../../lambdas/core/render';
 import { reportDrafter } from '../../lambdas/core/sync/drafter';
 import type { SyncAction } from '../../lambdas/core/sync/sync-incident';
 import { LocalRuntime } from '../../local/runtime';
+import { cliDetectStage } from '../detect-stage';
 import { readContextFiles } from '../context-files';
 import { CliError } from '../errors';
 import { readInputs } from '../inputs';
@@ -29,6 +31,8 @@ export interface ReplayOptions {
   port?: number;
   /** Seconds to wait for the queues to drain. */
   timeout?: number;
+  /** User Sigma rule folders, run beside the builtin pack. */
+  rules?: string[];
 }
 
 export interface TicketLine {
@@ -88,6 +92,19 @@ export async function replay(
   if (opts.jira !== 'local' && opts.jira !== 'env')
     throw new CliError(`--jira must be local or env (got ${opts.jira})`, 2);
   const { parsed } = readContextFiles(opts.context, (line) => log(`context: ${line}`));
+  // Built before anything starts, so an invalid user rule stops the replay (exit 2) with nothing to clean up.
+  const ruleErrors = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      log(
+        chunk
+          .toString('utf8')
+          .trimEnd()
+          .replace(/^a2t: /, ''),
+      );
+      done();
+    },
+  });
+  const detect = (opts.rules ?? []).length > 0 ? cliDetectStage(opts.rules ?? [], ruleErrors) : undefined;
   const files = await readInputs(inputs);
   const { bodies, rejections } = messagesOf(files);
   const jira: JiraTarget =
@@ -102,6 +119,7 @@ export async function replay(
       staleClaimMs: 5_000,
     },
     settings,
+    ...(detect !== undefined ? { detect } : {}),
   });
   try {
     if (parsed.assets.length + parsed.users.length + parsed.indicators.length > 0) {

@@ -3,6 +3,7 @@ import { draftReport } from '../../lambdas/core/draft';
 import { readContextFiles } from '../context-files';
 import { readInputs } from '../inputs';
 import { runInMemory } from '../memory-pipeline';
+import { cliDetectStage } from '../detect-stage';
 
 export interface ShadowReport {
   alerts: number;
@@ -25,9 +26,14 @@ export interface ShadowReport {
  * Shadow mode (`a2t replay --report`): what would have been ticketed from archived alerts, without touching Jira,
  * so a SOC can tune thresholds and windows before go-live. Runs the same ingest code in memory.
  */
-export async function shadowReport(inputs: string[], contextFiles: string[]): Promise<ShadowReport> {
+export async function shadowReport(
+  inputs: string[],
+  contextFiles: string[],
+  rules: readonly string[] = [],
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<ShadowReport> {
   const { snapshot } = readContextFiles(contextFiles);
-  const run = await runInMemory(await readInputs(inputs), snapshot);
+  const run = await runInMemory(await readInputs(inputs), snapshot, cliDetectStage(rules, err));
   const ticketed = run.views.filter((v) => v.severity >= DEFAULT_HANDOFF.ticketThreshold);
   const perDay = new Map<string, { tickets: number; byPriority: Record<string, number> }>();
   for (const v of ticketed) {

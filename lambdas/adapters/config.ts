@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors';
+import { SIGMA_LEVELS } from '../core/model/alert';
 import { CUSTOM_FIELD_SOURCES } from '../core/sync/jira-fields';
 import type { SyncSettings } from '../core/sync/settings';
 import { ENV } from '../topology';
@@ -35,6 +36,19 @@ export const SettingsSchema = z.object({
   falsePositiveResolutions: z.array(z.string()).default(['False Positive', 'Not an issue', "Won't Do"]),
   reopenTransition: z.string().min(1).default('Reopen'),
   components: z.array(z.string()).default([]),
+  /**
+   * Which Sigma rules run (the detect stage). SigmaHQ's `experimental` rules and its threat-hunting set are broad by
+   * design and opt-in; rules are disabled by id, the way a SOC tunes Hayabusa or Chainsaw.
+   */
+  sigma: z
+    .object({
+      disabledRuleIds: z.array(z.string().min(1).max(128)).default([]),
+      includeExperimental: z.boolean().default(false),
+      includeThreatHunting: z.boolean().default(false),
+      minLevel: z.enum(SIGMA_LEVELS).default('informational'),
+    })
+    .strict()
+    .prefault({}),
   /** Jira custom field id → what ticket-sync puts in it on create. */
   customFields: z
     .record(

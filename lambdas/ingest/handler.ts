@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -8,6 +9,7 @@ import { SqsTicketQueue } from '../adapters/sqs/ticket-queue';
 import { parseSettings, requireEnv } from '../adapters/config';
 import { ENV } from '../topology';
 import { errorMessage } from '../core/errors';
+import { loadDetectStage } from '../core/detect/stage';
 import { ingestRecords } from './ingest-records';
 
 const logger = new Logger();
@@ -16,10 +18,14 @@ const metrics = new Metrics();
 const settings = parseSettings(process.env[ENV.settings]);
 const store = new DynamoIngestStore(documentClient(), requireEnv(ENV.tableName));
 const queue = new SqsTicketQueue(new SQSClient({}), requireEnv(ENV.ticketSyncQueueUrl));
+// The Sigma packs sit beside the bundle (copied there at synth); rules compile on first use, so this stays cheap.
+const userPack = process.env[ENV.sigmaUserPack];
+const detect = loadDetectStage(settings.sigma, userPack !== undefined ? path.join(__dirname, userPack) : undefined);
+logger.info('detect stage ready', { rules: detect.detector.summary.rules, excluded: detect.detector.summary.excluded });
 
 /** Ingest Lambda: SQS intake → decode, normalize, dedupe, correlate, enrich, store, hand off to ticket-sync. */
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const { response, result, error } = await ingestRecords(event.Records, { store, queue, settings });
+  const { response, result, error } = await ingestRecords(event.Records, { store, queue, settings, detect });
   if (result !== undefined) {
     metrics.addMetric('AlertsAccepted', MetricUnit.Count, result.accepted);
     metrics.addMetric('AlertsDuplicate', MetricUnit.Count, result.duplicates);

@@ -4,6 +4,7 @@ import { ingestBatch } from '../core/ingest/ingest-batch';
 import type { IngestResult, IngestSettings, IngestUnit } from '../core/ingest/ingest-batch';
 import type { IngestStore, TicketQueue } from '../core/ingest/ports';
 import type { Settings } from '../adapters/config';
+import type { DetectStage } from '../core/detect/stage';
 
 export function ingestSettings(s: Settings): IngestSettings {
   return {
@@ -14,7 +15,7 @@ export function ingestSettings(s: Settings): IngestSettings {
 }
 
 /** SQS records → decoded, normalized units: pure, never throws (bad input becomes rejections). */
-export function unitsOf(records: SQSRecord[], s: Settings): IngestUnit[] {
+export function unitsOf(records: SQSRecord[], s: Settings, detect?: DetectStage): IngestUnit[] {
   return records.map((r) => {
     const sent = Number(r.attributes?.SentTimestamp);
     const receivedTime = Number.isFinite(sent) && sent > 0 ? new Date(sent).toISOString() : new Date().toISOString();
@@ -22,6 +23,7 @@ export function unitsOf(records: SQSRecord[], s: Settings): IngestUnit[] {
       receivedTime,
       maxRawBytes: s.maxRawBytes,
       maxRecordBytes: s.maxRecordBytes,
+      ...(detect !== undefined ? { annotate: detect.annotate } : {}),
     });
     // Stamped with the message's send time, not the wall clock: a redelivery then rewrites the same REJECT# item
     // instead of storing the rejection again.
@@ -42,9 +44,9 @@ export function unitsOf(records: SQSRecord[], s: Settings): IngestUnit[] {
  */
 export async function ingestRecords(
   records: SQSRecord[],
-  deps: { store: IngestStore; queue: TicketQueue; settings: Settings },
+  deps: { store: IngestStore; queue: TicketQueue; settings: Settings; detect?: DetectStage },
 ): Promise<{ response: SQSBatchResponse; result?: IngestResult; error?: unknown }> {
-  const units = unitsOf(records, deps.settings);
+  const units = unitsOf(records, deps.settings, deps.detect);
   try {
     const result = await ingestBatch(units, deps.store, deps.queue, ingestSettings(deps.settings));
     // Only the messages whose incident could not be written go back; their retry counts each alert once.

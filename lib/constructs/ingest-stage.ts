@@ -4,6 +4,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { ENV, TOPOLOGY } from '../../lambdas/topology';
+import type { SigmaDeployment } from '../sigma-rules';
 import { QueueWithDlq } from './queues';
 import { PipelineFunction } from './lambda-function';
 import { TABLE_ACTIONS, grantItemAccess } from './grants';
@@ -16,6 +17,8 @@ export interface IngestStageProps {
   maxConcurrency: number;
   logRetentionDays: number;
   settings: string;
+  /** The Sigma packs to ship beside the bundle (lib/sigma-rules.ts). */
+  sigma: SigmaDeployment;
 }
 
 /** The intake queue the forwarders write to, its DLQ, and the `ingest` Lambda that decodes, dedupes and correlates. */
@@ -35,7 +38,9 @@ export class IngestStage extends Construct {
         [ENV.tableName]: props.table.tableName,
         [ENV.ticketSyncQueueUrl]: props.ticketSyncQueue.queueUrl,
         [ENV.settings]: props.settings,
+        ...(props.sigma.userPackFile !== undefined ? { [ENV.sigmaUserPack]: props.sigma.userPackFile } : {}),
       },
+      bundleFiles: props.sigma.bundleFiles,
     });
     grantItemAccess(props.table, this.function.role, TABLE_ACTIONS.ingest);
     props.ticketSyncQueue.grantSendMessages(this.function.role);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { BUILTIN_PACK_FILE, readPackDocument } from '../../lambdas/core/detect';
 import { ROOT } from './helpers';
 
 /**
@@ -34,6 +35,11 @@ describe('cdk synth', () => {
       expect(fs.statSync(index).size).toBeGreaterThan(0);
       expect(fs.existsSync(`${index}.map`)).toBe(true);
     }
+    // The ingest bundle carries the Sigma pack it reads at cold start, and only the ingest bundle does.
+    const withPack = bundles.filter((b) => fs.existsSync(path.join(out, b.source.path, BUILTIN_PACK_FILE)));
+    expect(withPack).toHaveLength(1);
+    const packDir = path.join(out, withPack[0]!.source.path);
+    expect(readPackDocument(path.join(packDir, BUILTIN_PACK_FILE)).sets.length).toBeGreaterThan(0);
     fs.rmSync(out, { recursive: true, force: true });
   });
 });

@@ -1,10 +1,3 @@
-import { readWinEvent } from '../formats/sysmon/win-event';
-import type { RawRecord } from '../formats/types';
-import type { Alert } from '../model/alert';
-import type { DetectionMatch, Detector } from './detector';
-import { alertViews, windowsEventViews } from './event-view';
-import type { EventView } from './event-view';
-
 /**
  * The detect stage's public API: load rule packs once, build a detector, and for each normalized record get the Sigma
  * rules it matches. Lambda-safe: nothing here parses YAML (see user-rules.ts for that).
@@ -13,29 +6,9 @@ import type { EventView } from './event-view';
  * const matches = detectRecord(detector, record, alert);
  */
 
-/**
- * What rules see of one record: the Windows event inside it (Sysmon, Security, PowerShell… in any shape readWinEvent
- * reads), else the EDR alert it became. Never throws; a record of neither kind gives no view.
- */
-export function viewsOf(record: RawRecord | undefined, alert: Alert | undefined): EventView[] {
-  try {
-    const ev = record === undefined ? undefined : readWinEvent(record);
-    if (ev !== undefined) return windowsEventViews(ev);
-    return alert === undefined ? [] : alertViews(alert);
-  } catch {
-    return [];
-  }
-}
-
-/** The rules a record (and the alert normalize made of it) matches, strongest first. */
-export function detectRecord(
-  detector: Detector,
-  record: RawRecord | undefined,
-  alert: Alert | undefined,
-): DetectionMatch[] {
-  return detector.detect(viewsOf(record, alert));
-}
-
+export { detectRecord, viewsOf } from './record-views';
+export { detectStage, loadDetectStage, toDetection } from './stage';
+export type { DetectStage } from './stage';
 export { Detector, createDetector, LEVELS, byLevelThenTitle, exclusionOf, levelOf } from './detector';
 export type { CompileStats, DetectionMatch, DetectorOptions, DetectorSummary, RuleSelection } from './detector';
 export {
