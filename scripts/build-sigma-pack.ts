@@ -15,7 +15,8 @@
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { compileRule, parseRuleDocuments, validateRuleDocument } from '../lambdas/core/detect/compile';
+import { compileRule } from '../lambdas/core/detect/compile';
+import { parseRuleDocuments, validateRuleDocument } from '../lambdas/core/detect/parse';
 import { BUILTIN_PACK_FILE, PACK_FORMAT, encodePackDocument, pruneRuleDocument } from '../lambdas/core/detect/pack';
 import type { PackDocument, PackEntry, RuleSet } from '../lambdas/core/detect/pack';
 

@@ -1,12 +1,9 @@
-import { isScalar, parseAllDocuments } from 'yaml';
-import type { ParseOptions, DocumentOptions, SchemaOptions } from 'yaml';
 import { buildCondition, parseCondition } from './condition';
 import { compileFieldItem, compileKeywordItem } from './detection-item';
 import type { CompiledRule, LoadedRule, SigmaLevel, SigmaLogsource, SigmaRuleMeta } from './engine-types';
 import { SigmaInvalidRuleError, SigmaRuleError, SigmaUnsupportedRuleError } from './errors';
 import type { Predicate } from './predicate';
 import { allOf, anyOf } from './predicate';
-import { validateRuleDocument } from './rule-schema';
 
 export type {
   CompiledRule,
@@ -17,62 +14,6 @@ export type {
   SigmaLogsource,
   SigmaRuleMeta,
 } from './engine-types';
-export { validateRuleDocument } from './rule-schema';
-
-/*
- * YAML 1.2 core schema, except that hexadecimal, octal, exponent and .inf/.nan scalars stay text: a rule that
- * writes `TicketOptions: 0x40810000` means the text Windows logs, not the number 1082195968.
- */
-const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
-  schema: 'core',
-  customTags: (tags) =>
-    tags.filter((t) => {
-      if (typeof t !== 'object' || !('format' in t) || !('test' in t)) return true;
-      const { format, test } = t as { format?: string; test?: RegExp };
-      return !(format === 'HEX' || format === 'OCT' || format === 'EXP' || test?.test('.inf') === true);
-    }),
-};
-
-/**
- * Parses every YAML document of a rule file (some files hold several). Each becomes a plain-JSON `doc` or a
- * one-line `error`; empty documents (a trailing `---`) are skipped.
- */
-export function parseRuleDocuments(yamlText: string, _file?: string): { doc?: unknown; error?: string }[] {
-  const out: { doc?: unknown; error?: string }[] = [];
-  for (const d of parseAllDocuments(yamlText, YAML_OPTIONS)) {
-    if (d.errors.length > 0) {
-      out.push({ error: `YAML: ${d.errors[0].message.split('\n')[0]}` });
-      continue;
-    }
-    if (d.contents === null || (isScalar(d.contents) && d.contents.value === null && d.contents.source === ''))
-      continue;
-    try {
-      out.push({ doc: d.toJS({ maxAliasCount: 100 }) });
-    } catch (err) {
-      out.push({ error: `YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
-    }
-  }
-  return out;
-}
-
-/** Parses, validates (JSON schema) and compiles every document of a rule file. Never throws. */
-export function loadRuleText(yamlText: string, file: string): LoadedRule[] {
-  let docs: { doc?: unknown; error?: string }[];
-  try {
-    docs = parseRuleDocuments(yamlText, file);
-  } catch (err) {
-    return [{ kind: 'invalid', file, reason: `YAML: ${err instanceof Error ? err.message : String(err)}` }];
-  }
-  if (docs.length === 0) return [{ kind: 'invalid', file, reason: 'no YAML document in the file' }];
-  return docs.map(({ doc, error }): LoadedRule => {
-    if (error !== undefined) return { kind: 'invalid', file, reason: error };
-    if (isRecord(doc) && otherDocumentKind(doc) === undefined) {
-      const schemaError = validateRuleDocument(doc, file);
-      if (schemaError !== undefined) return { kind: 'invalid', file, reason: schemaError };
-    }
-    return compileRule(doc, file);
-  });
-}
 
 /**
  * Compiles one parsed, plain-JSON rule document (what `parseRuleDocuments` returns, or an entry of a prebuilt JSON
@@ -95,7 +36,7 @@ export function compileRule(doc: unknown, file: string): LoadedRule {
 }
 
 /** Documents that are Sigma but not detection rules: why this engine does not run them. */
-function otherDocumentKind(doc: Record<string, unknown>): string | undefined {
+export function otherDocumentKind(doc: Record<string, unknown>): string | undefined {
   if ('correlation' in doc) return 'correlation rule (meta-rule over several events): not supported by this engine';
   if ('filter' in doc && !('detection' in doc)) return 'Sigma filter document: not supported by this engine';
   if (typeof doc.action === 'string') {
@@ -177,7 +118,7 @@ function minimalNeedles(needles: readonly string[] | undefined): readonly string
   return kept;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadRuleText, parseRuleDocuments } from './compile';
+import { loadRuleText, parseRuleDocuments } from './parse';
 import { PACK_FORMAT, addLoaded, pruneRuleDocument } from './pack';
 import type { PackDocument, PackEntry, RulePack } from './pack';
 

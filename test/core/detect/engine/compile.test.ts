@@ -1,9 +1,5 @@
-import {
-  compileRule,
-  loadRuleText,
-  parseRuleDocuments,
-  validateRuleDocument,
-} from '../../../../lambdas/core/detect/compile';
+import { compileRule } from '../../../../lambdas/core/detect/compile';
+import { loadRuleText, parseRuleDocuments, validateRuleDocument } from '../../../../lambdas/core/detect/parse';
 import { event, ruleYaml } from './rule-helpers';
 
 const DETECTION = `

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadRuleText } from '../../../../lambdas/core/detect/compile';
+import { loadRuleText } from '../../../../lambdas/core/detect/parse';
 import { event } from './rule-helpers';
 
 /**

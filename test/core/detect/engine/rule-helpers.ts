@@ -1,4 +1,4 @@
-import { loadRuleText } from '../../../../lambdas/core/detect/compile';
+import { loadRuleText } from '../../../../lambdas/core/detect/parse';
 import type { CompiledRule, EventFields, FieldValue, LoadedRule } from '../../../../lambdas/core/detect/compile';
 
 /**
