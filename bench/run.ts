@@ -10,6 +10,7 @@ import { costModel } from './cost';
 import { benchLatency } from './latency';
 import { costLines, latencyLines, scaleLines } from './report';
 import { benchScale } from './scale';
+import { benchHostile, hostileLines } from './hostile';
 
 /**
  * Alerts in the full run's throughput section. The issue asks for 100,000, which take about 6 minutes on the 2-core
@@ -80,6 +81,10 @@ async function main(): Promise<void> {
     `${detect.events.toLocaleString('en-US')} events, ${detect.eventsWithMatches} with at least one match; reading and indexing the pack: ${detect.packLoadMs} ms (warm process).`,
     '',
   );
+
+  const hostile = await section('hostile shapes', () => benchHostile(quick ? 1 : 3));
+  results.hostile = hostile;
+  lines.push(...hostileLines(hostile));
 
   const spec = quick ? { ...DEFAULT_STORM, alerts: 2_000, attacks: 20, hosts: 10 } : DEFAULT_STORM;
   const storm = await section('storm', () => benchStorm(spec));

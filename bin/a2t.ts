@@ -12,7 +12,8 @@ import { awsTarget } from '../cli/aws-target';
 import { readContextFiles } from '../cli/context-files';
 import { DEFAULT_PRIORITY_NAMES, DEFAULT_SETTINGS } from '../lambdas/adapters/config';
 import { importContext } from '../lambdas/adapters/dynamodb/context-store';
-import { envJira } from '../cli/local-jira';
+import { jiraCheck } from '../cli/commands/jira-check';
+import { ticketingCommand } from '../cli/commands/ticketing';
 import { printShadowReport, shadowReport } from '../cli/commands/report';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -144,16 +145,19 @@ export function buildProgram(): Command {
       },
     );
 
+  const stackOption = '--stack <name>';
+  const stackHelp = 'the deployed stack (e.g. AlertToTicket): its outputs are read from it, not from A2T_* variables';
   const dlq = program
     .command('dlq')
-    .description('dead letters and stored rejections of the deployed stack (its outputs in A2T_* variables)');
+    .description('dead letters and stored rejections of the deployed stack (--stack NAME, or its outputs in A2T_*)');
   dlq
     .command('list')
-    .description('dead letters of both queues and the rejections of the last days: reason, time, excerpt')
+    .description('dead letters of both queues and the rejections of the last days: the error, time, excerpt')
+    .option(stackOption, stackHelp)
     .option('--days <n>', 'days of rejections', (v) => Number(v), 7)
     .option('--json', 'one JSON array')
-    .action(async (opts: { days: number; json?: boolean }) => {
-      const items = await listDeadLetters(awsTarget(), opts.days);
+    .action(async (opts: { days: number; json?: boolean; stack?: string }) => {
+      const items = await listDeadLetters(await awsTarget({ stack: opts.stack }), opts.days);
       if (opts.json) process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
       else
         for (const d of items) process.stdout.write(`${d.time}  ${d.kind}  ${d.id}  ${d.reason}\n    ${d.excerpt}\n`);
@@ -161,12 +165,16 @@ export function buildProgram(): Command {
     });
   dlq
     .command('redrive')
-    .description('put dead letters back on their queue and rejected bodies back on the intake queue')
-    .option('--no-rejections', 'only the dead-letter queues')
-    .action(async (opts: { rejections: boolean }) => {
-      const r = await redrive(awsTarget(), { rejections: opts.rejections });
+    .description('move every dead letter back to its queue (until the DLQs are empty); rejected bodies only when asked')
+    .option(stackOption, stackHelp)
+    .option('--rejections', 'also send stored rejections back to intake (once their cause is fixed)')
+    .action(async (opts: { rejections?: boolean; stack?: string }) => {
+      const r = await redrive(await awsTarget({ stack: opts.stack }), {
+        rejections: opts.rejections === true,
+        log: (line) => process.stderr.write(`a2t: ${line}\n`),
+      });
       process.stdout.write(
-        `re-driven: ${r.intake} intake, ${r.ticketSync} ticket-sync, ${r.rejections} rejected bodies; ${r.skipped} rejection(s) without a stored body\n`,
+        `re-driven (${r.via}): ${r.intake} intake, ${r.ticketSync} ticket-sync, ${r.rejections} rejected bodies; ${r.skipped} rejection(s) without a stored body\n`,
       );
     });
 
@@ -176,9 +184,10 @@ export function buildProgram(): Command {
     .command('import')
     .description('import assets, users or indicators (CSV with a header row, or JSON) into the table (A2T_TABLE_NAME)')
     .argument('<files...>', 'context files')
-    .action(async (files: string[]) => {
+    .option(stackOption, stackHelp)
+    .action(async (files: string[], opts: { stack?: string }) => {
       const { parsed } = readContextFiles(files, (line) => process.stderr.write(`a2t: ${line}\n`));
-      const t = awsTarget(process.env, 'table');
+      const t = await awsTarget({ stack: opts.stack, need: 'table' });
       const n = await importContext(t.doc, t.table, parsed);
       process.stdout.write(
         `imported ${n.assets} asset(s), ${n.users} user(s), ${n.indicators} indicator(s); ${parsed.errors.length} row(s) refused\n`,
@@ -190,8 +199,9 @@ export function buildProgram(): Command {
     .description('Jira site operations')
     .command('check')
     .description(
-      'check a site before go-live (JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_PROJECT_KEY): prints what to fix',
+      "check a site before go-live: the deployed stack's (--stack NAME, with its secret) or JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN, JIRA_PROJECT_KEY; prints what to fix",
     )
+    .option(stackOption, 'the deployed stack: its site, Jira secret, issue type and priorities')
     .option('--issue-type <name>', 'issue type', process.env.JIRA_ISSUE_TYPE ?? 'Incident')
     .option(
       '--priorities <names>',
@@ -199,19 +209,34 @@ export function buildProgram(): Command {
       Object.values(DEFAULT_PRIORITY_NAMES).join(','),
     )
     .option('--reopen-transition <name>', 'transition used to reopen', DEFAULT_SETTINGS.reopenTransition)
-    .action(async (opts: { issueType: string; priorities: string; reopenTransition: string }) => {
-      const site = envJira().site!;
-      const target = envJira();
-      const problems = await site.checkSite({
-        projectKey: target.projectKey,
-        issueTypeName: opts.issueType,
-        priorityNames: opts.priorities.split(',').map((p) => p.trim()),
-        transitionNames: [opts.reopenTransition],
-      });
-      if (problems.length === 0)
-        process.stdout.write(`Jira site ready: project ${target.projectKey}, issue type ${opts.issueType}\n`);
-      for (const p of problems) process.stdout.write(`fix: ${p}\n`);
-      if (problems.length > 0) throw new CliError(`${problems.length} problem(s) to fix before go-live`);
+    .action(async (opts: { issueType: string; priorities: string; reopenTransition: string; stack?: string }) => {
+      const { site, expectations, problems } = await jiraCheck(opts);
+      const blocking = problems.filter((p) => p.blocking);
+      for (const p of blocking) process.stdout.write(`fix: ${p.message}\n`);
+      for (const p of problems.filter((x) => !x.blocking)) process.stdout.write(`warn: ${p.message}\n`);
+      if (blocking.length > 0) {
+        throw new CliError(`${blocking.length} problem(s) make ticketing impossible: fix them before go-live`);
+      }
+      process.stdout.write(
+        `Jira site ready: ${site}, project ${expectations.projectKey}, issue type ${expectations.issueTypeName}${problems.length > 0 ? ` (${problems.length} warning(s): ticketing works, fix them when you can)` : ''}\n`,
+      );
+    });
+
+  program
+    .command('ticketing')
+    .description('show or set the deployed kill switch (on, dry-run, off) and hourly ticket cap; no redeploy')
+    .argument('[mode]', 'on, dry-run (draft and log, no Jira writes) or off (hand-offs wait on the queue)')
+    .option(stackOption, stackHelp)
+    .option('--cap <n>', 'tickets created per hour at most')
+    .action(async (mode: string | undefined, opts: { stack?: string; cap?: string }) => {
+      const r = await ticketingCommand(mode, opts);
+      const show = (c: { mode: string; maxTicketsPerHour: number }) =>
+        `${c.mode}, at most ${c.maxTicketsPerHour} ticket(s) per hour`;
+      if (mode === undefined && opts.cap === undefined) process.stdout.write(`ticketing: ${show(r.before)}\n`);
+      else
+        process.stdout.write(
+          `ticketing: ${show(r.before)} → ${show(r.after)} (ticket-sync reads it within a minute; ${r.parameters.mode}, ${r.parameters.cap})\n`,
+        );
     });
 
   program

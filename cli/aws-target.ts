@@ -1,38 +1,41 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient } from '../lambdas/adapters/dynamodb/client';
 import type { DlqTarget } from './commands/dlq';
-import { CliError } from './errors';
+import { operatorValues, requireValues } from './stack-outputs';
+import type { StackValues } from './stack-outputs';
 
 /**
- * The deployed stack the operator commands work on, from its outputs in the environment (the AWS SDK's usual
- * credentials chain). `A2T_DYNAMODB_ENDPOINT` / `A2T_SQS_ENDPOINT` point them at local servers instead.
+ * The deployed stack the operator commands work on: its outputs from `--stack NAME` (read from the stack's SSM
+ * parameter) or from the environment (`A2T_TABLE_NAME`…), and the AWS SDK's usual credentials chain.
+ * `A2T_DYNAMODB_ENDPOINT` / `A2T_SQS_ENDPOINT` point them at local servers instead.
  */
-export function awsTarget(env: NodeJS.ProcessEnv = process.env, need: 'table' | 'all' = 'all'): DlqTarget {
-  const names =
-    need === 'table'
-      ? ['A2T_TABLE_NAME']
-      : [
-          'A2T_TABLE_NAME',
-          'A2T_INTAKE_QUEUE_URL',
-          'A2T_INTAKE_DLQ_URL',
-          'A2T_TICKET_SYNC_QUEUE_URL',
-          'A2T_TICKET_SYNC_DLQ_URL',
-        ];
-  const missing = names.filter((n) => (env[n] ?? '').trim() === '');
-  if (missing.length > 0) {
-    throw new CliError(
-      `set ${missing.join(', ')} from the stack outputs (aws cloudformation describe-stacks --stack-name AlertToTicket)`,
-    );
-  }
+export async function awsTarget(
+  options: {
+    stack?: string;
+    need?: 'table' | 'all';
+    env?: NodeJS.ProcessEnv;
+    read?: (name: string) => Promise<StackValues>;
+  } = {},
+): Promise<DlqTarget> {
+  const env = options.env ?? process.env;
+  const { values, from } = await operatorValues(options.stack, env, options.read);
+  const v =
+    options.need === 'table'
+      ? requireValues(values, ['tableName'], from)
+      : requireValues(
+          values,
+          ['tableName', 'intakeQueueUrl', 'intakeDlqUrl', 'ticketSyncQueueUrl', 'ticketSyncDlqUrl'],
+          from,
+        );
   const dynamoEndpoint = env.A2T_DYNAMODB_ENDPOINT;
   const sqsEndpoint = env.A2T_SQS_ENDPOINT;
   return {
     doc: documentClient(dynamoEndpoint ? { endpoint: dynamoEndpoint } : {}),
     sqs: new SQSClient(sqsEndpoint ? { endpoint: sqsEndpoint } : {}),
-    table: env.A2T_TABLE_NAME!,
-    intakeUrl: env.A2T_INTAKE_QUEUE_URL ?? '',
-    intakeDlqUrl: env.A2T_INTAKE_DLQ_URL ?? '',
-    ticketSyncUrl: env.A2T_TICKET_SYNC_QUEUE_URL ?? '',
-    ticketSyncDlqUrl: env.A2T_TICKET_SYNC_DLQ_URL ?? '',
+    table: v.tableName,
+    intakeUrl: values.intakeQueueUrl ?? '',
+    intakeDlqUrl: values.intakeDlqUrl ?? '',
+    ticketSyncUrl: values.ticketSyncQueueUrl ?? '',
+    ticketSyncDlqUrl: values.ticketSyncDlqUrl ?? '',
   };
 }

@@ -8,8 +8,22 @@ export interface InputFile {
   content: Buffer;
 }
 
-/** Reads FILE, DIR (recursively, in a stable order) or `-` (stdin). Nothing given means stdin. */
-export async function readInputs(args: string[], stdin: NodeJS.ReadableStream = process.stdin): Promise<InputFile[]> {
+/**
+ * Files a directory walk leaves out: documentation, context tables and images sit beside alert exports (examples/
+ * has a README and CSV context per scenario) and are not alerts. A file named on the command line is always read.
+ */
+const NOT_ALERTS =
+  /(^\.|^(readme|license|licence|notice|changelog)(\..*)?$|\.(md|markdown|rst|csv|tsv|pdf|png|jpe?g|gif|svg|html?|ya?ml)$)/i;
+
+/**
+ * Reads FILE, DIR (recursively, in a stable order) or `-` (stdin). Nothing given means stdin. In directories, files
+ * that are not alerts (READMEs, CSV context, images: `NOT_ALERTS`) are skipped and told to `onSkip`.
+ */
+export async function readInputs(
+  args: string[],
+  stdin: NodeJS.ReadableStream = process.stdin,
+  onSkip?: (file: string) => void,
+): Promise<InputFile[]> {
   const out: InputFile[] = [];
   for (const arg of args.length === 0 ? ['-'] : args) {
     if (arg === '-') {
@@ -22,7 +36,7 @@ export async function readInputs(args: string[], stdin: NodeJS.ReadableStream = 
     } catch {
       throw new CliError(`cannot read ${arg}: no such file or directory`);
     }
-    if (stat.isDirectory()) out.push(...walk(arg));
+    if (stat.isDirectory()) out.push(...walk(arg, onSkip));
     else out.push(readFile(arg));
   }
   return out;
@@ -36,7 +50,7 @@ function readFile(file: string): InputFile {
   }
 }
 
-function walk(dir: string): InputFile[] {
+function walk(dir: string, onSkip?: (file: string) => void): InputFile[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -46,9 +60,11 @@ function walk(dir: string): InputFile[] {
   const files: InputFile[] = [];
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const p = path.join(dir, e.name);
-    // Every file is read and judged by its content, whatever its name: a README becomes a rejection, not a skip.
-    if (e.isDirectory()) files.push(...walk(p));
-    else if (e.isFile()) files.push(readFile(p));
+    if (e.isDirectory()) files.push(...walk(p, onSkip));
+    else if (!e.isFile()) continue;
+    else if (NOT_ALERTS.test(e.name)) onSkip?.(p);
+    // Every other file is read and judged by its content, whatever its name.
+    else files.push(readFile(p));
   }
   return files;
 }

@@ -5,6 +5,9 @@ import { CliError } from './errors';
 import { DryRunGateway } from './dry-run-gateway';
 import type { TicketGateway } from '../lambdas/core/sync/ports';
 
+/** The issue type the stack deploys with by default (lib/config.ts): a replay against a site files the same. */
+const DEFAULT_ISSUE_TYPE = 'Incident';
+
 export interface JiraTarget {
   gateway: TicketGateway;
   /** The real gateway, for site checks (absent in a dry run). */
@@ -48,7 +51,7 @@ export function envJira(env: NodeJS.ProcessEnv = process.env, dryRun?: (line: st
     return {
       gateway: new DryRunGateway(env.JIRA_PROJECT_KEY!, dryRun),
       projectKey: env.JIRA_PROJECT_KEY!,
-      issueTypeName: env.JIRA_ISSUE_TYPE ?? 'Task',
+      issueTypeName: env.JIRA_ISSUE_TYPE ?? DEFAULT_ISSUE_TYPE,
       browseUrl: (key) => `${base}/browse/${key}`,
     };
   }
@@ -57,7 +60,7 @@ export function envJira(env: NodeJS.ProcessEnv = process.env, dryRun?: (line: st
     gateway,
     site: gateway,
     projectKey: env.JIRA_PROJECT_KEY!,
-    issueTypeName: env.JIRA_ISSUE_TYPE ?? 'Task',
+    issueTypeName: env.JIRA_ISSUE_TYPE ?? DEFAULT_ISSUE_TYPE,
     browseUrl: (key) => `${base}/browse/${key}`,
   };
 }

@@ -9,6 +9,8 @@ import type { SQSRecord } from 'aws-lambda';
 import { documentClient, RequestCounter } from '../lambdas/adapters/dynamodb/client';
 import { DynamoIngestStore } from '../lambdas/adapters/dynamodb/ingest-store';
 import { DynamoTicketStore } from '../lambdas/adapters/dynamodb/ticket-store';
+import { DynamoTicketBudget } from '../lambdas/adapters/dynamodb/budget-store';
+import { DynamoFailureStore } from '../lambdas/adapters/dynamodb/failure-store';
 import { SqsTicketQueue } from '../lambdas/adapters/sqs/ticket-queue';
 import type { Settings } from '../lambdas/adapters/config';
 import { settingsOf } from '../lambdas/adapters/config';
@@ -16,10 +18,16 @@ import type { IngestResult } from '../lambdas/core/ingest/ingest-batch';
 import type { Drafter, TicketGateway } from '../lambdas/core/sync/ports';
 import type { SyncSettings } from '../lambdas/core/sync/settings';
 import type { SyncOutcome } from '../lambdas/core/sync/sync-incident';
+import { UNCONTROLLED } from '../lambdas/core/sync/control';
+import type { TicketingControl } from '../lambdas/core/sync/control';
+import { retryDelaySeconds } from '../lambdas/core/sync/retry-schedule';
 import { ingestRecords } from '../lambdas/ingest/ingest-records';
 import { loadDetectStage } from '../lambdas/core/detect/stage';
 import type { DetectStage } from '../lambdas/core/detect/stage';
-import { syncRecords } from '../lambdas/ticket-sync/sync-records';
+import { fixedGateway } from '../lambdas/ticket-sync/jira-session';
+import type { GatewaySource } from '../lambdas/ticket-sync/jira-session';
+import { runTicketSync } from '../lambdas/ticket-sync/run-ticket-sync';
+import type { Telemetry } from '../lambdas/ticket-sync/run-ticket-sync';
 import { TOPOLOGY } from '../lambdas/topology';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from './dynamodb-server';
 import type { LocalDynamo } from './dynamodb-server';
@@ -45,7 +53,12 @@ export interface RuntimeOptions {
   /** Use running servers (tests start them in global setup); else they are started here. */
   dynamoEndpoint?: string;
   sqsEndpoint?: string;
-  jira: TicketGateway;
+  /** The Jira ticket-sync uses: a fixed gateway (the emulator, a site), or a session as the Lambda's (`jiraSession`). */
+  jira?: TicketGateway;
+  /** Credentials, site check and circuit breaker as in the Lambda (lambdas/ticket-sync/jira-session.ts). */
+  jiraSession?: GatewaySource;
+  /** The kill switch and cap, as the Lambda reads them from SSM (default: on, no cap). */
+  control?: () => Promise<TicketingControl>;
   drafter: Drafter;
   sync: SyncSettings;
   settings?: Partial<Settings>;
@@ -67,6 +80,8 @@ export interface RuntimeOptions {
    * `false`: none, for tests about something else).
    */
   detect?: DetectStage | false;
+  /** Also told what ticket-sync reports (metrics and log lines), besides the runtime's own totals. */
+  telemetry?: Telemetry;
 }
 
 export interface RuntimeTotals {
@@ -77,6 +92,10 @@ export interface RuntimeTotals {
   incidents: Set<string>;
   outcomes: SyncOutcome[];
   errors: string[];
+  /** ticket-sync's metrics (run-ticket-sync.ts METRICS), summed. */
+  metrics: Map<string, number>;
+  /** ticket-sync's log lines, `level message {fields}`. */
+  logs: string[];
 }
 
 function addResult(t: RuntimeTotals, r: IngestResult): void {
@@ -140,6 +159,8 @@ export class LocalRuntime {
       incidents: new Set(),
       outcomes: [],
       errors: [],
+      metrics: new Map(),
+      logs: [],
     };
     const ingestPoller = new EventSourcePoller({
       sqs,
@@ -160,6 +181,11 @@ export class LocalRuntime {
         return response;
       },
     });
+    const jira = o.jiraSession ?? (o.jira !== undefined ? fixedGateway(o.jira) : undefined);
+    if (jira === undefined) throw new Error('LocalRuntime needs jira or jiraSession');
+    const scale = o.visibilityScale ?? 1 / 180;
+    const failures = new DynamoFailureStore(doc, tableName);
+    const telemetry = collecting(totals, o.telemetry);
     const syncPoller = new EventSourcePoller({
       sqs,
       queueUrl: queues.ticketSync.url,
@@ -167,18 +193,20 @@ export class LocalRuntime {
       batchSize: TOPOLOGY.ticketSync.batchSize,
       batchingWindowMs: 0,
       invoke: (records: SQSRecord[]) =>
-        syncRecords(
-          { Records: records },
+        runTicketSync(
+          records,
           {
+            store: ticketStore,
+            jira,
+            drafter: o.drafter,
+            settings: o.sync,
+            control: o.control ?? (async () => UNCONTROLLED),
+            budget: (limit) => new DynamoTicketBudget(doc, tableName, () => limit),
+            recordFailure: (incidentId, error, receives) =>
+              failures.record(incidentId, error, new Date((o.now ?? Date.now)()).toISOString(), receives),
             maxReceiveCount: TOPOLOGY.ticketSync.maxReceiveCount,
-            sync: {
-              store: ticketStore,
-              jira: o.jira,
-              drafter: o.drafter,
-              settings: o.sync,
-              owner: `local-${randomUUID().slice(0, 8)}`,
-              ...(o.now !== undefined ? { now: o.now } : {}),
-            },
+            // The stack's growing waits, scaled like the visibility timeouts so a local retry takes seconds.
+            backoffSeconds: (receive) => Math.round(retryDelaySeconds(TOPOLOGY.ticketSync.retry, receive) * scale),
             deferMessage:
               o.deferMessage ??
               (async (receiptHandle, seconds) => {
@@ -190,10 +218,13 @@ export class LocalRuntime {
                   }),
                 );
               }),
-            onOutcome: (outcome) => totals.outcomes.push(outcome),
-            onError: (_record, err) =>
-              totals.errors.push(`ticket-sync: ${err instanceof Error ? err.message : String(err)}`),
+            telemetry,
+            onOutcome: ({ dryRun, ...outcome }) => {
+              if (!dryRun) totals.outcomes.push(outcome);
+            },
+            ...(o.now !== undefined ? { now: o.now } : {}),
           },
+          { owner: `local-${randomUUID().slice(0, 8)}` },
         ),
     });
     return new LocalRuntime(totals, counter, sqs, queues, tableName, doc, ingestPoller, syncPoller, owned);
@@ -232,6 +263,16 @@ export class LocalRuntime {
     );
   }
 
+  /** One ingest poll: how many messages it handled. */
+  pollIngest(): Promise<number> {
+    return this.ingestPoller.pollOnce();
+  }
+
+  /** One ticket-sync poll (one invocation, as Lambda's event source would make it): how many messages it handled. */
+  pollTicketSync(): Promise<number> {
+    return this.syncPoller.pollOnce();
+  }
+
   /** Runs both pollers until both queues are empty (dead letters aside) or the time is up; awaits `onTick` after each round. */
   async drain(timeoutMs = 60_000, onTick?: () => void | Promise<void>): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
@@ -254,4 +295,33 @@ export class LocalRuntime {
     await this.owned.sqs?.close();
     await this.owned.dynamo?.close();
   }
+}
+
+/** ticket-sync's telemetry into the runtime's totals (and to `also`): metrics summed, lines kept, errors listed. */
+function collecting(totals: RuntimeTotals, also?: Telemetry): Telemetry {
+  const line = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+    totals.logs.push(`${level} ${message}${fields !== undefined ? ` ${JSON.stringify(fields)}` : ''}`);
+    if (level !== 'info' && typeof fields?.error === 'string') totals.errors.push(`ticket-sync: ${fields.error}`);
+  };
+  const info = line('info');
+  const warn = line('warn');
+  const error = line('error');
+  return {
+    count: (metric, n = 1) => {
+      totals.metrics.set(metric, (totals.metrics.get(metric) ?? 0) + n);
+      also?.count(metric, n);
+    },
+    info: (m, f) => {
+      info(m, f);
+      also?.info(m, f);
+    },
+    warn: (m, f) => {
+      warn(m, f);
+      also?.warn(m, f);
+    },
+    error: (m, f) => {
+      error(m, f);
+      also?.error(m, f);
+    },
+  };
 }

@@ -105,7 +105,9 @@ export async function replay(
     },
   });
   const detect = (opts.rules ?? []).length > 0 ? cliDetectStage(opts.rules ?? [], ruleErrors) : undefined;
-  const files = await readInputs(inputs);
+  const skipped: string[] = [];
+  const files = await readInputs(inputs, process.stdin, (file) => skipped.push(file));
+  if (skipped.length > 0) log(`skipped ${skipped.length} file(s) that are not alerts: ${skipped.join(', ')}`);
   const { bodies, rejections } = messagesOf(files);
   const jira: JiraTarget =
     opts.jira === 'local' ? await localJira(opts.port ?? 0) : envJira(process.env, opts.dryRun ? log : undefined);
@@ -117,6 +119,9 @@ export async function replay(
     sync: {
       ...ticketSyncSettings({ projectKey: jira.projectKey, issueTypeName: jira.issueTypeName }, settings),
       staleClaimMs: 5_000,
+      // Each replay starts with an empty table: against a real site, look each incident's ticket up by its label
+      // first, so running the same inputs again updates last run's tickets instead of opening new ones.
+      lookupBeforeCreate: opts.jira === 'env',
     },
     settings,
     ...(detect !== undefined ? { detect } : {}),

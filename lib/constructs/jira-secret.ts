@@ -9,9 +9,13 @@ export interface JiraSecretProps {
 }
 
 /**
- * Jira credentials: `{"email": "...", "apiToken": "...", "webhookSecret": "..."}`. Only the secret's ARN reaches
- * the functions; the values are read at cold start. A created secret gets a random webhook secret, to be pasted
- * into Jira's webhook configuration.
+ * Jira credentials: `{"email": "...", "apiToken": "..."}`, read by ticket-sync only (every few minutes, and after a
+ * 401). A created secret holds placeholders that ticket-sync refuses, with an alarm, until an operator puts the real
+ * values.
+ *
+ * The resource is left exactly as earlier versions defined it: any change to its generated value's template would
+ * make CloudFormation generate the secret again and overwrite the token an operator stored. So a created secret still
+ * carries a random `webhookSecret` field; nothing reads it any more (the webhook has its own secret, webhook-secret.ts).
  */
 export class JiraSecret extends Construct {
   readonly secret: secretsmanager.ISecret;

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { APP_METRICS } from './monitoring';
 
 export interface PipelineFunctionProps {
   /** Folder under lambdas/ holding handler.ts. */
@@ -69,8 +70,9 @@ export class PipelineFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'alert-to-ticket',
-        POWERTOOLS_METRICS_NAMESPACE: 'AlertToTicket',
+        // The alarms on the functions' own metrics (monitoring.ts) look for them here.
+        POWERTOOLS_SERVICE_NAME: APP_METRICS.service,
+        POWERTOOLS_METRICS_NAMESPACE: APP_METRICS.namespace,
         ...props.environment,
       },
       bundling: {

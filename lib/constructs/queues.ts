@@ -11,7 +11,8 @@ export interface QueueWithDlqProps {
 
 /**
  * A queue and its dead-letter queue, both encrypted (SSE-SQS) and refusing plain HTTP. The DLQ keeps messages
- * for the 14-day maximum so an operator has two weeks to `a2t dlq redrive` them.
+ * for the 14-day maximum so an operator has two weeks to `a2t dlq redrive` them, and is retained when the stack is
+ * deleted: dead letters are alerts or ticket updates nobody has looked at yet.
  */
 export class QueueWithDlq extends Construct {
   readonly queue: sqs.Queue;
@@ -23,11 +24,15 @@ export class QueueWithDlq extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       fifo: props.fifo || undefined,
-      removalPolicy: RemovalPolicy.DESTROY,
     };
-    this.dlq = new sqs.Queue(this, 'Dlq', { ...common, retentionPeriod: Duration.days(14) });
+    this.dlq = new sqs.Queue(this, 'Dlq', {
+      ...common,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.queue = new sqs.Queue(this, 'Queue', {
       ...common,
+      removalPolicy: RemovalPolicy.DESTROY,
       // FIFO dedup ids are set by the sender (incident id + version), never by content.
       contentBasedDeduplication: props.fifo ? false : undefined,
       visibilityTimeout: Duration.seconds(props.visibilityTimeoutSeconds),

@@ -4,7 +4,8 @@
  * and requests that never get an answer (to exercise client timeouts).
  */
 
-export type FaultStatus = 429 | 500 | 502 | 503 | 504;
+/** 401/403: the credentials or a permission refused (an expired token, a revoked grant), as Jira answers them. */
+export type FaultStatus = 401 | 403 | 429 | 500 | 502 | 503 | 504;
 
 export interface FaultRule {
   status: FaultStatus;
@@ -86,6 +87,21 @@ export function faultResponse(
   retryAfterSeconds: number,
 ): { headers: Record<string, string>; body: string; contentType: string } {
   switch (status) {
+    case 401:
+      return {
+        contentType: 'application/json;charset=UTF-8',
+        headers: { 'WWW-Authenticate': 'Basic realm="protected-area"' },
+        body: JSON.stringify({ errorMessages: ['Client must be authenticated to access this resource.'], errors: {} }),
+      };
+    case 403:
+      return {
+        contentType: 'application/json;charset=UTF-8',
+        headers: {},
+        body: JSON.stringify({
+          errorMessages: ['You do not have permission to perform this operation.'],
+          errors: {},
+        }),
+      };
     case 429:
       return {
         contentType: 'application/json;charset=UTF-8',

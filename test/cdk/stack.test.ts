@@ -46,10 +46,11 @@ describe('ticket-sync queue', () => {
     });
   });
 
-  it('feeds ticket-sync in batches of 10 with partial batch responses', () => {
+  it('feeds ticket-sync in batches of 10 with partial batch responses and a concurrency cap on the source', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
     });
   });
 });
@@ -78,10 +79,28 @@ describe('functions', () => {
     expect(Object.keys(fns)).toHaveLength(3);
   });
 
-  it('reserve concurrency for ticket-sync so the deployment stays under Jira burst limits', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
+  it('reserve no concurrency (it fails to deploy in accounts whose quota is 10): the event sources cap it', () => {
+    const fns = template.findResources('AWS::Lambda::Function');
+    for (const fn of Object.values(fns)) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    const sources = template.findResources('AWS::Lambda::EventSourceMapping');
+    expect(Object.values(sources).map((m) => m.Properties.ScalingConfig?.MaximumConcurrency)).toEqual(
+      expect.arrayContaining([10, 2]),
+    );
+  });
+
+  it('reserve concurrency only when a context key asks for it', () => {
+    const t = Template.fromStack(
+      buildApp({
+        context: templateOnlyContext({ 'a2t:ticketSyncReservedConcurrency': 3, 'a2t:webhookReservedConcurrency': 5 }),
+      }).stack,
+    );
+    t.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('Jira tickets'),
-      ReservedConcurrentExecutions: 2,
+      ReservedConcurrentExecutions: 3,
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Receives Jira webhooks'),
+      ReservedConcurrentExecutions: 5,
     });
   });
 
@@ -99,13 +118,15 @@ describe('least privilege', () => {
     expect(actionsOf(statementsOfRole(template, 'IngestIngestFnRole'))).not.toContain('secretsmanager:GetSecretValue');
   });
 
-  it('lets ticket-sync and jira-webhook read the Jira secret', () => {
-    expect(actionsOf(statementsOfRole(template, 'TicketSyncTicketSyncFnRole'))).toContain(
-      'secretsmanager:GetSecretValue',
-    );
-    expect(actionsOf(statementsOfRole(template, 'WebhookJiraWebhookFnRole'))).toContain(
-      'secretsmanager:GetSecretValue',
-    );
+  it('lets ticket-sync read the Jira secret, and jira-webhook only its own', () => {
+    const secretsRead = (rolePrefix: string) =>
+      statementsOfRole(template, rolePrefix)
+        .filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue'))
+        .map((s) => JSON.stringify(s.Resource));
+    expect(secretsRead('TicketSyncTicketSyncFnRole')).toEqual([expect.stringContaining('JiraSecret')]);
+    // The internet-facing function cannot read the API token: its one secret is the webhook's HMAC key.
+    expect(secretsRead('WebhookJiraWebhookFnRole')).toEqual([expect.stringContaining('WebhookSecret')]);
+    expect(secretsRead('WebhookJiraWebhookFnRole').join()).not.toContain('JiraSecret');
   });
 
   it('grants no wildcard action and no wildcard resource on DynamoDB or SQS', () => {
@@ -135,9 +156,10 @@ describe('least privilege', () => {
 });
 
 describe('alarms', () => {
-  it('watch both DLQs, both queue ages, and errors and throttles of the three functions, into SNS', () => {
+  it('watch both DLQs, both queue ages, errors and throttles of the three functions, and the application, into SNS', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
-    expect(Object.keys(alarms)).toHaveLength(2 + 2 + 3 * 2);
+    // 2 DLQs + 2 queue ages + 3 × (errors, throttles) + 9 on the application's own metrics (operations.test.ts).
+    expect(Object.keys(alarms)).toHaveLength(2 + 2 + 3 * 2 + 9);
     for (const alarm of Object.values(alarms)) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });

@@ -4,6 +4,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context, LambdaFunctionURLEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type * as SecretsManager from '@aws-sdk/client-secrets-manager';
+import type * as Ssm from '@aws-sdk/client-ssm';
 import { sign } from '../../lambdas/core/webhook/signature';
 import { createTable, startLocalDynamo } from '../../local/dynamodb-server';
 import type { LocalDynamo } from '../../local/dynamodb-server';
@@ -14,8 +15,9 @@ import type { LocalQueues } from '../../local/sqs-server';
 
 /**
  * The three Lambda handler modules themselves, as Lambda loads them (configuration from the environment at cold
- * start), against the local DynamoDB and SQS servers and the Jira emulator. Only Secrets Manager is mocked: there is
- * no local server for it. Every log line they write is captured to prove no credential ever reaches the logs.
+ * start), against the local DynamoDB and SQS servers and the Jira emulator. Only Secrets Manager and SSM (the kill
+ * switch) are mocked: there is no local server for them. Every log line they write is captured to prove no credential
+ * ever reaches the logs.
  */
 const WEBHOOK_SECRET = 'whsec-0123456789abcdef0123456789abcdef';
 let dynamo: LocalDynamo;
@@ -28,7 +30,13 @@ let ingest: Handler<SQSEvent, SQSBatchResponse>;
 let ticketSync: Handler<SQSEvent, SQSBatchResponse>;
 let webhook: Handler<LambdaFunctionURLEvent, { statusCode: number; body?: string }>;
 
-const context = { awsRequestId: 'req-1', functionName: 'test' } as Context;
+const context = {
+  awsRequestId: 'req-1',
+  functionName: 'test',
+  getRemainingTimeInMillis: () => 100_000,
+} as unknown as Context;
+const JIRA_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:alert-to-ticket/jira-AbCdEf';
+const WEBHOOK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:alert-to-ticket/jira-webhook-GhIjKl';
 
 function sqsEvent(bodies: { id: string; body: string; receipt?: string; group?: string }[], arn: string): SQSEvent {
   return {
@@ -65,10 +73,14 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SQS: process.env.A2T_LOCAL_SQS_ENDPOINT,
     // Never AWS: should the mock below not apply, Secrets Manager calls fail on a closed local port.
     AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9',
+    AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:9',
     POWERTOOLS_METRICS_NAMESPACE: 'AlertToTicketTest',
     A2T_TABLE_NAME: 'handlers',
     A2T_TICKET_SYNC_QUEUE_URL: queues.ticketSync.url,
-    A2T_JIRA_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:alert-to-ticket/jira-AbCdEf',
+    A2T_JIRA_SECRET_ARN: JIRA_SECRET_ARN,
+    A2T_WEBHOOK_SECRET_ARN: WEBHOOK_SECRET_ARN,
+    A2T_TICKETING_PARAMETER: '/AlertToTicket/ticketing',
+    A2T_TICKET_CAP_PARAMETER: '/AlertToTicket/max-tickets-per-hour',
     A2T_JIRA_SITE_URL: jira.url,
     A2T_JIRA_PROJECT_KEY: 'SOC',
     A2T_JIRA_ISSUE_TYPE: 'Incident',
@@ -90,14 +102,23 @@ beforeAll(async () => {
     // The mock must patch the client class of this module registry, the one the handlers will load.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the class of this isolated registry
     const sm = require('@aws-sdk/client-secrets-manager') as typeof SecretsManager;
-    mockClient(sm.SecretsManagerClient)
-      .on(sm.GetSecretValueCommand)
+    // Two secrets: ticket-sync reads only the credentials, the webhook only its HMAC key.
+    const secrets = mockClient(sm.SecretsManagerClient);
+    secrets
+      .on(sm.GetSecretValueCommand, { SecretId: JIRA_SECRET_ARN })
+      .resolves({ SecretString: JSON.stringify({ email: jira.site.email, apiToken: jira.site.apiToken }) });
+    secrets
+      .on(sm.GetSecretValueCommand, { SecretId: WEBHOOK_SECRET_ARN })
+      .resolves({ SecretString: JSON.stringify({ webhookSecret: WEBHOOK_SECRET }) });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the class of this isolated registry
+    const ssm = require('@aws-sdk/client-ssm') as typeof Ssm;
+    mockClient(ssm.SSMClient)
+      .on(ssm.GetParametersCommand)
       .resolves({
-        SecretString: JSON.stringify({
-          email: jira.site.email,
-          apiToken: jira.site.apiToken,
-          webhookSecret: WEBHOOK_SECRET,
-        }),
+        Parameters: [
+          { Name: '/AlertToTicket/ticketing', Value: 'on' },
+          { Name: '/AlertToTicket/max-tickets-per-hour', Value: '30' },
+        ],
       });
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the environment, like a cold start
     ingest = require('../../lambdas/ingest/handler').handler;
@@ -183,6 +204,24 @@ describe('the Lambda handlers', () => {
 
     const logs = logged.join('\n');
     expect(logs).toContain('incident synced');
+    // The stack's signature-failure alarm counts these lines ({ $.message = "webhook" && $.outcome = "unauthorized" }),
+    // and every line carries the request id and whether it was a cold start.
+    const lines = logged
+      .flatMap((l) => l.split('\n'))
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ message: 'webhook', outcome: 'unauthorized', function_request_id: 'req-1' }),
+    );
+    expect(lines.find((l) => l.message === 'incident synced')).toMatchObject({
+      function_request_id: 'req-1',
+      cold_start: expect.any(Boolean),
+    });
     for (const secret of [
       jira.site.apiToken,
       WEBHOOK_SECRET,

@@ -72,9 +72,11 @@ describe('a2t dlq over more than one page of rejections', () => {
     expect(new Set(listed.map((d) => d.id)).size).toBe(COUNT);
     expect(listed.every((d) => d.redrivable && d.reason === 'truncated JSON')).toBe(true);
 
-    const moved = await redrive(target);
+    // Rejections go back only when asked: by default a re-drive moves dead letters only.
+    expect(await redrive(target)).toEqual({ intake: 0, ticketSync: 0, rejections: 0, skipped: 0, via: 'none' });
+    const moved = await redrive(target, { rejections: true });
 
-    expect(moved).toEqual({ intake: 0, ticketSync: 0, rejections: COUNT, skipped: 0 });
+    expect(moved).toEqual({ intake: 0, ticketSync: 0, rejections: COUNT, skipped: 0, via: 'none' });
     expect((await listDeadLetters(target)).filter((d) => d.kind === 'rejection')).toHaveLength(0);
     const intake = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: target.intakeUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),

@@ -15,14 +15,22 @@ let doc: ReturnType<typeof documentClient>;
 let deps: WebhookDeps;
 
 function issueEvent(
-  over: { status?: string; category?: string; resolution?: string | null; actor?: string; labels?: string[] } = {},
+  over: {
+    status?: string;
+    category?: string;
+    resolution?: string | null;
+    actor?: string;
+    labels?: string[];
+    key?: string;
+    timestamp?: number | string | null;
+  } = {},
 ) {
   return JSON.stringify({
     webhookEvent: 'jira:issue_updated',
-    timestamp: Date.parse('2024-02-16T09:00:00Z'),
+    ...(over.timestamp === null ? {} : { timestamp: over.timestamp ?? Date.parse('2024-02-16T09:00:00Z') }),
     user: { accountId: over.actor ?? 'analyst-1' },
     issue: {
-      key: 'SOC-7',
+      key: over.key ?? 'SOC-7',
       fields: {
         labels: over.labels ?? ['T1547.001', 'a2t-inc-20240215-abcdef1234'],
         status: { name: over.status ?? 'Done', statusCategory: { key: over.category ?? 'done' } },
@@ -54,6 +62,17 @@ beforeAll(async () => {
         groupKey: 'storm:fin-ws-034:rule:run key',
         status: 'open',
         version: 3,
+      },
+    }),
+  );
+  // The ticket ticket-sync opened for it: only this issue speaks for the incident.
+  await doc.send(
+    new PutCommand({
+      TableName: TABLE,
+      Item: {
+        ...KEYS.incidentTicket('INC-20240215-abcdef1234'),
+        incidentId: 'INC-20240215-abcdef1234',
+        ticketKey: 'SOC-7',
       },
     }),
   );
@@ -120,7 +139,10 @@ describe('jira-webhook', () => {
 
   it('suppresses the group key when an analyst resolves the ticket as a false positive', async () => {
     const r = await handleWebhook(
-      request(issueEvent({ resolution: 'False Positive' }), { 'x-atlassian-webhook-identifier': 'd-3' }),
+      // A second after the status recorded above: a verdict acts when it is newer than what is recorded.
+      request(issueEvent({ resolution: 'False Positive', timestamp: Date.parse('2024-02-16T09:00:01Z') }), {
+        'x-atlassian-webhook-identifier': 'd-3',
+      }),
       deps,
     );
     expect(r.outcome).toBe('suppressed');
@@ -131,6 +153,109 @@ describe('jira-webhook', () => {
     const meta = await doc.send(
       new GetCommand({ TableName: TABLE, Key: KEYS.incidentMeta('INC-20240215-abcdef1234') }),
     );
-    expect(meta.Item).toMatchObject({ status: 'suppressed', suppressedUntil: '2024-03-17T09:00:05.000Z', version: 3 });
+    // The version moves, so an ingest merge read before the verdict retries instead of writing the incident open.
+    expect(meta.Item).toMatchObject({ status: 'suppressed', suppressedUntil: '2024-03-17T09:00:05.000Z', version: 4 });
+  });
+});
+
+describe('jira-webhook against forged and replayed verdicts', () => {
+  const INCIDENT = 'INC-20240216-0123456789';
+  const LABEL = 'a2t-inc-20240216-0123456789';
+  const GROUP = 'storm:fin-ws-035:rule:forged';
+  let hostile: WebhookDeps;
+  let clock = Date.parse('2024-02-16T10:00:05Z');
+
+  beforeAll(async () => {
+    await doc.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: { ...KEYS.incidentMeta(INCIDENT), incidentId: INCIDENT, groupKey: GROUP, status: 'open', version: 1 },
+      }),
+    );
+    await doc.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: { ...KEYS.incidentTicket(INCIDENT), incidentId: INCIDENT, ticketKey: 'SOC-42' },
+      }),
+    );
+    hostile = {
+      ...deps,
+      projectKey: 'SOC',
+      falsePositiveResolutions: ['False Positive', "Won't Do"],
+      now: () => clock,
+    };
+  });
+
+  const suppression = async () =>
+    (await doc.send(new GetCommand({ TableName: TABLE, Key: KEYS.suppression(GROUP) }))).Item;
+  const wontDo = (o: Parameters<typeof issueEvent>[0] = {}) =>
+    issueEvent({ labels: [LABEL], resolution: "Won't Do", timestamp: Date.parse('2024-02-16T10:00:00Z'), ...o });
+
+  it('ignores any other issue that carries the incident’s label, in another project or this one', async () => {
+    for (const key of ['OPS-1', 'SOC-999']) {
+      const r = await handleWebhook(request(wontDo({ key })), hostile);
+      expect(r).toMatchObject({ statusCode: 202, outcome: 'ignored' });
+    }
+    expect(await suppression()).toBeUndefined();
+  });
+
+  it('ignores a malformed timestamp with 202 instead of failing', async () => {
+    for (const timestamp of [1e20, -1e20, 8.64e15 + 1]) {
+      const r = await handleWebhook(request(wontDo({ key: 'SOC-42', timestamp })), hostile);
+      expect(r).toMatchObject({ statusCode: 202, outcome: 'ignored', detail: 'malformed timestamp' });
+    }
+    const r = await handleWebhook(request(wontDo({ key: 'SOC-42', timestamp: 'yesterday' })), hostile);
+    expect(r.statusCode).toBe(202);
+  });
+
+  it('reads every label: an analyst’s own a2t- label first does not hide the incident’s', async () => {
+    const body = issueEvent({
+      key: 'SOC-42',
+      labels: ['a2t-checked', 'a2t-escalated', LABEL],
+      status: 'In Progress',
+      category: 'indeterminate',
+      resolution: null,
+      timestamp: Date.parse('2024-02-16T09:59:00Z'),
+    });
+    expect(await handleWebhook(request(body), hostile)).toMatchObject({ statusCode: 200, outcome: 'recorded' });
+  });
+
+  it('ignores a verdict whose signed time is stale (a captured delivery sent again)', async () => {
+    const r = await handleWebhook(
+      request(wontDo({ key: 'SOC-42', timestamp: Date.parse('2024-02-16T08:00:00Z') }), {
+        'x-atlassian-webhook-identifier': 'stale-1',
+      }),
+      hostile,
+    );
+    expect(r.outcome).toBe('recorded');
+    expect(r.detail).toMatch(/not applied/);
+    expect(await suppression()).toBeUndefined();
+  });
+
+  it('suppresses once on the real verdict, and a replay after a reopen does not suppress again', async () => {
+    const verdict = wontDo({ key: 'SOC-42' });
+    expect((await handleWebhook(request(verdict, { 'x-atlassian-webhook-identifier': 'v-1' }), hostile)).outcome).toBe(
+      'suppressed',
+    );
+    // An analyst reopens the ticket; the webhook records it and the suppression is lifted by hand.
+    clock = Date.parse('2024-02-16T10:05:00Z');
+    const reopen = issueEvent({
+      key: 'SOC-42',
+      labels: [LABEL],
+      status: 'Reopened',
+      category: 'indeterminate',
+      resolution: null,
+      timestamp: Date.parse('2024-02-16T10:04:00Z'),
+    });
+    expect((await handleWebhook(request(reopen, { 'x-atlassian-webhook-identifier': 'v-2' }), hostile)).outcome).toBe(
+      'recorded',
+    );
+    await doc.send(new PutCommand({ TableName: TABLE, Item: { ...KEYS.suppression(GROUP), until: 'lifted' } }));
+    // The old signed verdict, replayed with a new delivery id and with none.
+    for (const headers of [{ 'x-atlassian-webhook-identifier': 'v-replay' }, {}]) {
+      const r = await handleWebhook(request(verdict, headers), hostile);
+      expect(r.outcome).toBe('recorded');
+    }
+    expect((await suppression())?.until).toBe('lifted');
   });
 });

@@ -1,6 +1,6 @@
 import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { RetryableError } from '../../core/errors';
+import { PermanentError, RetryableError } from '../../core/errors';
 
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
@@ -11,6 +11,30 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const GET_CHUNK = 100;
 const WRITE_CHUNK = 25;
 const UNPROCESSED_RETRIES = 8;
+
+/**
+ * DynamoDB's refusal of a request for what it holds (a key or item over a limit, an invalid value) as a
+ * PermanentError: the same request fails the same way on every retry, so the caller must not simply retry it.
+ * Anything else (throttling, a timeout, a 5xx) is returned as it was.
+ */
+export function asStoreError(err: unknown): unknown {
+  if (err instanceof PermanentError) return err;
+  const name = (err as { name?: unknown } | null)?.name;
+  if (name === 'ValidationException' || name === 'ItemCollectionSizeLimitExceededException') {
+    const message = err instanceof Error ? err.message : String(err);
+    return new PermanentError(`DynamoDB refused the request: ${message}`, { name }, { cause: err });
+  }
+  return err;
+}
+
+/** A request whose refusal for what it holds surfaces as a PermanentError (see `asStoreError`). */
+export async function storeCall<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (err) {
+    throw asStoreError(err);
+  }
+}
 
 function chunks<T>(xs: T[], n: number): T[][] {
   const out: T[][] = [];
@@ -39,9 +63,11 @@ export async function batchGet(doc: DynamoDBDocumentClient, table: string, keys:
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > UNPROCESSED_RETRIES) throw new RetryableError('DynamoDB kept keys unprocessed (throttled)');
       if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-      const r = await doc.send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
-      );
+      const r = await doc
+        .send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }))
+        .catch((err: unknown) => {
+          throw asStoreError(err);
+        });
       out.push(...((r.Responses?.[table] as Item[] | undefined) ?? []));
       pending = (r.UnprocessedKeys?.[table]?.Keys as Key[] | undefined) ?? [];
     }
@@ -58,7 +84,9 @@ export async function batchPut(doc: DynamoDBDocumentClient, table: string, items
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > UNPROCESSED_RETRIES) throw new RetryableError('DynamoDB kept writes unprocessed (throttled)');
       if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-      const r = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      const r = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } })).catch((err: unknown) => {
+        throw asStoreError(err);
+      });
       pending = (r.UnprocessedItems?.[table] as typeof pending | undefined) ?? [];
     }
   }

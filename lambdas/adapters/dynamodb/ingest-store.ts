@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { GroupHead } from '../../core/correlate/correlate';
 import type { IncidentMeta } from '../../core/correlate/incident-meta';
 import { duplicatesToken } from '../../core/correlate/incident-meta';
-import type { IngestStore, SeenClaim } from '../../core/ingest/ports';
+import type { IngestStore, SeenClaim, Suppression, UnstoredAlert } from '../../core/ingest/ports';
 import type {
   AssetContext,
   ContextSnapshot,
@@ -15,8 +15,10 @@ import type {
 } from '../../core/model/enrichment';
 import { emptyContext } from '../../core/model/enrichment';
 import type { Rejection } from '../../core/model/rejection';
-import { batchGet, batchPut } from './batch';
-import { KEYS, RETENTION_DAYS, expiresAt } from './keys';
+import { PermanentError } from '../../core/errors';
+import { asStoreError, batchGet, batchPut, storeCall } from './batch';
+import { MAX_ITEM_BYTES, fitJson, itemBytes } from './item-size';
+import { KEYS, RETENTION_DAYS, byPartitionKey, expiresAt } from './keys';
 
 /** Attributes of META that ingest owns; ticket-sync and the webhook write others (ticketKey, syncedVersion…). */
 const INGEST_FIELDS = [
@@ -39,6 +41,12 @@ const INGEST_FIELDS = [
   'notifiedVersion',
   'notifiedAlertCount',
   'appliedMessages',
+  'keyAlerts',
+  'conflicts',
+  'outbreak',
+  'breakthrough',
+  'judge',
+  'priorityBasis',
 ] as const satisfies readonly (keyof IncidentMeta)[];
 
 /** Set only when the item is created. */
@@ -49,8 +57,11 @@ const CREATE_FIELDS = [
   'syncedVersion',
 ] as const satisfies readonly (keyof IncidentMeta)[];
 
-/** DynamoDB allows 32 levels of nesting and 400 KB an item: an alert (raw included) is stored as JSON text. */
-const MAX_ALERT_ITEM_BYTES = 350 * 1024;
+/**
+ * DynamoDB allows 32 levels of nesting and 400 KB an item: an alert (raw included) is stored as JSON text of at most
+ * this many bytes, which leaves room for its keys (at most 3 KB) and attributes.
+ */
+export const MAX_ALERT_ITEM_BYTES = 350 * 1024;
 /** A rejected body is kept for re-drive when it fits an item beside its rejection. */
 const MAX_REJECTED_BODY_BYTES = 300 * 1024;
 
@@ -62,28 +73,30 @@ export class DynamoIngestStore implements IngestStore {
 
   async loadContext(keys: { hosts: string[]; users: string[]; indicators: string[] }): Promise<ContextSnapshot> {
     const ctx = emptyContext();
+    // Each item is matched to the value asked for by its (bounded, possibly hashed) key, never by slicing the key.
+    const wanted = new Map<string, (data: Record<string, unknown>) => void>();
+    for (const h of keys.hosts) wanted.set(KEYS.asset(h).pk, (d) => ctx.assets.set(h, d as unknown as AssetContext));
+    for (const u of keys.users) wanted.set(KEYS.user(u).pk, (d) => ctx.users.set(u, d as unknown as UserContext));
+    for (const i of keys.indicators) {
+      wanted.set(KEYS.indicator(i).pk, (d) => ctx.indicators.set(i, d as unknown as IndicatorContext));
+    }
     const items = await batchGet(this.doc, this.table, [
       ...keys.hosts.map(KEYS.asset),
       ...keys.users.map(KEYS.user),
       ...keys.indicators.map(KEYS.indicator),
     ]);
-    for (const item of items) {
-      const pk = String(item.pk);
-      const data = item.data as Record<string, unknown>;
-      if (pk.startsWith('ASSET#')) ctx.assets.set(pk.slice(6), data as unknown as AssetContext);
-      else if (pk.startsWith('USER#')) ctx.users.set(pk.slice(5), data as unknown as UserContext);
-      else if (pk.startsWith('IOC#')) ctx.indicators.set(pk.slice(4), data as unknown as IndicatorContext);
-    }
+    for (const item of items) wanted.get(String(item.pk))?.(item.data as Record<string, unknown>);
     return ctx;
   }
 
   async getSeen(alertIds: string[]): Promise<Map<string, SeenClaim>> {
+    const byKey = byPartitionKey(alertIds, KEYS.seen);
     const items = await batchGet(this.doc, this.table, alertIds.map(KEYS.seen));
     return new Map(
-      items.map((i) => [
-        String(i.pk).slice('ALERT#'.length),
-        { incidentId: String(i.incidentId), messageId: String(i.messageId) },
-      ]),
+      items.flatMap((i) => {
+        const alertId = byKey.get(String(i.pk));
+        return alertId === undefined ? [] : [[alertId, claimOf(i)] as const];
+      }),
     );
   }
 
@@ -97,6 +110,7 @@ export class DynamoIngestStore implements IngestStore {
             ...KEYS.seen(claim.alertId),
             incidentId: claim.incidentId,
             messageId: claim.messageId,
+            ...(claim.fingerprint !== undefined ? { fingerprint: claim.fingerprint } : {}),
             claimedAt: now,
             expiresAt: expiresAt(now, RETENTION_DAYS.seen),
           },
@@ -105,12 +119,27 @@ export class DynamoIngestStore implements IngestStore {
       );
       return 'claimed';
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      if (!(err instanceof ConditionalCheckFailedException)) throw asStoreError(err);
       // The local server returns no item with the failure (STACK.md): read the winner's claim.
-      const r = await this.doc.send(
-        new GetCommand({ TableName: this.table, Key: KEYS.seen(claim.alertId), ConsistentRead: true }),
+      const r = await storeCall(
+        this.doc.send(new GetCommand({ TableName: this.table, Key: KEYS.seen(claim.alertId), ConsistentRead: true })),
       );
-      return { incidentId: String(r.Item?.incidentId), messageId: String(r.Item?.messageId) };
+      return claimOf(r.Item ?? {});
+    }
+  }
+
+  async releaseClaim(alertId: string, messageId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: KEYS.seen(alertId),
+          ConditionExpression: 'messageId = :m',
+          ExpressionAttributeValues: { ':m': messageId },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw asStoreError(err);
     }
   }
 
@@ -133,34 +162,47 @@ export class DynamoIngestStore implements IngestStore {
       );
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return; // not our claim: leave it
-      throw err;
+      throw asStoreError(err);
     }
-    await this.doc.send(
-      new DeleteCommand({ TableName: this.table, Key: KEYS.alertItem(move.from, move.eventTime, move.alertId) }),
+    await storeCall(
+      this.doc.send(
+        new DeleteCommand({ TableName: this.table, Key: KEYS.alertItem(move.from, move.eventTime, move.alertId) }),
+      ),
     );
   }
 
   async getHeads(keys: string[]): Promise<Map<string, GroupHead>> {
+    const byKey = byPartitionKey(keys, KEYS.head);
     const items = await batchGet(this.doc, this.table, keys.map(KEYS.head));
     return new Map(
-      items.map((i) => {
-        const key = String(i.pk).slice('GROUP#'.length);
-        return [
+      items.flatMap((i) => {
+        const key = byKey.get(String(i.pk));
+        if (key === undefined) return [];
+        const head: GroupHead = {
           key,
-          {
-            key,
-            incidentId: String(i.incidentId),
-            lastSeen: String(i.lastSeen),
-            incidentCreated: String(i.incidentCreated),
-          },
-        ];
+          incidentId: String(i.incidentId),
+          lastSeen: String(i.lastSeen),
+          incidentCreated: String(i.incidentCreated),
+        };
+        return [[key, head] as const];
       }),
     );
   }
 
-  async getSuppressions(groupKeys: string[]): Promise<Map<string, string>> {
+  async getSuppressions(groupKeys: string[]): Promise<Map<string, Suppression>> {
+    const byKey = byPartitionKey(groupKeys, KEYS.suppression);
     const items = await batchGet(this.doc, this.table, groupKeys.map(KEYS.suppression));
-    return new Map(items.map((i) => [String(i.pk).slice('GROUP#'.length), String(i.until)]));
+    return new Map(
+      items.flatMap((i) => {
+        const key = byKey.get(String(i.pk));
+        if (key === undefined) return [];
+        const judged =
+          typeof i.judgedSeverity === 'number' && Array.isArray(i.judgedTechniques)
+            ? { judged: { severity: i.judgedSeverity, techniques: i.judgedTechniques.map(String) } }
+            : {};
+        return [[key, { until: String(i.until), ...judged }] as const];
+      }),
+    );
   }
 
   async putHeads(heads: GroupHead[]): Promise<void> {
@@ -183,8 +225,12 @@ export class DynamoIngestStore implements IngestStore {
   }
 
   async writeMeta(next: IncidentMeta, expectedVersion: number): Promise<boolean> {
-    const fields: string[] = [...INGEST_FIELDS, ...(expectedVersion === 0 ? CREATE_FIELDS : [])];
-    if (expectedVersion === 0 || next.status === 'suppressed') fields.push('status');
+    // Fields a merge left undefined (an item from before they existed) are not written: not an error, not a removal.
+    const fields: string[] = [...INGEST_FIELDS, ...(expectedVersion === 0 ? CREATE_FIELDS : [])].filter(
+      (f) => next[f as keyof IncidentMeta] !== undefined,
+    );
+    // Ingest writes the status only when it decides it: a new incident, a suppression, a verdict broken through.
+    if (expectedVersion === 0 || next.status === 'suppressed' || next.breakthrough !== undefined) fields.push('status');
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const sets = fields.map((f, i) => {
@@ -212,7 +258,7 @@ export class DynamoIngestStore implements IngestStore {
       return true;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
+      throw asStoreError(err);
     }
   }
 
@@ -232,7 +278,7 @@ export class DynamoIngestStore implements IngestStore {
       );
       return 'applied';
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      if (!(err instanceof ConditionalCheckFailedException)) throw asStoreError(err);
       const cur = (await this.getMetas([incidentId])).get(incidentId);
       // The condition may have failed on a META that a concurrent writer created since: then try again.
       if (cur === undefined) return 'missing';
@@ -240,7 +286,7 @@ export class DynamoIngestStore implements IngestStore {
     }
   }
 
-  async putAlerts(byIncident: Map<string, EnrichedAlert[]>): Promise<void> {
+  async putAlerts(byIncident: Map<string, EnrichedAlert[]>): Promise<UnstoredAlert[]> {
     const items = [...byIncident].flatMap(([incidentId, alerts]) =>
       alerts.map((a) => ({
         ...KEYS.alertItem(incidentId, a.eventTime, a.alertId),
@@ -249,7 +295,29 @@ export class DynamoIngestStore implements IngestStore {
         expiresAt: expiresAt(a.receivedTime, RETENTION_DAYS.alert),
       })),
     );
-    await batchPut(this.doc, this.table, items);
+    // Bounded by construction (see serializeAlert); checked anyway, so no item can fail the write of 24 others.
+    const unstored: UnstoredAlert[] = [];
+    const fitting = items.filter((i) => {
+      const size = itemBytes(i);
+      if (size <= MAX_ITEM_BYTES) return true;
+      unstored.push({ alertId: i.alertId, reason: `alert item of ${size} bytes exceeds DynamoDB's ${MAX_ITEM_BYTES}` });
+      return false;
+    });
+    try {
+      await batchPut(this.doc, this.table, fitting);
+    } catch (err) {
+      if (!(err instanceof PermanentError)) throw err;
+      // One item made DynamoDB refuse its whole chunk: write them one by one, and report the ones it refuses.
+      for (const item of fitting) {
+        try {
+          await storeCall(this.doc.send(new PutCommand({ TableName: this.table, Item: item })));
+        } catch (e) {
+          if (!(e instanceof PermanentError)) throw e;
+          unstored.push({ alertId: item.alertId, reason: e.message });
+        }
+      }
+    }
+    return unstored;
   }
 
   async putRejections(
@@ -276,14 +344,20 @@ export class DynamoIngestStore implements IngestStore {
   }
 }
 
-/** JSON text, with the raw record cut further if the item would approach DynamoDB's 400 KB item limit. */
+/**
+ * JSON text within `MAX_ALERT_ITEM_BYTES` whatever the alert holds: the raw record is cut first, then (flagged
+ * `stored-truncated`) every long field and list, so a 420,000-character command line or thousands of indicators
+ * cannot make an item DynamoDB refuses.
+ */
 export function serializeAlert(a: EnrichedAlert): string {
-  const text = JSON.stringify(a);
-  if (Buffer.byteLength(text, 'utf8') <= MAX_ALERT_ITEM_BYTES) return text;
-  const rawText = typeof a.raw === 'string' ? a.raw : JSON.stringify(a.raw);
-  const budget = Math.max(
-    0,
-    MAX_ALERT_ITEM_BYTES - (Buffer.byteLength(text, 'utf8') - Buffer.byteLength(rawText, 'utf8')) - 1024,
-  );
-  return JSON.stringify({ ...a, raw: rawText.slice(0, Math.floor(budget / 4)), rawTruncated: true });
+  return fitJson(a, MAX_ALERT_ITEM_BYTES);
+}
+
+/** A SEEN item as the claim it records. */
+function claimOf(i: Record<string, unknown>): SeenClaim {
+  return {
+    incidentId: String(i.incidentId),
+    messageId: String(i.messageId),
+    ...(typeof i.fingerprint === 'string' ? { fingerprint: i.fingerprint } : {}),
+  };
 }

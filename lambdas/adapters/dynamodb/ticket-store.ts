@@ -6,6 +6,7 @@ import type { EnrichedAlert } from '../../core/model/enrichment';
 import type { IncidentView } from '../../core/model/incident';
 import { toView } from '../../core/model/incident-view';
 import type { ClaimResult, TicketState, TicketStore } from '../../core/sync/ports';
+import { batchGet } from './batch';
 import { KEYS } from './keys';
 
 /** Attributes of the TICKET item ticket-sync writes; `undefined` removes them. */
@@ -39,15 +40,28 @@ export class DynamoTicketStore implements TicketStore {
   async loadView(incidentId: string, maxAlerts: number): Promise<IncidentView | undefined> {
     const meta = await this.loadMeta(incidentId);
     if (meta === undefined) return undefined;
-    // The first alerts tell how it started, the latest what it is doing now: a storm's middle adds nothing.
-    const half = Math.max(1, Math.floor(maxAlerts / 2));
+    // The key alerts first (the one that set the severity, each that brought a technique, a network or hash
+    // indicator or a process): decoys before and after an attack must not push it out of the sample.
+    const key = await this.keyAlerts(incidentId, meta, Math.floor(maxAlerts / 2));
+    // Then the first alerts, which tell how it started, and the latest, what it is doing now.
+    const half = Math.max(1, Math.floor((maxAlerts - key.length) / 2));
     const first = await this.queryAlerts(incidentId, true, half);
     const last = first.length < half ? [] : await this.queryAlerts(incidentId, false, half);
-    const byId = new Map([...first, ...last].map((a) => [a.alertId, a] as const));
+    const byId = new Map([...key, ...first, ...last].map((a) => [a.alertId, a] as const));
     const ticket = await this.loadTicket(incidentId);
     return toView({ ...meta, ...(ticket?.ticketKey !== undefined ? { ticketKey: ticket.ticketKey } : {}) }, [
       ...byId.values(),
     ]);
+  }
+
+  private async keyAlerts(incidentId: string, meta: IncidentMeta, max: number): Promise<EnrichedAlert[]> {
+    const keys = (meta.keyAlerts ?? []).slice(0, max).map((k) => {
+      const cut = k.ref.indexOf('#');
+      return KEYS.alertItem(incidentId, k.ref.slice(0, cut), k.ref.slice(cut + 1));
+    });
+    if (keys.length === 0) return [];
+    const items = await batchGet(this.doc, this.table, keys);
+    return items.map((i) => JSON.parse(String(i.data)) as EnrichedAlert);
   }
 
   private async queryAlerts(incidentId: string, forward: boolean, limit: number): Promise<EnrichedAlert[]> {

@@ -27,10 +27,17 @@ export class DynamoWebhookStore implements WebhookStore {
     }
   }
 
-  async recordStatus(e: TicketEvent): Promise<void> {
+  async ticketKeyOf(incidentId: string): Promise<string | undefined> {
+    const r = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: KEYS.incidentTicket(incidentId), ConsistentRead: true }),
+    );
+    return typeof r.Item?.ticketKey === 'string' ? r.Item.ticketKey : undefined;
+  }
+
+  async recordStatus(e: TicketEvent): Promise<boolean> {
     const done = e.statusCategory === 'done';
-    await this.doc
-      .send(
+    try {
+      const r = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: KEYS.incidentTicket(e.incidentId),
@@ -44,11 +51,16 @@ export class DynamoWebhookStore implements WebhookStore {
             ':at': e.time,
             ...(e.resolution !== undefined ? { ':res': e.resolution } : {}),
           },
+          ReturnValues: 'UPDATED_OLD',
         }),
-      )
-      .catch((err: unknown) => {
-        if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      });
+      );
+      // Recorded; news only when strictly newer than what was there (the same time again is a repeat).
+      const before = r.Attributes?.statusAt;
+      return typeof before !== 'string' || before < e.time;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   async suppress(incidentId: string, until: string): Promise<void> {
@@ -57,19 +69,30 @@ export class DynamoWebhookStore implements WebhookStore {
     );
     if (meta.Item === undefined) return;
     const groupKey = String(meta.Item.groupKey);
+    // What the analyst judged, kept with the verdict: later alerts that go beyond it break through (ingest).
+    const severity = typeof meta.Item.severity === 'number' ? meta.Item.severity : undefined;
+    const techniques = Array.isArray(meta.Item.techniques) ? meta.Item.techniques.map(String).slice(0, 50) : [];
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...KEYS.suppression(groupKey), until, incidentId, expiresAt: Math.floor(Date.parse(until) / 1000) },
+        Item: {
+          ...KEYS.suppression(groupKey),
+          until,
+          incidentId,
+          ...(severity !== undefined ? { judgedSeverity: severity, judgedTechniques: techniques } : {}),
+          expiresAt: Math.floor(Date.parse(until) / 1000),
+        },
       }),
     );
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: KEYS.incidentMeta(incidentId),
-        UpdateExpression: 'SET #status = :s, suppressedUntil = :until',
+        // A new verdict replaces any earlier break-through; the version moves, so an ingest merge read before this
+        // write retries on it instead of writing the incident back open.
+        UpdateExpression: 'SET #status = :s, suppressedUntil = :until REMOVE breakthrough ADD version :one',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':s': 'suppressed', ':until': until },
+        ExpressionAttributeValues: { ':s': 'suppressed', ':until': until, ':one': 1 },
       }),
     );
   }

@@ -1,4 +1,6 @@
-import { JiraTimeoutError, classify, toPipelineError } from './errors';
+import type { PipelineError } from '../../core/errors';
+import type { CircuitBreaker } from './circuit-breaker';
+import { JiraCircuitOpenError, JiraOutOfTimeError, JiraTimeoutError, classify, toPipelineError } from './errors';
 
 /**
  * How every Jira call is made: a per-call timeout, bounded retries with full-jitter exponential backoff, short waits
@@ -9,6 +11,10 @@ import { JiraTimeoutError, classify, toPipelineError } from './errors';
  * transition is retried only when the failure proves it had no effect (429, 503, connection refused): after a
  * timeout or a 500 the issue may exist already, and sending the create again is how duplicate tickets are made.
  * That case surfaces as a RetryableError with `mayHaveBeenApplied` set, for the caller to reconcile first.
+ *
+ * Before each request two checks can refuse to send it: the circuit breaker (Jira down for several calls in a row)
+ * and the invocation's remaining time (a call that could outlive the Lambda is not started). Mid-call, either one
+ * ends the retries with the last real failure.
  */
 
 export type CallKind = 'read' | 'idempotent-write' | 'write';
@@ -27,6 +33,12 @@ export interface CallPolicyOptions {
   random?: () => number;
   /** Also retry creates and comments after an ambiguous failure (default false; see above). */
   retryAmbiguousWrites?: boolean;
+  /** Shared across the gateways of one container: calls stop while Jira is down (circuit-breaker.ts). */
+  breaker?: CircuitBreaker;
+  /** Milliseconds left in the invocation (Lambda's `getRemainingTimeInMillis`); undefined: no limit. */
+  remainingMs?: () => number | undefined;
+  /** Time kept beyond a call's timeout before the invocation ends (default 2 s). */
+  timeMarginMs?: number;
 }
 
 /** What the gateway has sent, for "Jira calls per incident". */
@@ -52,6 +64,9 @@ export class CallPolicy {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly retryAmbiguousWrites: boolean;
+  private readonly breaker: CircuitBreaker | undefined;
+  private readonly remainingMs: (() => number | undefined) | undefined;
+  private readonly timeMarginMs: number;
   private readonly counters: GatewayStats = { requests: 0, retries: 0, rateLimited: 0, timeouts: 0 };
 
   constructor(options: CallPolicyOptions = {}) {
@@ -63,6 +78,9 @@ export class CallPolicy {
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
     this.retryAmbiguousWrites = options.retryAmbiguousWrites ?? false;
+    this.breaker = options.breaker;
+    this.remainingMs = options.remainingMs;
+    this.timeMarginMs = options.timeMarginMs ?? 2_000;
   }
 
   stats(): GatewayStats {
@@ -71,18 +89,27 @@ export class CallPolicy {
 
   /** Runs `call` under the policy; throws a RetryableError or PermanentError (errors.ts) when it gives up. */
   async run<T>(operation: string, kind: CallKind, call: () => Promise<T>): Promise<T> {
+    let previous: PipelineError | undefined;
     for (let attempt = 0; ; attempt += 1) {
+      const refused = this.refusal(operation);
+      if (refused !== undefined) throw previous ?? refused;
       this.counters.requests += 1;
       try {
-        return await this.withTimeout(call());
+        const result = await this.withTimeout(call());
+        this.breaker?.success();
+        return result;
       } catch (err) {
         const failure = classify(err);
         if (err instanceof JiraTimeoutError) this.counters.timeouts += 1;
+        // Only a missing answer counts against Jira; any answer (a 4xx, a 429) proves it is up.
+        if (failure.kind === 'unavailable') this.breaker?.failure(failureName(err, failure.status));
+        else this.breaker?.success();
         const retriesLeft = attempt < this.maxRetries;
         if (failure.kind === 'rate-limited') {
           this.counters.rateLimited += 1;
           const wait = failure.retryAfterMs ?? this.backoff(attempt);
           if (retriesLeft && wait <= this.maxInCallWaitMs) {
+            previous = toPipelineError(failure, operation, err, wait);
             await this.retryAfter(wait);
             continue;
           }
@@ -91,6 +118,7 @@ export class CallPolicy {
         if (failure.kind === 'unavailable') {
           const safe = kind !== 'write' || failure.processed === 'no' || this.retryAmbiguousWrites;
           if (retriesLeft && safe) {
+            previous = toPipelineError(failure, operation, err);
             await this.retryAfter(this.backoff(attempt));
             continue;
           }
@@ -98,6 +126,16 @@ export class CallPolicy {
         throw toPipelineError(failure, operation, err);
       }
     }
+  }
+
+  /** Why a request must not be sent now (breaker open, too little time left), or undefined. */
+  private refusal(operation: string): PipelineError | undefined {
+    const remaining = this.remainingMs?.();
+    if (remaining !== undefined && remaining < this.timeoutMs + this.timeMarginMs) {
+      return new JiraOutOfTimeError(operation, remaining);
+    }
+    if (this.breaker !== undefined && !this.breaker.allow()) return new JiraCircuitOpenError(this.breaker.refusal());
+    return undefined;
   }
 
   private async retryAfter(ms: number): Promise<void> {
@@ -122,4 +160,10 @@ export class CallPolicy {
     pending.catch(() => undefined);
     return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
   }
+}
+
+function failureName(err: unknown, status: number | undefined): string {
+  if (status !== undefined) return `HTTP ${status}`;
+  if (err instanceof JiraTimeoutError) return 'timeout';
+  return err instanceof Error ? err.name : 'network failure';
 }

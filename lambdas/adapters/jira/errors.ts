@@ -15,8 +15,46 @@ export class JiraTimeoutError extends Error {
   }
 }
 
-/** Jira refused the credentials (401) or the account's permissions (403): a configuration problem, not data. */
-export class JiraAuthError extends PermanentError {}
+/**
+ * Jira refused the credentials (401) or the account's permissions (403): a configuration problem, not the data's.
+ * Retryable on purpose: the hand-off stays on the queue (with a growing wait) and the alarm fires, so ticketing
+ * resumes by itself once the token or the permission is fixed, instead of each incident recording a failure a
+ * re-drive could not undo. Nothing was done by the refused request.
+ */
+export class JiraAuthError extends RetryableError {
+  constructor(
+    message: string,
+    readonly status: 401 | 403,
+    context: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, { ...context, status }, { ...options, mayHaveBeenApplied: false });
+  }
+}
+
+/**
+ * Jira has been unavailable (5xx, timeouts, network) for several calls in a row: the circuit breaker
+ * (circuit-breaker.ts) stops calling it for a while. Nothing was sent.
+ */
+export class JiraCircuitOpenError extends RetryableError {
+  constructor(message: string) {
+    super(message, { circuit: 'open' }, { mayHaveBeenApplied: false });
+  }
+}
+
+/** Too little of the invocation is left for another Jira call: it is not started (the hand-off comes back). */
+export class JiraOutOfTimeError extends RetryableError {
+  constructor(operation: string, remainingMs: number) {
+    super(
+      `not calling Jira (${operation}) with ${remainingMs} ms of the invocation left`,
+      { operation },
+      {
+        mayHaveBeenApplied: false,
+        retryAfterMs: 1_000,
+      },
+    );
+  }
+}
 
 export type Failure =
   /** 429: Jira asked us to wait `retryAfterMs` (from `Retry-After`, when it said). */
@@ -112,7 +150,8 @@ export function toPipelineError(
         failure.status === 401
           ? `Jira refused the credentials (401) for ${operation}: the API token or email in the Jira secret was not accepted`
           : `Jira refused ${operation} (403): the integration account lacks a permission in this project (${failure.detail})`,
-        { ...context, status: failure.status },
+        failure.status,
+        context,
         { cause },
       );
     case 'rejected':

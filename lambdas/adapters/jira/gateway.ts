@@ -2,17 +2,18 @@ import { createCloudClient } from 'jira.js';
 import type { CloudClient, SchemaMismatchBehavior } from 'jira.js';
 import { ConfigError, PermanentError } from '../../core/errors';
 import type { AdfDoc } from '../../core/render/adf-nodes';
+import { TransitionUnavailableError } from '../../core/sync/ports';
 import type { CreateIssueInput, IssueState, TicketGateway } from '../../core/sync/ports';
 import { jiraCreateFields, jiraIssueEdit } from '../../core/sync/jira-fields';
 import { CallPolicy } from './call-policy';
 import type { CallKind, CallPolicyOptions, GatewayStats } from './call-policy';
 import { jqlIncidentLookup } from './jql';
-import { checkSite } from './site-check';
-import type { SiteExpectations } from './site-check';
+import { checkSite, checkSiteReport } from './site-check';
+import type { SiteExpectations, SiteProblem } from './site-check';
 
 export type { TicketGateway } from '../../core/sync/ports';
 export type { GatewayStats } from './call-policy';
-export type { SiteExpectations } from './site-check';
+export type { SiteExpectations, SiteProblem } from './site-check';
 
 export interface JiraGatewayOptions extends CallPolicyOptions {
   /** The site, e.g. `https://your-site.atlassian.net` (no path). */
@@ -204,12 +205,9 @@ export class JiraGateway implements TicketGateway {
       transitions.find((t) => t.name === transitionName) ?? transitions.find((t) => t.name?.toLowerCase() === wanted);
     if (match?.id === undefined) {
       const names = transitions.map((t) => `'${t.name ?? t.id ?? '?'}'`).join(', ') || 'none';
-      throw new PermanentError(
-        `Jira offers no transition '${transitionName}' on ${issueIdOrKey} now; available: ${names}`,
-        {
-          operation: 'doTransition',
-          key: issueIdOrKey,
-        },
+      throw new TransitionUnavailableError(
+        `Jira offers no transition '${transitionName}' on ${issueIdOrKey} now (available: ${names})`,
+        { operation: 'doTransition', key: issueIdOrKey },
       );
     }
     const id = match.id;
@@ -235,6 +233,11 @@ export class JiraGateway implements TicketGateway {
    */
   checkSite(expect: SiteExpectations): Promise<string[]> {
     return checkSite((operation, fn) => this.call(operation, 'read', fn), expect);
+  }
+
+  /** The same check, each problem with its area and whether it blocks ticketing (site-check.ts). */
+  checkSiteReport(expect: SiteExpectations): Promise<SiteProblem[]> {
+    return checkSiteReport((operation, fn) => this.call(operation, 'read', fn), expect);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { CloudClient } from 'jira.js';
 import { PermanentError } from '../../core/errors';
+import { JiraAuthError } from './errors';
 import { ALWAYS_SENT_FIELDS } from '../../core/sync/jira-fields';
 import { jqlLatestInStatus } from './jql';
 
@@ -29,17 +30,43 @@ export const REQUIRED_PERMISSIONS = [
   'LINK_ISSUES',
 ] as const;
 
+/** What a problem is about: the first four make ticketing impossible, the rest degrade it. */
+export type SiteArea =
+  'credentials' | 'project' | 'issue-type' | 'priority' | 'create-screen' | 'component' | 'permission' | 'transition';
+
+/** Areas whose problems make every create fail: the cold-start check blocks ticketing on these only. */
+const BLOCKING: ReadonlySet<SiteArea> = new Set(['credentials', 'project', 'issue-type', 'priority']);
+
+export interface SiteProblem {
+  area: SiteArea;
+  /** Ticketing is impossible until it is fixed (credentials, project, issue type, priorities). */
+  blocking: boolean;
+  /** One line that says what to fix. */
+  message: string;
+}
+
+/** Every problem as one line, blocking ones and warnings alike (what `a2t jira check` prints). */
+export async function checkSite(call: ReadCall, expect: SiteExpectations): Promise<string[]> {
+  return (await checkSiteReport(call, expect)).map((p) => p.message);
+}
+
 /**
- * Each problem is one line that says what to fix. A Jira refusal (401, 403, 404, 400) is a problem; a site that is
- * down (RetryableError) is thrown, because nothing about the configuration is known then.
+ * Each problem is one line that says what to fix, with whether it blocks ticketing. A Jira refusal (401, 403, 404,
+ * 400) is a problem; a site that is down (any other RetryableError) is thrown, because nothing about the
+ * configuration is known then.
+ *
+ * Blocking: what makes every ticket fail (credentials, project, issue type, priority names). The rest (create
+ * screen, components, permissions, transitions) are warnings: the affected operation fails on its own (a 400 is
+ * recorded on its incident, a 403 waits with an alarm, a missing reopen transition becomes a linked follow-up),
+ * while every other ticket goes through.
  *
  * Transitions cannot be listed without an issue (the workflow API needs admin rights), so the check reads the
  * transitions offered on the newest issue of each status of the issue type. A name offered from no sampled status is
  * reported only when every status could be sampled; until the project has an issue in each status, such a name is
  * left unverified rather than reported falsely.
  */
-export async function checkSite(call: ReadCall, expect: SiteExpectations): Promise<string[]> {
-  const problems: string[] = [];
+export async function checkSiteReport(call: ReadCall, expect: SiteExpectations): Promise<SiteProblem[]> {
+  const problems = new Problems();
   const refused = async <T>(
     operation: string,
     fn: (jira: CloudClient) => Promise<T>,
@@ -48,31 +75,34 @@ export async function checkSite(call: ReadCall, expect: SiteExpectations): Promi
     try {
       return await call(operation, fn);
     } catch (err) {
-      if (!(err instanceof PermanentError)) throw err;
+      if (!(err instanceof PermanentError || err instanceof JiraAuthError)) throw err;
       problems.push(problem(err.message));
       return undefined;
     }
   };
 
+  problems.area = 'credentials';
   const me = await refused(
     'getCurrentUser',
     (j) => j.myself.getCurrentUser(),
     (d) => `credentials: ${d}`,
   );
-  if (me === undefined) return problems;
+  if (me === undefined) return problems.list;
 
   const key = expect.projectKey;
+  problems.area = 'project';
   const project = await refused(
     'getProject',
     (j) => j.projects.getProject({ projectIdOrKey: key }),
     () =>
       `project ${key}: not found or not visible to the integration account; check the project key or grant Browse projects`,
   );
-  if (project === undefined) return problems;
+  if (project === undefined) return problems.list;
 
   const typeNames = (project.issueTypes ?? []).map((t) => t.name ?? '');
   const issueType = (project.issueTypes ?? []).find((t) => t.name === expect.issueTypeName);
   if (issueType === undefined) {
+    problems.area = 'issue-type';
     problems.push(
       `issue type '${expect.issueTypeName}' is not in project ${key} (it has: ${typeNames.join(', ')}); fix the configured issue type`,
     );
@@ -82,7 +112,16 @@ export async function checkSite(call: ReadCall, expect: SiteExpectations): Promi
   if (issueType?.id !== undefined) await checkCreateScreen(refused, expect, issueType.id, problems);
   await checkPermissions(refused, key, problems);
   if (issueType !== undefined) await checkTransitions(refused, expect, problems);
-  return problems;
+  return problems.list;
+}
+
+/** Problems as they are found; each takes the area of the check that is running. */
+class Problems {
+  readonly list: SiteProblem[] = [];
+  area: SiteArea = 'credentials';
+  push(message: string, area: SiteArea = this.area): void {
+    this.list.push({ area, blocking: BLOCKING.has(area), message });
+  }
 }
 
 type Refusable = <T>(
@@ -95,8 +134,10 @@ async function checkPriorities(
   refused: Refusable,
   expect: SiteExpectations,
   projectId: string | undefined,
-  problems: string[],
+  problems: Problems,
 ): Promise<void> {
+  // Unreadable priorities are not proof of absence: the failed read is a warning, and creates will tell.
+  problems.area = 'permission';
   const names: string[] = [];
   for (let startAt = 0; ;) {
     const page = await refused(
@@ -118,6 +159,7 @@ async function checkPriorities(
     if (!names.includes(wanted)) {
       problems.push(
         `priority '${wanted}' does not exist in project ${expect.projectKey} (it has: ${names.join(', ')}); fix the priority-name mapping`,
+        'priority',
       );
     }
   }
@@ -127,8 +169,9 @@ async function checkCreateScreen(
   refused: Refusable,
   expect: SiteExpectations,
   issueTypeId: string,
-  problems: string[],
+  problems: Problems,
 ): Promise<void> {
+  problems.area = 'create-screen';
   const meta = await refused(
     'getCreateIssueMetaIssueTypeId',
     (j) => j.issues.getCreateIssueMetaIssueTypeId({ projectIdOrKey: expect.projectKey, issueTypeId, maxResults: 200 }),
@@ -162,12 +205,14 @@ async function checkCreateScreen(
       if (!names.includes(wanted))
         problems.push(
           `component '${wanted}' does not exist in project ${expect.projectKey}; create it or fix the components setting`,
+          'component',
         );
     }
   }
 }
 
-async function checkPermissions(refused: Refusable, projectKey: string, problems: string[]): Promise<void> {
+async function checkPermissions(refused: Refusable, projectKey: string, problems: Problems): Promise<void> {
+  problems.area = 'permission';
   const result = await refused(
     'getMyPermissions',
     (j) => j.permissions.getMyPermissions({ projectKey, permissions: REQUIRED_PERMISSIONS.join(',') }),
@@ -184,8 +229,9 @@ async function checkPermissions(refused: Refusable, projectKey: string, problems
   }
 }
 
-async function checkTransitions(refused: Refusable, expect: SiteExpectations, problems: string[]): Promise<void> {
+async function checkTransitions(refused: Refusable, expect: SiteExpectations, problems: Problems): Promise<void> {
   if (expect.transitionNames.length === 0) return;
+  problems.area = 'transition';
   const byType = await refused(
     'getAllStatuses',
     (j) => j.projects.getAllStatuses({ projectIdOrKey: expect.projectKey }),
@@ -224,7 +270,7 @@ async function checkTransitions(refused: Refusable, expect: SiteExpectations, pr
   for (const name of new Set(expect.transitionNames)) {
     if (!offered.has(name.toLowerCase())) {
       problems.push(
-        `transition '${name}' is not offered from any status of '${expect.issueTypeName}' in ${expect.projectKey}; fix the configured transition name or the workflow`,
+        `transition '${name}' is not offered from any status of '${expect.issueTypeName}' in ${expect.projectKey}; fix the configured transition name or the workflow (until then a closed ticket that gets new alerts gets a linked follow-up instead)`,
       );
     }
   }

@@ -18,11 +18,23 @@ export interface CorrelationSettings {
   stormWindowMs: number;
   /** Process-tree and artifact links hold this long (persistence fires at the next logon, hours later). */
   linkWindowMs: number;
+  /**
+   * Fan-out limit: when one message would open new incidents on more hosts than this, they become one incident
+   * (an outbreak on N hosts) instead of N tickets. Default `DEFAULT_FAN_OUT_HOSTS`.
+   */
+  fanOutHosts?: number;
 }
+
+/**
+ * A forwarder's message normally carries one host's events, a collector's a handful of hosts with something new.
+ * More new incidents than this from one message is a fan-out: a fleet-wide event, or an intruder's invented hosts.
+ */
+export const DEFAULT_FAN_OUT_HOSTS = 10;
 
 export const DEFAULT_CORRELATION: CorrelationSettings = {
   stormWindowMs: 60 * 60 * 1000,
   linkWindowMs: 24 * 60 * 60 * 1000,
+  fanOutHosts: DEFAULT_FAN_OUT_HOSTS,
 };
 
 export interface Correlation {
@@ -34,6 +46,8 @@ export interface Correlation {
   heads: GroupHead[];
   /** Keys each alert has, for callers that need them. */
   keys: Map<string, LinkKeys>;
+  /** Incidents this batch creates by folding a fan-out (one message, many new hosts) together. */
+  outbreaks: Set<string>;
 }
 
 /** Every key whose head the correlation needs to read for these alerts. */
@@ -90,6 +104,8 @@ export function correlate(
   now: string = new Date().toISOString(),
   /** alertId → incident: alerts an earlier attempt already claimed there (a retry must not move them). */
   pins: Map<string, string> = new Map(),
+  /** alertId → the message that carried it, for the fan-out limit (absent: no limit applies). */
+  messageOf: Map<string, string> = new Map(),
 ): Correlation {
   const sorted = [...alerts].sort(
     (a, b) => a.eventTime.localeCompare(b.eventTime) || a.alertId.localeCompare(b.alertId),
@@ -122,19 +138,19 @@ export function correlate(
     lastOfStorm.set(s, i);
   });
 
-  const components = new Map<number, number[]>();
-  sorted.forEach((_, i) => {
-    const r = uf.find(i);
-    const list = components.get(r) ?? [];
-    list.push(i);
-    components.set(r, list);
-  });
+  const grouped = (): Map<number, number[]> => {
+    const out = new Map<number, number[]>();
+    sorted.forEach((_, i) => {
+      const r = uf.find(i);
+      const list = out.get(r) ?? [];
+      list.push(i);
+      out.set(r, list);
+    });
+    return out;
+  };
 
-  const assignment = new Map<string, string>();
-  const created = new Map<string, string>();
-  const headOut = new Map<string, GroupHead>();
-
-  for (const members of components.values()) {
+  /** The open incident a group joins: the oldest any of its keys points to within the key's window. */
+  const bestHead = (members: number[]): GroupHead | undefined => {
     let best: GroupHead | undefined;
     for (const i of members) {
       const a = sorted[i];
@@ -156,15 +172,38 @@ export function correlate(
         }
       }
     }
-    const first = sorted[members[0]];
-    // A pinned alert decides for its whole group: the first attempt's claims and items already name that incident.
-    const pinned = members
+    return best;
+  };
+  // A pinned alert decides for its whole group: the first attempt's claims and items already name that incident.
+  const pinOf = (members: number[]): string | undefined =>
+    members
       .map((i) => pins.get(sorted[i].alertId))
       .filter((x): x is string => x !== undefined)
       .sort()[0];
+
+  const outbreakRoots = foldFanOut(
+    grouped(),
+    (members) => pinOf(members) === undefined && bestHead(members) === undefined,
+    (i) => messageOf.get(sorted[i].alertId),
+    (i) => sorted[i].enrichment.hostKey,
+    settings.fanOutHosts ?? DEFAULT_FAN_OUT_HOSTS,
+    uf,
+  );
+  const components = grouped();
+
+  const assignment = new Map<string, string>();
+  const created = new Map<string, string>();
+  const headOut = new Map<string, GroupHead>();
+  const outbreaks = new Set<string>();
+
+  for (const [root, members] of components) {
+    const best = bestHead(members);
+    const first = sorted[members[0]];
+    const pinned = pinOf(members);
     const incidentId = pinned ?? best?.incidentId ?? incidentIdFor(first);
     const incidentCreated = best?.incidentCreated ?? now;
     if (pinned === undefined && best === undefined) created.set(incidentId, now);
+    if (outbreakRoots.has(root)) outbreaks.add(incidentId);
     for (const i of members) {
       const a = sorted[i];
       assignment.set(a.alertId, incidentId);
@@ -177,5 +216,47 @@ export function correlate(
       }
     }
   }
-  return { assignment, created, heads: [...headOut.values()].sort((x, y) => x.key.localeCompare(y.key)), keys };
+  return {
+    assignment,
+    created,
+    heads: [...headOut.values()].sort((x, y) => x.key.localeCompare(y.key)),
+    keys,
+    outbreaks,
+  };
+}
+
+/**
+ * The fan-out limit: every message whose new groups (groups that would open an incident) span more than `limit`
+ * hosts has those groups joined into one, so 300 invented hosts make one "outbreak" incident, not 300 tickets.
+ * Groups that join an open incident are left alone: a real attack already being tracked stays where it is.
+ * Returns the roots (after joining) of the outbreak groups.
+ */
+function foldFanOut(
+  groups: Map<number, number[]>,
+  isNew: (members: number[]) => boolean,
+  messageOf: (i: number) => string | undefined,
+  hostOf: (i: number) => string,
+  limit: number,
+  uf: UnionFind,
+): Set<number> {
+  const newGroupsByMessage = new Map<string, Set<number>>();
+  for (const [root, members] of groups) {
+    if (!isNew(members)) continue;
+    for (const i of members) {
+      const m = messageOf(i);
+      if (m === undefined) continue;
+      const set = newGroupsByMessage.get(m) ?? new Set<number>();
+      set.add(root);
+      newGroupsByMessage.set(m, set);
+    }
+  }
+  const folded: number[] = [];
+  for (const roots of newGroupsByMessage.values()) {
+    const hosts = new Set([...roots].flatMap((r) => groups.get(r)!.map(hostOf)));
+    if (hosts.size <= limit) continue;
+    const [head, ...rest] = [...roots];
+    for (const r of rest) uf.union(head, r);
+    folded.push(head);
+  }
+  return new Set(folded.map((r) => uf.find(r)));
 }

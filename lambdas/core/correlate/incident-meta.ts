@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { EnrichedAlert, Ioc } from '../model/enrichment';
-import type { IncidentStatus } from '../model/incident';
+import { boundedId, clipText } from '../bounded';
+import { emptyJudgeState, foldAlerts, judgeIncident } from '../judge';
+import type { JudgeState } from '../judge';
+import type { EnrichedAlert, Ioc, IocType } from '../model/enrichment';
+import type { IncidentStatus, PriorityBasis } from '../model/incident';
 import { userKey } from '../model/host';
 
 /**
@@ -44,7 +47,48 @@ export interface IncidentMeta {
    * recent ones: a redelivered or retried message finds its token here and counts nothing again.
    */
   appliedMessages: string[];
+  /**
+   * Alerts a drafted sample must include whatever else it leaves out (see `KeyAlert`): strongest first, capped.
+   * Absent on items written before it existed.
+   */
+  keyAlerts?: KeyAlert[];
+  /** Alerts that reused an earlier event's id with different content (possible forgery): counted, never dropped. */
+  conflicts?: number;
+  /** Set when one message named many new hosts at once and they were folded into this one incident. */
+  outbreak?: boolean;
+  /**
+   * Why alerts broke through a false-positive verdict (a new technique, a far higher severity): the incident is no
+   * longer suppressed. Cleared when an analyst gives a new verdict.
+   */
+  breakthrough?: string;
+  /**
+   * What the judge keeps to score the incident over its whole chain (core/judge): compact, capped, folded batch by
+   * batch. Absent on items written before it existed: they are judged from their stored severity onwards.
+   */
+  judge?: JudgeState;
+  /** The rubric row that decided the priority (docs/priority.md). */
+  priorityBasis?: PriorityBasis;
 }
+
+/**
+ * An alert the ticket must show: the one that set the severity, or one that brought a technique, a network or
+ * hash indicator, or a process the incident had not seen. `ref` is `<eventTime>#<alertId>` (the alert item's sort
+ * key after `ALERT#`); `score` its severity, which decides what stays when the list is full.
+ */
+export interface KeyAlert {
+  ref: string;
+  score: number;
+  /** Why it is kept: `severity`, `technique`, `network`, `hash` or `process`. */
+  why: KeyAlertReason;
+}
+
+export type KeyAlertReason = 'severity' | 'technique' | 'network' | 'hash' | 'process';
+
+/**
+ * Flag ingest puts on an alert that reused an earlier event's id with different content: it is kept under an id of
+ * its own (never dropped as a duplicate), and the incident counts it in `conflicts`.
+ */
+export const ID_CONFLICT = 'id-conflict';
 
 export const CAPS = {
   hosts: 20,
@@ -55,7 +99,15 @@ export const CAPS = {
   iocs: 100,
   reasons: 12,
   applied: 200,
+  keyAlerts: 40,
 };
+
+/**
+ * Longest text of one list entry, so the item is bounded by construction: caps × entry sizes (see
+ * test/core/correlate/meta-bounds.test.ts, which computes the worst case). Identities (host and user keys) keep a
+ * hash of the whole when cut, so two long values stay two entries.
+ */
+export const ENTRY_CHARS = { host: 128, hostName: 128, user: 128, rule: 200, reason: 200, ioc: 256, role: 100 };
 
 function addCapped<T>(
   list: T[],
@@ -95,11 +147,88 @@ export function duplicatesToken(messageId: string): string {
   return messageToken(`${messageId}\u0000duplicates`);
 }
 
-/** The META item keeps up to 100 IOCs: each value is clipped so they fit whatever a command line holds. */
-const MAX_IOC_CHARS = 512;
+/** The META item keeps up to 100 IOCs: value, display form and role are clipped, whatever a command line holds. */
 function clipIoc(i: Ioc): Ioc {
-  if (i.value.length <= MAX_IOC_CHARS && i.defanged.length <= MAX_IOC_CHARS) return i;
-  return { ...i, value: `${i.value.slice(0, MAX_IOC_CHARS)}…`, defanged: `${i.defanged.slice(0, MAX_IOC_CHARS)}…` };
+  const role = i.role === undefined ? undefined : clipText(i.role, ENTRY_CHARS.role);
+  return {
+    ...i,
+    value: clipText(i.value, ENTRY_CHARS.ioc),
+    defanged: clipText(i.defanged, ENTRY_CHARS.ioc),
+    ...(role !== undefined ? { role } : {}),
+  };
+}
+
+/** Indicators a responder blocks or hunts: they outrank paths, keys and command lines when the list is full. */
+const PRIORITY_IOC_TYPES: ReadonlySet<IocType> = new Set(['ipv4', 'ipv6', 'domain', 'url', 'md5', 'sha1', 'sha256']);
+
+/**
+ * IOCs capped with priority: a network or hash indicator that finds the list full takes the place of the latest
+ * path, registry key, task or command line, so decoys written first cannot push the C2 address out.
+ */
+function addIocs(list: Ioc[], items: Ioc[], overflow: Record<string, number>): Ioc[] {
+  const out = [...list];
+  const id = (i: Ioc): string => `${i.type}#${i.value.toLowerCase()}`;
+  const seen = new Set(out.map(id));
+  for (const x of items) {
+    const k = id(x);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    if (out.length < CAPS.iocs) {
+      out.push(x);
+      continue;
+    }
+    overflow.iocs = (overflow.iocs ?? 0) + 1;
+    if (!PRIORITY_IOC_TYPES.has(x.type)) continue;
+    const victim = out.findLastIndex((i) => !PRIORITY_IOC_TYPES.has(i.type));
+    if (victim >= 0) out[victim] = x;
+  }
+  return out;
+}
+
+/** What an alert brings that makes it one the ticket must show (see `KeyAlert`), given what the incident had. */
+function keyReason(
+  a: EnrichedAlert,
+  known: { techniques: Set<string>; iocs: Set<string> },
+  setsSeverity: boolean,
+): KeyAlertReason | undefined {
+  if (setsSeverity) return 'severity';
+  if ([...a.enrichment.techniques.map((t) => t.id), ...a.techniques].some((t) => !known.techniques.has(t)))
+    return 'technique';
+  const fresh = a.enrichment.iocs.filter((i) => !known.iocs.has(`${i.type}#${i.value.toLowerCase()}`));
+  if (fresh.some((i) => i.type === 'ipv4' || i.type === 'ipv6' || i.type === 'domain' || i.type === 'url'))
+    return 'network';
+  if (fresh.some((i) => i.type === 'md5' || i.type === 'sha1' || i.type === 'sha256')) return 'hash';
+  if (fresh.some((i) => i.type === 'commandline' || (i.type === 'file' && /process image/.test(i.role ?? ''))))
+    return 'process';
+  return undefined;
+}
+
+const WHY_RANK: Readonly<Record<KeyAlertReason, number>> = {
+  severity: 0,
+  technique: 1,
+  network: 2,
+  hash: 3,
+  process: 4,
+};
+
+/** The key-alert list after a merge: strongest first (severity, then reason, then earlier), capped. */
+function rankKeyAlerts(list: KeyAlert[]): KeyAlert[] {
+  const byRef = new Map<string, KeyAlert>();
+  for (const k of list) {
+    const cur = byRef.get(k.ref);
+    if (cur === undefined || k.score > cur.score || (k.score === cur.score && WHY_RANK[k.why] < WHY_RANK[cur.why]))
+      byRef.set(k.ref, k);
+  }
+  return [...byRef.values()]
+    .sort(
+      (x, y) => y.score - x.score || WHY_RANK[x.why] - WHY_RANK[y.why] || (x.ref < y.ref ? -1 : x.ref > y.ref ? 1 : 0),
+    )
+    .slice(0, CAPS.keyAlerts);
+}
+
+/** The alert item's sort key after `ALERT#`: what `KeyAlert.ref` holds. */
+export function alertRef(a: { eventTime: string; alertId: string }): string {
+  return `${a.eventTime}#${a.alertId}`;
 }
 
 export function emptyMeta(
@@ -133,6 +262,8 @@ export function emptyMeta(
     notifiedAlertCount: 0,
     syncedVersion: 0,
     appliedMessages: [],
+    keyAlerts: [],
+    conflicts: 0,
   };
 }
 
@@ -144,6 +275,17 @@ export interface MergeInput {
   messageIds: string[];
   /** Messages whose duplicates this merge counts. */
   duplicateMessageIds?: string[];
+  /** Correlation folded a fan-out (one message, many new hosts) into this incident. */
+  outbreak?: boolean;
+}
+
+/** An item stored before the judge existed: its severity and reasons stand as its strongest alert's. */
+function legacyJudgeState(prev: IncidentMeta): JudgeState {
+  if (prev.alertCount === 0) return emptyJudgeState();
+  return {
+    ...emptyJudgeState(),
+    best: { alertId: '', score: prev.severity, reasons: prev.severityReasons, behaviours: [] },
+  };
 }
 
 /** Fold a batch's alerts into the incident: pure; the caller writes the result under a version condition. */
@@ -157,7 +299,7 @@ export function mergeIntoMeta(prev: IncidentMeta, input: MergeInput): IncidentMe
   const o = next.overflow;
   next.hosts = addCapped(
     prev.hosts,
-    alerts.map((a) => a.enrichment.hostKey),
+    alerts.map((a) => boundedId(a.enrichment.hostKey, ENTRY_CHARS.host)),
     CAPS.hosts,
     same,
     o,
@@ -165,7 +307,7 @@ export function mergeIntoMeta(prev: IncidentMeta, input: MergeInput): IncidentMe
   );
   next.hostNames = addCapped(
     prev.hostNames,
-    alerts.map((a) => a.host.name),
+    alerts.map((a) => clipText(a.host.name, ENTRY_CHARS.hostName)),
     CAPS.hosts,
     (x) => x.toLowerCase(),
     o,
@@ -173,7 +315,7 @@ export function mergeIntoMeta(prev: IncidentMeta, input: MergeInput): IncidentMe
   );
   next.users = addCapped(
     prev.users,
-    alerts.flatMap((a) => (a.user ? [userKey(a.user.name)] : [])),
+    alerts.flatMap((a) => (a.user ? [boundedId(userKey(a.user.name), ENTRY_CHARS.user)] : [])),
     CAPS.users,
     same,
     o,
@@ -197,26 +339,41 @@ export function mergeIntoMeta(prev: IncidentMeta, input: MergeInput): IncidentMe
   );
   next.rules = addCapped(
     prev.rules,
-    alerts.flatMap((a) => (a.rule ? [a.rule.name] : [])),
+    alerts.flatMap((a) => (a.rule ? [clipText(a.rule.name, ENTRY_CHARS.rule)] : [])),
     CAPS.rules,
     same,
     o,
     'rules',
   );
-  next.iocs = addCapped(
+  next.iocs = addIocs(
     prev.iocs,
     alerts.flatMap((a) => a.enrichment.iocs.map(clipIoc)),
-    CAPS.iocs,
-    (i) => `${i.type}#${i.value.toLowerCase()}`,
     o,
-    'iocs',
   );
+  // Key alerts are judged against everything the incident knew, uncapped by this merge's own additions.
+  const known = {
+    techniques: new Set(prev.techniques),
+    iocs: new Set(prev.iocs.map((i) => `${i.type}#${i.value.toLowerCase()}`)),
+  };
+  const keys: KeyAlert[] = [...(prev.keyAlerts ?? [])];
+  // The strongest single alert is a key alert; the incident's own severity is judged over the whole chain below.
+  let strongest = prev.judge?.best?.score ?? prev.severity;
   for (const a of alerts) {
-    if (a.enrichment.severity.score > next.severity) {
-      next.severity = a.enrichment.severity.score;
-      next.severityReasons = a.enrichment.severity.reasons.slice(0, CAPS.reasons);
-    }
+    const score = a.enrichment.severity.score;
+    const setsSeverity = score > strongest;
+    if (setsSeverity) strongest = score;
+    const why = keyReason(a, known, setsSeverity);
+    if (why !== undefined) keys.push({ ref: alertRef(a), score, why });
+    for (const t of [...a.enrichment.techniques.map((x) => x.id), ...a.techniques]) known.techniques.add(t);
+    for (const i of a.enrichment.iocs) known.iocs.add(`${i.type}#${i.value.toLowerCase()}`);
   }
+  next.keyAlerts = rankKeyAlerts(keys);
+  next.judge = foldAlerts(prev.judge ?? legacyJudgeState(prev), alerts);
+  const judged = judgeIncident(next.judge, CAPS.reasons);
+  next.severity = judged.score;
+  next.severityReasons = judged.reasons.map((r) => clipText(r, ENTRY_CHARS.reason));
+  next.priorityBasis = judged.basis;
+  next.conflicts = (prev.conflicts ?? 0) + alerts.filter((a) => a.flags.includes(ID_CONFLICT)).length;
   next.alertCount = prev.alertCount + alerts.length;
   next.duplicates = prev.duplicates + input.duplicates;
   next.suppressed = prev.suppressed + input.suppressed;
@@ -224,6 +381,7 @@ export function mergeIntoMeta(prev: IncidentMeta, input: MergeInput): IncidentMe
   next.appliedMessages = [...prev.appliedMessages, ...tokens.filter((m) => !prev.appliedMessages.includes(m))].slice(
     -CAPS.applied,
   );
+  if (input.outbreak === true) next.outbreak = true;
   next.version = prev.version + 1;
   return next;
 }
@@ -271,6 +429,8 @@ export function materialChange(
   // A storm varies its command lines and paths alert by alert; a new address, domain, URL or hash is news.
   const networkOrHash = (m: IncidentMeta) => m.iocs.filter((i) => MATERIAL_IOC_TYPES.has(i.type)).length;
   if (networkOrHash(next) > networkOrHash(prev)) return 'new IOC';
+  // An event that reused another's id with different content may be a forgery meant to hide the original.
+  if ((next.conflicts ?? 0) > (prev.conflicts ?? 0)) return 'record id conflict';
   if (countStep(next.alertCount, s.countSteps) > countStep(prev.notifiedAlertCount, s.countSteps)) {
     return `alert count reached ${next.alertCount}`;
   }

@@ -1,3 +1,4 @@
+import { boundedId } from '../bounded';
 import type { EnrichedAlert } from '../model/enrichment';
 import { baseKey, isSystemAncestor, normalizePath, pathsInText } from '../windows';
 
@@ -16,6 +17,12 @@ import { baseKey, isSystemAncestor, normalizePath, pathsInText } from '../window
  * produces what the other consumes, or both produce the same key; two consumers of one key (two loads of
  * ntdll.dll) do not join through it, since nothing in the attack made that file.
  */
+/**
+ * Longest link key kept whole. Keys name group heads, suppressions and the incident's group key: a path or rule
+ * name an intruder made 100 KB long keeps its readable prefix and a hash of the whole (see `boundedId`).
+ */
+export const MAX_LINK_KEY_CHARS = 512;
+
 export interface LinkKeys {
   /** The storm key, used with the sliding storm window. */
   storm: string;
@@ -46,11 +53,13 @@ function pathsIn(text: string | undefined): string[] {
 
 /** The storm identity: rule, else techniques, else the event's shape (type + image). */
 export function stormKey(alert: EnrichedAlert, host: string): string {
-  if (alert.rule !== undefined) return `storm:${host}:rule:${alert.rule.name.trim().toLowerCase()}`;
-  if (alert.techniques.length > 0) return `storm:${host}:tech:${[...alert.techniques].sort().join(',')}`;
+  if (alert.rule !== undefined) return bound(`storm:${host}:rule:${alert.rule.name.trim().toLowerCase()}`);
+  if (alert.techniques.length > 0) return bound(`storm:${host}:tech:${[...alert.techniques].sort().join(',')}`);
   const image = alert.process?.image !== undefined ? baseKey(alert.process.image) : '-';
-  return `storm:${host}:event:${alert.eventType}:${image}`;
+  return bound(`storm:${host}:event:${alert.eventType}:${image}`);
 }
+
+const bound = (key: string): string => boundedId(key, MAX_LINK_KEY_CHARS);
 
 export function linkKeys(alert: EnrichedAlert): LinkKeys {
   const host = alert.enrichment.hostKey;
@@ -80,5 +89,9 @@ export function linkKeys(alert: EnrichedAlert): LinkKeys {
     if (alert.network.dstIp !== undefined) consumed.add(`ip:${host}:${alert.network.dstIp.toLowerCase()}`);
   }
   for (const k of produced) consumed.delete(k);
-  return { storm: stormKey(alert, host), produced: [...produced].sort(), consumed: [...consumed].sort() };
+  return {
+    storm: stormKey(alert, host),
+    produced: [...produced].map(bound).sort(),
+    consumed: [...consumed].map(bound).sort(),
+  };
 }

@@ -3,7 +3,7 @@ import { describeLine } from './describe';
 import { eventRef } from './display';
 import type { RankedTechnique } from './summary-line';
 import { displayName, tacticName } from './techniques';
-import { clip, count, plain } from './text';
+import { count, plainQuoted } from './text';
 import type { AttackRow } from '../model/report';
 
 /**
@@ -19,7 +19,8 @@ export function attackMapping(f: IncidentFacts, ranked: RankedTechnique[]): Atta
       id: t.info.id,
       name: displayName(t.info),
       tactics: t.info.tactics.map(tacticName),
-      evidence: `${eventRef(first)}: ${clip(plain(describeLine(first)), 300)}${more}`,
+      // A table cell holds no code marks: the event's values are quoted, so none reads as the report's words.
+      evidence: `${eventRef(first)}: ${plainQuoted(describeLine(first), 80)}${more}`,
       url: t.info.url,
     };
   });

@@ -1,4 +1,4 @@
-import { baseKey } from '../windows';
+import { baseKey, forScan } from '../windows';
 
 /**
  * Reading the commands that persistence mechanisms start: the program, and for rundll32 the DLL and its export.
@@ -13,7 +13,8 @@ export interface ParsedCommand {
 
 /** Split `"C:\a b\x.exe" args` or `C:\Windows\System32\rundll32.exe args` into program and arguments. */
 export function parseCommand(command: string): ParsedCommand | undefined {
-  const s = command.trim();
+  // Alert text: read within the scan window, whatever its length.
+  const s = forScan(command).trim();
   const quoted = /^"([^"]+)"\s*(.*)$/s.exec(s);
   if (quoted) return { program: quoted[1], args: quoted[2].trim() };
   const exe = /^(.+?\.(?:exe|com|bat|cmd|scr|pif))(?=\s|$)\s*(.*)$/is.exec(s);
@@ -45,6 +46,20 @@ export function parseRundll32(command: string): Rundll32Call | undefined {
 /** Value of a `/flag value` or `/flag "value"` switch (schtasks, sc), case-insensitive. */
 export function switchValue(command: string, flag: string): string | undefined {
   const re = new RegExp(`(?:^|\\s)[/-]${flag}\\s+(?:"([^"]*)"|(\\S+))`, 'i');
-  const m = re.exec(command);
+  const m = re.exec(forScan(command));
   return m ? (m[1] ?? m[2]) : undefined;
+}
+
+/** Longest name put into a suggested command: longer ones are shown, not pasted. */
+const MAX_COMMAND_NAME = 256;
+
+/**
+ * Whether a name (a service's, a scheduled task's) may appear in a suggested command, inside double quotes, for an
+ * analyst to paste into cmd.exe or PowerShell. The name is the intruder's: `x" & net user backdoor P@ss /add & "`
+ * would run when pasted. Letters, digits, spaces and `_ . - \ { } ( ) [ ] # @ + = , :` are inert inside double
+ * quotes in both shells; anything else (quotes of any kind, `& | < > ^ % ! $` and the backtick, controls and
+ * invisible characters) means no command at all: the name is shown apart, and removed by hand.
+ */
+export function isCommandSafeName(name: string): boolean {
+  return name.length > 0 && name.length <= MAX_COMMAND_NAME && /^[\p{L}\p{N} _.\-\\{}()[\]#@+=,:]+$/u.test(name);
 }

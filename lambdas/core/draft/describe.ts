@@ -1,5 +1,5 @@
 import type { EnrichedAlert } from '../model/enrichment';
-import { actorLabel, defangValue, eventName, knownImage } from './display';
+import { actor, actorLabel, defangValue, eventName, eventNameSpan, knownImage } from './display';
 import { baseName } from '../windows';
 import { code, clip, oneLine, rich, prose } from './text';
 import type { Rich } from '../model/report';
@@ -70,9 +70,13 @@ export function describeAction(a: EnrichedAlert): Described {
     const addr = n.dstIp ?? n.dstHostname;
     const dest = addr !== undefined ? defangValue(addr, iocs) : 'an unrecorded destination';
     const port = n.dstPort !== undefined ? `:${n.dstPort}` : '';
-    const name = n.dstHostname !== undefined && n.dstIp !== undefined ? ` (${defangValue(n.dstHostname, iocs)})` : '';
+    // The host name and protocol are the source's text: literal values, never words of the sentence.
+    const name =
+      n.dstHostname !== undefined && n.dstIp !== undefined
+        ? rich(' (', code(defangValue(n.dstHostname, iocs)), ')')
+        : [];
     const verb = n.direction === 'inbound' ? 'accepted a connection from ' : 'connected to ';
-    const proto = n.protocol !== undefined ? ` over ${shortValue(n.protocol)}` : '';
+    const proto = n.protocol !== undefined ? rich(' over ', code(shortValue(n.protocol))) : [];
     return { action: rich(verb, code(`${dest}${port}`), name, proto), hasActor: true };
   }
   if (a.dns !== undefined) {
@@ -102,7 +106,9 @@ export function describeAction(a: EnrichedAlert): Described {
     const what = w.consumer ?? w.filter ?? w.name ?? w.query;
     return {
       action: rich(
-        `WMI ${w.operation !== undefined ? shortValue(w.operation).toLowerCase() + ' ' : ''}activity`,
+        'WMI ',
+        w.operation !== undefined ? rich(code(shortValue(w.operation).toLowerCase()), ' ') : '',
+        'activity',
         what ? rich(' ', code(shortValue(what))) : [],
       ),
       hasActor: true,
@@ -116,7 +122,7 @@ export function describeAction(a: EnrichedAlert): Described {
 export function describeLine(a: EnrichedAlert): Rich {
   const d = describeAction(a);
   if (a.eventType === 'process_create' && a.process !== undefined) {
-    const who = a.process.parent !== undefined ? `${actorLabel(a.process.parent)} started ` : 'Process started: ';
+    const who = a.process.parent !== undefined ? rich(actor(a.process.parent), ' started ') : 'Process started: ';
     const image = knownImage(a.process.image);
     const user = a.process.user ?? (a.user !== undefined ? a.user.name : undefined);
     return rich(
@@ -126,6 +132,6 @@ export function describeLine(a: EnrichedAlert): Rich {
       user !== undefined ? rich(' as ', code(shortValue(user))) : [],
     );
   }
-  if (d.hasActor) return rich(actorLabel(a.process), ' ', d.action);
-  return rich(`${eventName(a)}: `, d.action);
+  if (d.hasActor) return rich(actor(a.process), ' ', d.action);
+  return rich(eventNameSpan(a), ': ', d.action);
 }

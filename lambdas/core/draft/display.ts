@@ -1,11 +1,11 @@
 import { isIP } from 'node:net';
-import { defang } from '../enrich';
+import { defang, quoteSource } from '../enrich';
 import type { SourceProduct } from '../model/alert';
 import { productColumn } from '../model/products';
 import type { EnrichedAlert, Ioc } from '../model/enrichment';
 import { baseName } from '../windows';
 import { code, oneLine, prose } from './text';
-import type { Span } from '../model/report';
+import type { Rich, Span } from '../model/report';
 
 /** How alerts are named in a report: source event references, actors, defanged network values. */
 
@@ -85,13 +85,29 @@ export function eventName(a: EnrichedAlert): string {
   return a.eventType.replace(/_/g, ' ');
 }
 
-/** Detection source line: `Sysmon (Event ID 13 – Registry value set)`, `CrowdStrike Falcon (detection)`. */
-export function detectionSource(a: EnrichedAlert): string {
+/**
+ * Whether the event's name is the pipeline's own words (Sysmon's table, the canonical event type) rather than text
+ * the source sent (an EDR's or a generic alert's `event_name`, which whoever writes the alert chooses).
+ */
+function ownEventName(a: EnrichedAlert): boolean {
+  return a.source.product === 'sysmon' || a.eventName === undefined || a.eventName.trim() === '';
+}
+
+/** The event's name as a span: the pipeline's words as prose, a name the source sent as a literal value (code). */
+export function eventNameSpan(a: EnrichedAlert): Span {
+  return ownEventName(a) ? prose(eventName(a)) : code(eventName(a));
+}
+
+/**
+ * Detection source line: `Sysmon (Event ID 13 – Registry value set)`, `CrowdStrike Falcon (detection)`; an event
+ * name the source sent is a literal value (`Generic alert (`Malicious Activity`)`), never prose of the report.
+ */
+export function detectionSource(a: EnrichedAlert): Rich {
   const product = PRODUCT_NAMES[a.source.product] ?? a.source.product;
   if (a.source.product === 'sysmon' && a.eventCode !== undefined) {
-    return `${product} (Event ID ${a.eventCode} – ${eventName(a)})`;
+    return [prose(`${product} (Event ID ${a.eventCode} – ${eventName(a)})`)];
   }
-  return `${product} (${eventName(a)})`;
+  return [prose(`${product} (`), eventNameSpan(a), prose(')')];
 }
 
 /** Sysmon writes these when it could not resolve a process; they name nobody. */
@@ -123,6 +139,17 @@ export function defangValue(value: string, iocs: Ioc[]): string {
   const v = oneLine(value);
   const type = /^https?:\/\//i.test(v) ? 'url' : isIP(v) === 4 ? 'ipv4' : isIP(v) === 6 ? 'ipv6' : 'domain';
   return defang(type, v);
+}
+
+/**
+ * The actor where only plain text can go (a table cell): a named image quoted, `“powershell.exe” (PID 7842)`, an
+ * unnamed one described.
+ */
+export function actorText(p: { image?: string; pid?: number } | undefined): string {
+  const image = knownImage(p?.image);
+  if (image === undefined) return actorLabel(p);
+  const pid = p?.pid !== undefined ? ` (PID ${p.pid})` : '';
+  return `${quoteSource('', baseName(image), 120).trimStart()}${pid}`;
 }
 
 /** The actor as a span: a named image is a literal value (code); a description of an unnamed one is prose. */

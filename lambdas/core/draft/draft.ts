@@ -17,7 +17,7 @@ import { rootCause } from './root-cause';
 import { rankTechniques, summaryLine } from './summary-line';
 import { technicalAnalysis } from './technical-analysis';
 import { timeline } from './timeline';
-import { sentence } from './text';
+import { jiraSummary, sentence } from './text';
 import type { Coverage, IncidentReport, Statement } from '../model/report';
 
 export interface DraftConfig {
@@ -45,7 +45,12 @@ export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): Inci
     total: Math.max(incident.alertCount, incident.alerts.length),
     duplicates: incident.duplicates,
   };
-  const priority = priorityFor(incident.severity, f.criticality, cfg.priority ?? DEFAULT_PRIORITY);
+  const priority = priorityFor(
+    incident.severity,
+    f.criticality,
+    cfg.priority ?? DEFAULT_PRIORITY,
+    incident.priorityBasis,
+  );
   const remediation = remediationSteps(f);
   const isolate = remediation.some((s) => s.family === 'isolate-host');
   const tl = timeline(f, limits);
@@ -54,7 +59,7 @@ export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): Inci
   const detections = detectionRows(f.alerts);
   const report: IncidentReport = {
     incidentId: incident.incidentId,
-    summary: summaryLine(f, top),
+    summary: jiraSummary(summaryLine(f, top)),
     severity: incident.severity,
     priority,
     labels: labelsFor(

@@ -35,7 +35,7 @@ function whereAndWho(f: IncidentFacts): Rich {
     asset?.department !== undefined ? `${oneLine(asset.department)} department` : undefined,
     f.criticality !== undefined ? `${f.criticality} criticality` : undefined,
   ].filter((x): x is string => x !== undefined);
-  const others = f.otherHosts.length > 0 ? ` and ${count(f.otherHosts.length, 'other host')}` : '';
+  const others = f.hostCount > 1 ? ` and ${count(f.hostCount - 1, 'other host')}` : '';
   const users = humanUsers(f);
   const who =
     users.length > 0
@@ -194,7 +194,7 @@ function recommendation(f: IncidentFacts, isolate: boolean): Rich {
   if (f.lsass.length > 0) parts.push(rich('reset the credentials of the accounts logged on to ', f.hostDisplay));
   const users = humanUsers(f);
   if (users.length > 0 && (isolate || f.persistence.length > 0))
-    parts.push(rich('reset the password of ', joinAnd(users.slice(0, 3).map((u) => u.key))));
+    parts.push(rich('reset the password of ', codeList(users.slice(0, 3).map((u) => u.key))));
   if (parts.length === 0)
     parts.push(rich('confirm with the user and the owner of ', f.hostDisplay, ' whether this activity was expected'));
   const out: Rich = [{ text: 'Recommended now: ' }];

@@ -67,8 +67,10 @@ export interface IncidentFacts {
   /** Alerts oldest first, ties by id. */
   alerts: EnrichedAlert[];
   hostDisplay: string;
-  /** Other hosts, display form. */
+  /** Other hosts, display form (those the analysed alerts and the incident's capped host list name). */
   otherHosts: string[];
+  /** Hosts the incident spans, counting those its capped host list left out (an outbreak's hundreds). */
+  hostCount: number;
   hostFqdn?: string;
   asset?: AssetContext;
   criticality?: Criticality;
@@ -235,6 +237,7 @@ export function gatherFacts(incident: IncidentView): IncidentFacts {
     alerts,
     hostDisplay,
     otherHosts,
+    hostCount: Math.max(1 + otherHosts.length, incident.hosts.length + (incident.hostsOmitted ?? 0)),
     hostFqdn,
     asset,
     criticality,

@@ -5,34 +5,57 @@ import type { Priority } from '../model/report';
 import { severityWord } from './priority';
 import type { RankedTechnique } from './summary-line';
 import { displayName } from './techniques';
-import { code, clip, count, distinct, oneLine, rich, utc } from './text';
+import { code, clip, count, distinct, hostName, oneLine, rich, utc } from './text';
 import type { ContextRow, Coverage, Rich } from '../model/report';
 
 /** Initial context: detection sources and rules, severity with its reasons, host, user, first and last seen. */
 
 const IMPORT_HINT = rich(' — import it with ', code('a2t context import'));
 
-function listWithCounts(values: string[]): string {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].map(([v, n]) => (n > 1 ? `${v} ×${n}` : v)).join('; ');
+/** Distinct rich values with how often each occurs: `a ×2; b`. */
+function listWithCounts(values: Rich[]): Rich {
+  const counts = new Map<string, { value: Rich; n: number }>();
+  for (const v of values) {
+    const k = JSON.stringify(v);
+    const cur = counts.get(k);
+    if (cur === undefined) counts.set(k, { value: v, n: 1 });
+    else cur.n += 1;
+  }
+  return [...counts.values()].flatMap(({ value, n }, i) => rich(i > 0 ? '; ' : '', value, n > 1 ? ` ×${n}` : ''));
+}
+
+/** Rich values joined by `; `. */
+function joined(values: Rich[]): Rich {
+  return values.flatMap((v, i) => rich(i > 0 ? '; ' : '', v));
 }
 
 function hostValue(f: IncidentFacts): Rich {
   const a = f.asset;
   const fqdn =
     f.hostFqdn !== undefined && f.hostFqdn.toLowerCase() !== f.hostDisplay.toLowerCase()
-      ? rich(' (', code(oneLine(f.hostFqdn)), ')')
+      ? rich(' (', hostName(f.hostFqdn), ')')
       : [];
-  const others = f.otherHosts.length > 0 ? rich('; also ', f.otherHosts.slice(0, 10).join(', ')) : [];
-  if (a === undefined) return rich(f.hostDisplay, fqdn, ': asset context unknown', IMPORT_HINT, others);
+  const shown = f.otherHosts.slice(0, 10);
+  const more = f.hostCount - 1 - shown.length;
+  const others =
+    shown.length > 0 ? rich('; also ', shown.join(', '), more > 0 ? ` and ${count(more, 'more host')}` : '') : [];
+  // One message named them all at once: a fleet-wide event, or an intruder inventing hosts to flood the queue.
+  const outbreak =
+    f.incident.outbreak === true ? rich(`outbreak on ${count(f.hostCount, 'host')}, all named in one message: `) : [];
+  if (a === undefined) return rich(outbreak, f.hostDisplay, fqdn, ': asset context unknown', IMPORT_HINT, others);
   const bits = [
     a.department !== undefined ? `${oneLine(a.department)} department` : undefined,
     a.criticality !== undefined ? `criticality ${a.criticality}` : undefined,
     a.owner !== undefined ? `owner ${oneLine(a.owner)}` : undefined,
     a.os !== undefined ? oneLine(a.os) : undefined,
   ].filter((x): x is string => x !== undefined);
-  return rich(f.hostDisplay, fqdn, bits.length > 0 ? `: ${bits.join(', ')}` : ': no asset details recorded', others);
+  return rich(
+    outbreak,
+    f.hostDisplay,
+    fqdn,
+    bits.length > 0 ? `: ${bits.join(', ')}` : ': no asset details recorded',
+    others,
+  );
 }
 
 function userValue(f: IncidentFacts): Rich {
@@ -57,6 +80,7 @@ export function initialContext(
   coverage: Coverage,
 ): ContextRow[] {
   const sources = listWithCounts(f.alerts.map(detectionSource));
+  // Rule names are the source's text (a Sysmon configuration's, an EDR's, a forged alert's): literal values.
   const rules = distinct(f.alerts.flatMap((a) => (a.rule !== undefined ? [clip(oneLine(a.rule.name), 200)] : [])));
   const reasons = f.incident.severityReasons.map((r) => clip(oneLine(r), 200));
   // Ids and the lead technique's name only: the ATT&CK mapping section has the rest.
@@ -66,9 +90,19 @@ export function initialContext(
       ? `; this analysis covers a sample of ${coverage.analysed.toLocaleString('en-US')} of ${count(coverage.total, 'alert')}`
       : '';
   const dupes = coverage.duplicates > 0 ? ` (${count(coverage.duplicates, 'exact duplicate')} not counted again)` : '';
+  const conflicts = f.incident.conflicts ?? 0;
+  // Same id, different content: an update from the source, or a forged event meant to pass the real one off as a
+  // duplicate. Either way both are kept and analysed; the analyst should know.
+  const conflictNote =
+    conflicts > 0
+      ? `; ${count(conflicts, 'alert')} reused the record id of a different earlier event (a source update, or a forged event meant to hide the original as a duplicate): both are kept and analysed`
+      : '';
   return [
-    { label: 'Detection source', value: rich(sources === '' ? 'no alerts in the analysed sample' : sources) },
-    { label: 'Rule', value: rules.length > 0 ? rich(rules.join('; ')) : rich('no rule name in the events') },
+    { label: 'Detection source', value: sources.length === 0 ? rich('no alerts in the analysed sample') : sources },
+    {
+      label: 'Rule',
+      value: rules.length > 0 ? joined(rules.map((x) => [code(x)])) : rich('no rule name in the events'),
+    },
     {
       label: 'Techniques',
       value: rich(techniques.length > 0 ? techniques.join(', ') : 'no ATT&CK technique named or recognised'),
@@ -85,7 +119,17 @@ export function initialContext(
     { label: 'User', value: userValue(f) },
     { label: 'First seen (UTC)', value: rich(utc(f.firstSeen)) },
     { label: 'Last seen (UTC)', value: rich(utc(f.lastSeen)) },
-    { label: 'Alerts', value: rich(`${count(coverage.total, 'unique alert')}${dupes}${sample}`) },
+    { label: 'Alerts', value: rich(`${count(coverage.total, 'unique alert')}${dupes}${sample}${conflictNote}`) },
+    ...(f.incident.breakthrough !== undefined
+      ? [
+          {
+            label: 'Verdict',
+            value: rich(
+              `new alerts broke through an earlier false-positive verdict (${f.incident.breakthrough}): review again`,
+            ),
+          },
+        ]
+      : []),
     {
       label: 'Incident',
       value: rich(

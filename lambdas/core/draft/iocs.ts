@@ -11,16 +11,34 @@ import type { IocRow } from '../model/report';
  * any threat-intel verdict.
  */
 
+/** A role whose quote a cut left open (the incident keeps roles clipped) gets its closing quote back. */
+function closeQuote(role: string): string {
+  const opens = (role.match(/\u201c/g) ?? []).length;
+  const closes = (role.match(/\u201d/g) ?? []).length;
+  return opens > closes ? `${role}\u201d` : role;
+}
+
+/** Roles without those a longer one already says (a clipped copy of a role ends with `…`). */
+function withoutCutCopies(roles: string[]): string[] {
+  return roles.filter((r, i) => {
+    const head = r.replace(/…\u201d?$/, '');
+    return !(head !== r && roles.some((o, j) => j !== i && o !== r && o.startsWith(head)));
+  });
+}
+
 export function iocRows(f: IncidentFacts, limits: DraftLimits): { rows: IocRow[]; omitted: number } {
   const merged = new Map<
     string,
-    { type: IocType; defanged: string; roles: string[]; private: boolean; value: string }
+    { type: IocType; defanged: string; roles: string[]; private: boolean; value: string; severity: number }
   >();
   // Command lines are shown whole in the process tree; the indicator table lists what can be blocked or hunted.
-  const all = [...f.incident.iocs, ...f.alerts.flatMap((a) => a.enrichment.iocs)].filter(
-    (i) => i.type !== 'commandline',
-  );
-  for (const i of all) {
+  // Each indicator carries the severity of the strongest alert it came from: when the table is full, decoys from
+  // harmless alerts give way to what the attack itself brought.
+  const all = [
+    ...f.incident.iocs.map((i) => ({ i, severity: 0 })),
+    ...f.alerts.flatMap((a) => a.enrichment.iocs.map((i) => ({ i, severity: a.enrichment.severity.score }))),
+  ].filter(({ i }) => i.type !== 'commandline');
+  for (const { i, severity } of all) {
     const k = `${i.type}#${i.value.toLowerCase()}`;
     const cur = merged.get(k) ?? {
       type: i.type,
@@ -28,21 +46,26 @@ export function iocRows(f: IncidentFacts, limits: DraftLimits): { rows: IocRow[]
       roles: [],
       private: i.private === true,
       value: i.value,
+      severity,
     };
+    cur.severity = Math.max(cur.severity, severity);
     // Enrichment joins the roles of one value with `; ` already; split so merged roles stay distinct.
-    for (const role of (i.role ?? '').split(';')) if (role.trim() !== '') cur.roles.push(oneLine(role.trim()));
+    for (const role of (i.role ?? '').split(';'))
+      if (role.trim() !== '') cur.roles.push(closeQuote(oneLine(role.trim())));
     merged.set(k, cur);
   }
   const intel = f.alerts.flatMap((a) => a.enrichment.intel);
   const rows = [...merged.values()]
     .sort(
       (a, b) =>
-        IOC_TYPES.indexOf(a.type) - IOC_TYPES.indexOf(b.type) || byText(a.value.toLowerCase(), b.value.toLowerCase()),
+        IOC_TYPES.indexOf(a.type) - IOC_TYPES.indexOf(b.type) ||
+        b.severity - a.severity ||
+        byText(a.value.toLowerCase(), b.value.toLowerCase()),
     )
     .map((i): IocRow => {
       const hit = intel.find((x) => x.value.toLowerCase() === i.value.toLowerCase());
       const notes = [
-        ...distinct(i.roles),
+        ...withoutCutCopies(distinct(i.roles)),
         ...(i.private ? ['private address'] : []),
         ...(hit !== undefined
           ? [

@@ -3,7 +3,17 @@ import { earliestNonSystemAncestor, externalDestinations, filesToRemove, humanUs
 import { actor, defangValue, knownImage } from './display';
 import type { RunKeyFact } from './persistence';
 import { isSystemImage } from './process-graph';
-import { LOLBINS, POWERSHELL, baseKey, baseName, displayPath, isInstalledLocation, normalizePath } from '../windows';
+import {
+  LOLBINS,
+  POWERSHELL,
+  baseKey,
+  baseName,
+  displayPath,
+  forScan,
+  isInstalledLocation,
+  normalizePath,
+} from '../windows';
+import { isCommandSafeName } from './commands';
 import { code, codeList, distinct, plain, rich, utc } from './text';
 import type { RemediationPhase, RemediationStep, Rich } from '../model/report';
 
@@ -38,6 +48,14 @@ function credentialRisk(f: IncidentFacts): boolean {
 
 const hostList = (f: IncidentFacts): string[] => [f.hostDisplay, ...f.otherHosts].slice(0, 5);
 
+/** Said instead of a command when the name would not be inert in a shell (see `isCommandSafeName`). */
+const NO_COMMAND = 'its name holds characters a shell would interpret, so no command is given: remove it by hand';
+
+/** ` (<command>)` built from a name the intruder chose, or the reason there is none. */
+function commandFor(name: string, command: (quoted: string) => Rich): Rich {
+  return isCommandSafeName(name) ? rich(' (', command(`"${name}"`), ')') : rich(` (${NO_COMMAND})`);
+}
+
 function runKeySteps(p: RunKeyFact): Rich {
   return rich('Delete value ', code(p.valueName), ' under ', code(p.key), '.');
 }
@@ -62,7 +80,7 @@ function cradleUrls(f: IncidentFacts): string[] {
     const powershell =
       p.image !== undefined ? POWERSHELL.has(baseKey(p.image)) : /\b(powershell|pwsh)(\.exe)?\b/i.test(cmd);
     if (!powershell) continue;
-    for (const m of cmd.matchAll(URL_IN_TEXT)) urls.push(m[0]);
+    for (const m of forScan(cmd).matchAll(URL_IN_TEXT)) urls.push(m[0]);
   }
   return distinct(urls);
 }
@@ -163,7 +181,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
               phase: credentialRisk(f) ? ('containment' as const) : ('eradication' as const),
               text: rich(
                 'Reset the password of ',
-                u.key,
+                code(u.key),
                 ` and review the account's sign-ins since ${utc(f.firstSeen)}.`,
               ),
             }))
@@ -210,9 +228,8 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
                 text: rich(
                   'Delete scheduled task ',
                   code(p.name),
-                  ' (',
-                  code(`schtasks /Delete /TN "${p.name}" /F`),
-                  ').',
+                  commandFor(p.name, (q) => rich(code(`schtasks /Delete /TN ${q} /F`))),
+                  '.',
                 ),
               },
             ]
@@ -230,11 +247,8 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
                 text: rich(
                   'Stop and delete service ',
                   code(p.name),
-                  ' (',
-                  code(`sc.exe stop "${p.name}"`),
-                  ', then ',
-                  code(`sc.exe delete "${p.name}"`),
-                  ').',
+                  commandFor(p.name, (q) => rich(code(`sc.exe stop ${q}`), ', then ', code(`sc.exe delete ${q}`))),
+                  '.',
                 ),
               },
             ]
@@ -397,7 +411,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
               phase: 'recovery',
               text: rich(
                 'Remove local administrator rights from ',
-                users[0].key,
+                code(users[0].key),
                 ' on ',
                 f.hostDisplay,
                 ' unless needed (its programs ran with High integrity).',
@@ -444,7 +458,7 @@ const PHASE_ORDER: RemediationPhase[] = ['containment', 'eradication', 'recovery
 /** The default when no family has a specific action: establish whether it was legitimate, then collect. */
 function defaultSteps(f: IncidentFacts): RemediationStep[] {
   const users = humanUsers(f);
-  const who = users.length > 0 ? users[0].key : 'the user';
+  const who = users.length > 0 ? code(users[0].key) : 'the user';
   return [
     {
       phase: 'containment',

@@ -314,7 +314,7 @@ export function rootCause(f: IncidentFacts): RootCause {
         basis: 'unknown',
         text: rich(
           'Whether ',
-          users[0].key,
+          code(users[0].key),
           ' opened an email, link or attachment beforehand is unknown; ask the user.',
         ),
       });
@@ -385,7 +385,7 @@ export function rootCause(f: IncidentFacts): RootCause {
       basis: 'unknown',
       text: rich(
         'Whether ',
-        users[0].key,
+        code(users[0].key),
         ' opened an email, link or attachment before this is unknown; ask the user.',
       ),
     });

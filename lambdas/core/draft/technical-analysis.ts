@@ -1,13 +1,13 @@
 import type { IncidentFacts } from './facts';
 import { describeAction } from './describe';
-import { actorLabel, defangValue, eventRef } from './display';
+import { actorLabel, actorText, defangValue, eventRef } from './display';
 import type { DraftLimits } from './limits';
 import { networkStatement } from './network-statement';
 import type { PersistenceFact } from './persistence';
 import { isSystemImage, walkTree } from './process-graph';
 import type { EnrichedAlert } from '../model/enrichment';
 import { baseName, displayPath, samePath } from '../windows';
-import { byText, clip, distinct, oneLine, plain, rich, utc } from './text';
+import { byText, clip, code, distinct, oneLine, plain, quoted, rich, utc } from './text';
 import type {
   Rich,
   Field,
@@ -58,7 +58,11 @@ function processTree(f: IncidentFacts, limits: DraftLimits): { nodes: ProcessNod
     if (p.pid !== undefined) node.pid = p.pid;
     if (p.commandLine !== undefined) node.commandLine = clip(p.commandLine, limits.commandLineChars);
     if (p.user !== undefined) node.user = oneLine(p.user);
-    if (p.integrity !== undefined) node.integrity = oneLine(p.integrity);
+    // Windows' own levels are words of the report; anything else is the source's text, quoted.
+    if (p.integrity !== undefined)
+      node.integrity = INTEGRITY_LEVELS.test(p.integrity.trim())
+        ? oneLine(p.integrity)
+        : quoted('source value', p.integrity, 24);
     if (p.hashes?.sha256 !== undefined) node.sha256 = oneLine(p.hashes.sha256);
     if (p.created !== undefined) node.started = utc(p.created.eventTime);
     return node;
@@ -103,18 +107,25 @@ function persistenceFinding(f: IncidentFacts, p: PersistenceFact, limits: DraftL
       fields.push(writer, ...payloadOrigin());
       const who =
         p.scope === 'machine' ? 'any user' : p.scope === 'user' ? 'the user whose hive holds the key' : 'the user';
-      const does =
+      // The program, DLL and export are the value data's text: literal values, never words of the sentence.
+      const does: Rich =
         p.dll !== undefined
-          ? `Windows starts ${baseName(p.program ?? 'rundll32.exe')}, which loads ${baseName(p.dll)}${p.entry !== undefined ? ` and calls its export ${oneLine(p.entry)}` : ''}`
+          ? rich(
+              'Windows starts ',
+              code(baseName(p.program ?? 'rundll32.exe')),
+              ', which loads ',
+              code(baseName(p.dll)),
+              p.entry !== undefined ? rich(' and calls its export ', code(p.entry)) : '',
+            )
           : p.payload !== undefined
-            ? `Windows starts ${baseName(p.payload)}`
-            : 'Windows runs the value data';
+            ? rich('Windows starts ', code(baseName(p.payload)))
+            : rich('Windows runs the value data');
       return {
         kind: p.kind,
         title: 'Registry Run key',
         ...common,
         fields,
-        effect: { basis: 'inferred', text: rich(`At the next logon of ${who}, ${does}.`) },
+        effect: { basis: 'inferred', text: rich(`At the next logon of ${who}, `, does, '.') },
       };
     }
     case 'startup-folder':
@@ -196,6 +207,9 @@ function fold<T extends { time: string; count: number; lastTime?: string }>(rows
   return out;
 }
 
+/** Integrity levels Windows (and Sysmon's `IntegrityLevel`) writes. */
+const INTEGRITY_LEVELS = /^(untrusted|low|medium|medium plus|high|system|protected|appcontainer)$/i;
+
 function fileEvents(f: IncidentFacts, limits: DraftLimits): FileEvent[] {
   const rows = f.files.map((x) => {
     const e: FileEvent = {
@@ -203,7 +217,7 @@ function fileEvents(f: IncidentFacts, limits: DraftLimits): FileEvent[] {
       ref: eventRef(x.alert),
       action: x.action,
       path: clip(oneLine(x.path), limits.valueChars),
-      process: actorLabel(x.proc ?? x.alert.process),
+      process: actorText(x.proc ?? x.alert.process),
       count: 1,
     };
     if (x.sha256 !== undefined) e.sha256 = oneLine(x.sha256);
@@ -214,9 +228,12 @@ function fileEvents(f: IncidentFacts, limits: DraftLimits): FileEvent[] {
 
 function networkEvents(f: IncidentFacts): NetworkEvent[] {
   const conns = f.connections.map((x): NetworkEvent & { iso: string } => {
+    // The detail column is plain text: the source's values in it are quoted.
     const bits = [
-      x.hostname !== undefined && x.dstIp !== undefined ? `hostname ${defangValue(x.hostname, f.iocs)}` : undefined,
-      x.protocol !== undefined ? oneLine(x.protocol) : undefined,
+      x.hostname !== undefined && x.dstIp !== undefined
+        ? quoted('hostname', defangValue(x.hostname, f.iocs), 200)
+        : undefined,
+      x.protocol !== undefined ? quoted('protocol', x.protocol, 40) : undefined,
       x.external ? 'external' : 'internal address',
     ].filter((b): b is string => b !== undefined);
     return {
@@ -224,7 +241,7 @@ function networkEvents(f: IncidentFacts): NetworkEvent[] {
       time: utc(x.alert.eventTime),
       ref: eventRef(x.alert),
       kind: 'connection',
-      process: actorLabel(x.proc ?? x.alert.process),
+      process: actorText(x.proc ?? x.alert.process),
       destination: x.display,
       detail: bits.join(', '),
       count: 1,
@@ -235,11 +252,11 @@ function networkEvents(f: IncidentFacts): NetworkEvent[] {
     time: utc(q.alert.eventTime),
     ref: eventRef(q.alert),
     kind: 'dns',
-    process: actorLabel(q.proc ?? q.alert.process),
+    process: actorText(q.proc ?? q.alert.process),
     destination: defangValue(q.query, f.iocs),
     detail:
       q.results.length > 0
-        ? `resolved to ${clip(q.results.map((r) => defangValue(r, f.iocs)).join(', '), 300)}`
+        ? quoted('resolved to', q.results.map((r) => defangValue(r, f.iocs)).join(', '), 300)
         : 'no answer recorded',
     count: 1,
   }));

@@ -77,7 +77,7 @@ export function vehicleOfCommand(command: string | undefined): Vehicle | undefin
  * What happened, per technique (exact id first, then its parent). `vehicle` says where the vehicle comes from:
  * `payload` = the command the persistence or execution starts, `fixed` = always the given vehicle.
  */
-interface WhatEntry {
+export interface WhatEntry {
   what: string;
   vehicle?: 'payload' | Vehicle;
 }
@@ -92,7 +92,14 @@ export const WHAT_HAPPENED: Readonly<Record<string, WhatEntry>> = {
   'T1546.003': { what: 'WMI Event Subscription Persistence' },
   T1546: { what: 'Event-Triggered Persistence', vehicle: 'payload' },
   'T1003.001': { what: 'Credential Dumping', vehicle: VEHICLES.lsass },
+  'T1003.002': { what: 'Credential Dumping of the SAM Hive' },
+  'T1003.003': { what: 'Credential Dumping of the NTDS Database' },
+  'T1003.004': { what: 'LSA Secrets Dumping' },
+  'T1003.006': { what: 'DCSync Credential Theft' },
   T1003: { what: 'Credential Dumping' },
+  'T1037.001': { what: 'Logon Script Persistence', vehicle: 'payload' },
+  T1037: { what: 'Logon Script Persistence', vehicle: 'payload' },
+  'T1547.004': { what: 'Winlogon Helper Persistence', vehicle: 'payload' },
   'T1218.011': { what: 'System Binary Proxy Execution via rundll32' },
   'T1218.010': { what: 'System Binary Proxy Execution via regsvr32' },
   'T1218.005': { what: 'System Binary Proxy Execution via mshta' },
@@ -103,7 +110,10 @@ export const WHAT_HAPPENED: Readonly<Record<string, WhatEntry>> = {
   'T1059.007': { what: 'JavaScript Execution' },
   T1059: { what: 'Command and Scripting Interpreter Execution' },
   T1047: { what: 'WMI Execution' },
+  'T1218.013': { what: 'DLL Injection via Mavinject' },
   T1105: { what: 'Ingress Tool Transfer' },
+  'T1071.001': { what: 'Command-and-Control over HTTP(S)' },
+  'T1071.004': { what: 'Command-and-Control over DNS' },
   T1071: { what: 'Command-and-Control Communication' },
   T1095: { what: 'Command-and-Control over a Non-Application Protocol' },
   T1571: { what: 'Command-and-Control over a Non-Standard Port' },
@@ -111,9 +121,23 @@ export const WHAT_HAPPENED: Readonly<Record<string, WhatEntry>> = {
   T1036: { what: 'Masquerading' },
   'T1070.004': { what: 'Indicator Removal by File Deletion' },
   T1070: { what: 'Indicator Removal' },
+  'T1055.001': { what: 'DLL Injection' },
+  'T1055.012': { what: 'Process Hollowing' },
   T1055: { what: 'Process Injection' },
   T1082: { what: 'System Information Discovery' },
+  'T1021.001': { what: 'Lateral Movement over RDP' },
+  'T1021.002': { what: 'Lateral Movement over Admin Shares' },
+  'T1021.006': { what: 'Lateral Movement over WinRM' },
   T1021: { what: 'Lateral Movement over Remote Services' },
+  'T1569.002': { what: 'Remote Service Execution (PsExec-style)' },
+  'T1685.005': { what: 'Windows Event Log Clearing' },
+  'T1685.001': { what: 'Windows Event Logging Disabled' },
+  T1685: { what: 'Security Tool Tampering' },
+  'T1686.003': { what: 'Host Firewall Disabled' },
+  'T1564.012': { what: 'Antivirus Exclusion Added' },
+  'T1036.002': { what: 'Right-to-Left Override Masquerading' },
+  'T1036.005': { what: 'Masquerading as a Windows Component' },
+  T1189: { what: 'Drive-by Compromise' },
   T1486: { what: 'Data Encrypted for Impact' },
   T1490: { what: 'Inhibit System Recovery' },
   'T1562.001': { what: 'Security Tool Tampering' },
@@ -129,6 +153,15 @@ export const WHAT_HAPPENED: Readonly<Record<string, WhatEntry>> = {
 /** Without any technique: the phrase for the event type of the most severe alert. */
 export const WHAT_BY_EVENT_TYPE: Readonly<Record<string, string>> = {
   process_create: 'Suspicious Process Execution',
+  log_cleared: 'Event Log Cleared',
+  service_install: 'Service Installed',
+  scheduled_task_create: 'Scheduled Task Created',
+  user_create: 'User Account Created',
+  group_member_add: 'Security Group Member Added',
+  script_block: 'PowerShell Script Executed',
+  malware_detected: 'Malware Detected',
+  malware_action: 'Malware Remediated',
+  finding: 'Security Finding',
   registry_value_set: 'Suspicious Registry Modification',
   registry_key_create: 'Suspicious Registry Modification',
   registry_event: 'Suspicious Registry Modification',
@@ -143,8 +176,20 @@ export const WHAT_BY_EVENT_TYPE: Readonly<Record<string, string>> = {
   detection: 'Endpoint Detection',
 };
 
-export function whatEntry(id: string): WhatEntry | undefined {
-  return WHAT_HAPPENED[id] ?? WHAT_HAPPENED[id.split('.')[0]];
+/**
+ * What happened for a technique: its own entry; for a sub-technique without one, its parent's phrase carrying the
+ * sub-technique's own ATT&CK name (T1546.008 → `Accessibility Features Persistence`, never the parent's plain
+ * `Event-Triggered Persistence`); else ATT&CK's name (`Parent: Sub` for a sub-technique).
+ */
+export function whatOf(info: TechniqueInfo): WhatEntry {
+  const own = WHAT_HAPPENED[info.id];
+  if (own !== undefined) return own;
+  const parent = info.parentId !== undefined ? WHAT_HAPPENED[info.parentId] : undefined;
+  if (parent === undefined) return { what: displayName(info) };
+  const sub = info.name;
+  const suffix = / (Persistence|Execution)$/.exec(parent.what)?.[1];
+  const what = suffix !== undefined ? `${sub} ${suffix}` : `${parent.what}: ${sub}`;
+  return parent.vehicle === 'payload' ? { what, vehicle: 'payload' } : { what };
 }
 
 /** ATT&CK's own name for display: `Parent: Sub` for a sub-technique, as ATT&CK writes it. */

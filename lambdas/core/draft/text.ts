@@ -1,4 +1,6 @@
-import { clip, oneLine } from '../model/report';
+import { defangText, quoteSource } from '../enrich/defang';
+import { headOf, wellFormed } from '../bounded';
+import { clip, oneLine, visible } from '../model/report';
 import type { Rich, Span } from '../model/report';
 
 /**
@@ -7,6 +9,18 @@ import type { Rich, Span } from '../model/report';
  * (`model/report`), shared with the renderers; they are re-exported here for the drafting modules.
  */
 export { clip, oneLine, visible } from '../model/report';
+
+/** Jira's summary limit, in UTF-16 code units. */
+const JIRA_SUMMARY_MAX = 255;
+
+/**
+ * The Jira summary as Jira gets it: one line, every URL, address and domain defanged, invisible characters shown,
+ * no half character (a cut surrogate pair), at most 255 code units, cut on a code point.
+ */
+export function jiraSummary(line: string): string {
+  const text = visible(defangText(wellFormed(line).replace(/\s+/g, ' ').trim()));
+  return text.length <= JIRA_SUMMARY_MAX ? text : `${headOf(text, JIRA_SUMMARY_MAX - 1)}…`;
+}
 
 /** UTC display time `YYYY-MM-DD HH:MM:SSZ`; text that is not a time is shown as it is, on one line. */
 export function utc(iso: string): string {
@@ -45,9 +59,50 @@ export function prose(text: string): Span {
   return { text: clip(text, SPAN_MAX) };
 }
 
-/** A code span: a literal value from the events (path, key, command), on one line, cut to `SPAN_MAX`. */
+/**
+ * A code span: a literal value from the events (path, key, command), on one line, cut to `SPAN_MAX`, with every URL,
+ * address and domain in it defanged (and invisible characters shown, see `oneLine`).
+ */
 export function code(text: string): Span {
-  return { text: clip(oneLine(text), SPAN_MAX), code: true };
+  return { text: clip(defangText(oneLine(text)), SPAN_MAX), code: true };
+}
+
+/**
+ * The incident's own host name as a code span: a plain DNS name (`FIN-WS-034.corp.example.com`) as written, since
+ * it names the victim, not a destination; anything else (a URL someone wrote as a host name) defanged like any code.
+ */
+export function hostName(text: string): Span {
+  const t = oneLine(text);
+  return /^[A-Za-z0-9.-]{1,253}$/.test(t) ? { text: t, code: true } : code(t);
+}
+
+/**
+ * Alert text where only plain text can go (the Jira summary, a table cell): a quote, labelled by what it is, so the
+ * intruder's prose never reads as the report's own (`rule “Root cause: authorised change…”`). On one line,
+ * defanged, invisible characters shown, cut to `max` characters on a code point; a typographic double quote inside
+ * becomes a plain one, so the quote cannot be closed early by the text it holds.
+ */
+export function quoted(label: string, text: string, max = SPAN_MAX): string {
+  return quoteSource(label, text, max);
+}
+
+/** A quote whose label is the words just before it (`Malware Detected: “Trojan:Win32/…”`). */
+export function quote(text: string, max = SPAN_MAX): string {
+  return quoteSource('', text, max).trimStart();
+}
+
+/**
+ * Rich text as plain text where a table cell cannot hold marks: each literal value becomes a quote (cut to
+ * `maxValue` characters, so the quote always closes), the words between stay as they are.
+ */
+export function plainQuoted(r: Rich, maxValue = 120): string {
+  return r
+    .map((s) =>
+      s.code === true
+        ? `\u201c${clip(s.text, maxValue).replace(/[\u201c\u201d\u201e\u201f\u2033\u2036]/g, '"')}\u201d`
+        : s.text,
+    )
+    .join('');
 }
 
 /** Rich text from parts: strings are plain, spans are kept; empty strings are dropped. */

@@ -173,7 +173,11 @@ export function tacticSlug(text: string): string | undefined {
     return undefined;
   }
   const slug = kebab(t);
-  return TABLE.tactics.has(slug) ? slug : undefined;
+  if (TABLE.tactics.has(slug)) return slug;
+  // Defender writes tactics run together (`DefenseEvasion`, `CommandAndControl`).
+  const squashed = slug.replace(/-/g, '');
+  for (const known of TABLE.tactics.keys()) if (known.replace(/-/g, '') === squashed) return known;
+  return undefined;
 }
 
 /** Display name of a tactic (`persistence` → `Persistence`, `defense-evasion` → `Defense Evasion`); else undefined. */
@@ -186,4 +190,126 @@ export function tacticName(slug: string): string | undefined {
 export function tacticId(slug: string): string | undefined {
   const s = tacticSlug(slug);
   return s === undefined ? undefined : TABLE.tactics.get(s)?.id;
+}
+
+/** A technique name folded for comparison: case, spacing and punctuation do not matter (`OS Credential-Dumping`). */
+function nameKey(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/&/g, 'and')
+    .replace(/[^a-z0-9]+/g, '');
+}
+
+/** Folded name → current ids with that name (sub-technique names repeat across parents rarely, but they do). */
+const BY_NAME: ReadonlyMap<string, readonly string[]> = (() => {
+  const out = new Map<string, string[]>();
+  const add = (key: string, id: string): void => {
+    const ids = out.get(key) ?? [];
+    if (!ids.includes(id)) ids.push(id);
+    out.set(key, ids);
+  };
+  for (const [id, row] of TABLE.techniques) {
+    add(nameKey(row.name), id);
+    // `OS Credential Dumping: LSASS Memory`, as ATT&CK itself and most vendors write a sub-technique in full.
+    if (id.includes('.')) {
+      const parent = TABLE.techniques.get(id.slice(0, 5));
+      if (parent !== undefined) add(nameKey(`${parent.name}: ${row.name}`), id);
+    }
+  }
+  return out;
+})();
+
+/**
+ * Tactics that count as the same for a vendor mapping: ATT&CK v19 split Defense Evasion into Stealth and Defense
+ * Impairment, and vendors still write the old name.
+ */
+const TACTIC_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  'defense-evasion': ['stealth', 'defense-impairment'],
+};
+
+/**
+ * The ATT&CK id for a technique *name* a vendor wrote (CrowdStrike `Technique: "OS Credential Dumping"`, Elastic and
+ * OCSF `technique.name`, SentinelOne indicator techniques), or undefined.
+ *
+ * Vendors mix their own taxonomy into the same fields (CrowdStrike's `Tactic: "Malware"`, `Technique: "Malicious
+ * File"`), and some of their words are also ATT&CK names. So a name maps only when it is ATT&CK's exactly (case and
+ * punctuation aside) and, when the vendor named tactics beside it, one of them is an ATT&CK tactic of that technique:
+ * a vendor that files "Malicious File" under "Malware" is using its own words, not ATT&CK's T1204.002. A name shared
+ * by several techniques maps only when the tactics single one out.
+ *
+ * @example
+ * techniqueIdByName('OS Credential Dumping', ['Credential Access']) // 'T1003'
+ * techniqueIdByName('OS Credential Dumping: LSASS Memory')           // 'T1003.001'
+ * techniqueIdByName('Malicious File', ['Malware'])                   // undefined
+ */
+export function techniqueIdByName(name: string, tactics: readonly string[] = []): string | undefined {
+  const ids = BY_NAME.get(nameKey(name));
+  if (ids === undefined) return undefined;
+  if (tactics.length === 0) return ids.length === 1 ? ids[0] : undefined;
+  const wanted = new Set<string>();
+  for (const t of tactics) {
+    const slug = tacticSlug(t);
+    if (slug === undefined) continue;
+    wanted.add(slug);
+    for (const alias of TACTIC_ALIASES[slug] ?? []) wanted.add(alias);
+  }
+  const fits = ids.filter((id) => TABLE.techniques.get(id)!.tactics.some((t) => wanted.has(t)));
+  return fits.length === 1 ? fits[0] : undefined;
+}
+
+/** ATT&CK names of two words or more, folded to spaced lower case, longest first: what a detection title may say. */
+const PHRASES: readonly { phrase: string; ids: readonly string[] }[] = (() => {
+  const spaced = (name: string): string =>
+    name
+      .toLowerCase()
+      .replace(/&/g, ' and ')
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
+  const byPhrase = new Map<string, string[]>();
+  for (const [id, row] of TABLE.techniques) {
+    const phrase = spaced(row.name);
+    if (!phrase.includes(' ')) continue;
+    const ids = byPhrase.get(phrase) ?? [];
+    ids.push(id);
+    byPhrase.set(phrase, ids);
+  }
+  return [...byPhrase]
+    .map(([phrase, ids]) => ({ phrase, ids }))
+    .sort((a, b) => b.phrase.length - a.phrase.length || (a.phrase < b.phrase ? -1 : 1));
+})();
+
+/**
+ * Techniques a vendor's detection *title* names in words (`Suspicious process injection observed` → T1055), for
+ * alerts that carry no technique field at all. Only ATT&CK names of two words or more count, matched as whole words
+ * (a single word such as `At` or `Trap` would match anything), each once, longest name first so that `Process
+ * Injection` is not also read inside a longer name; with the vendor's tactics, only techniques under one of them.
+ *
+ * @example
+ * techniqueIdsInTitle('Suspicious process injection observed', ['DefenseEvasion']) // ['T1055']
+ */
+export function techniqueIdsInTitle(title: string, tactics: readonly string[] = []): string[] {
+  let text = ` ${title
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()} `;
+  const wanted = new Set<string>();
+  for (const t of tactics) {
+    const slug = tacticSlug(t);
+    if (slug === undefined) continue;
+    wanted.add(slug);
+    for (const alias of TACTIC_ALIASES[slug] ?? []) wanted.add(alias);
+  }
+  const out: string[] = [];
+  for (const { phrase, ids } of PHRASES) {
+    const at = text.indexOf(` ${phrase} `);
+    if (at < 0) continue;
+    text = `${text.slice(0, at)} ${text.slice(at + phrase.length + 1)}`;
+    const fits =
+      wanted.size === 0 ? ids : ids.filter((id) => TABLE.techniques.get(id)!.tactics.some((t) => wanted.has(t)));
+    if (fits.length === 1) out.push(fits[0]);
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { IocType } from '../model/enrichment';
+import { clip, oneLine } from '../model/report';
 import { indicatorsInText } from './text-indicators';
 
 /**
@@ -85,6 +86,19 @@ export function refang(value: string): string {
     .replace(/\[:\/\/\]/g, '://')
     .replace(/^hxxp(s?)(?=:|\[:)/i, (_s, s: string) => `http${s}`)
     .replace(/^fxp(?=:)/i, 'ftp');
+}
+
+/** Typographic double quotes: inside a quote they become plain ones, so the text cannot close the quote early. */
+const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u201f\u2033\u2036]/g;
+
+/**
+ * Alert text where only plain text can go (the Jira summary, a table cell, an indicator's role): a quote labelled
+ * by what it is, so an intruder's prose never reads as the report's own (`rule “Root cause: authorised change…”`).
+ * On one line, defanged, invisible characters shown, cut to `max` characters on a code point.
+ */
+export function quoteSource(label: string, text: string, max: number): string {
+  // Defanged whole, then cut: a cut URL (`http:/…`) would no longer be recognised to defang.
+  return `${label} \u201c${clip(defangText(oneLine(text)), max).replace(DOUBLE_QUOTES, '"')}\u201d`;
 }
 
 /**

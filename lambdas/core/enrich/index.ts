@@ -1,5 +1,12 @@
 import type { Alert } from '../model/alert';
-import type { ContextSnapshot, EnrichedAlert, IndicatorContext, Ioc, TechniqueInfo } from '../model/enrichment';
+import type {
+  ContextSnapshot,
+  EnrichedAlert,
+  HeuristicHit,
+  IndicatorContext,
+  Ioc,
+  TechniqueInfo,
+} from '../model/enrichment';
 import { hostKey, userKey } from '../model/host';
 import { lookupTechnique } from './attack';
 import { evaluateHeuristics } from './heuristics';
@@ -19,22 +26,31 @@ export {
   tacticName,
   tacticSlug,
   techniqueAlias,
+  techniqueIdByName,
   techniqueSlug,
 } from './attack';
 export { buildSnapshot, indicatorKey, normalizeIndicator, parseContextFile } from './context';
 export type { ParsedContext } from './context';
-export { defang, defangText, refang } from './defang';
+export { defang, defangText, quoteSource, refang } from './defang';
 export { HEURISTICS, evaluateHeuristics } from './heuristics';
 export type { HeuristicRule } from './heuristics';
 export { extractIocs } from './iocs';
 export { isPrivateIp, isPublicDomain } from './network';
 export { assessSeverity, verdictLevel } from './severity';
 
-/** Known techniques, once each, in the alert's order; ids ATT&CK does not know stay only on the alert itself. */
-function techniquesOf(alert: Alert): TechniqueInfo[] {
+/**
+ * Known techniques, once each: the source's own (vendor, Sigma tags) first, in its order, then what the heuristics
+ * saw. A heuristic's parent technique gives way to a sub-technique of it already listed. Ids ATT&CK does not know
+ * stay only on the alert itself.
+ */
+function techniquesOf(alert: Alert, heuristics: readonly HeuristicHit[]): TechniqueInfo[] {
+  const fromHeuristics = heuristics.flatMap((h) => h.techniques ?? []);
+  const listed = [...alert.techniques, ...fromHeuristics];
+  const subParents = new Set(listed.filter((id) => id.includes('.')).map((id) => id.slice(0, 5)));
+  const ids = [...alert.techniques, ...fromHeuristics.filter((id) => id.includes('.') || !subParents.has(id))];
   const out: TechniqueInfo[] = [];
   const seen = new Set<string>();
-  for (const id of alert.techniques) {
+  for (const id of ids) {
     const info = lookupTechnique(id);
     if (info === undefined || seen.has(info.id)) continue;
     seen.add(info.id);
@@ -75,7 +91,7 @@ export function enrichAlert(alert: Alert, ctx: ContextSnapshot): EnrichedAlert {
     ...alert,
     enrichment: {
       hostKey: key,
-      techniques: techniquesOf(alert),
+      techniques: techniquesOf(alert, heuristics),
       iocs,
       heuristics,
       intel,

@@ -1,7 +1,7 @@
 import type { Alert } from '../model/alert';
 import { IOC_TYPES } from '../model/enrichment';
 import type { Ioc, IocType } from '../model/enrichment';
-import { defang } from './defang';
+import { defang, quoteSource } from './defang';
 import { ipVersion, isPrivateIp, isPublicDomain } from './network';
 import { decodeEncodedCommand } from './powershell';
 import { indicatorsInText } from './text-indicators';
@@ -139,7 +139,8 @@ function addCommandText(list: IocList, text: string | undefined, role: string): 
 
 /** Artifact types with an IocType counterpart; users, e-mail addresses and services are not indicators here. */
 function addArtifact(list: IocList, a: NonNullable<Alert['artifacts']>[number]): void {
-  const role = a.role ?? 'evidence';
+  // The source's own label is its text, not ours: quoted, and without `;`, which separates one value's roles.
+  const role = a.role === undefined ? 'evidence' : quoteSource('evidence labelled', a.role.replace(/;/g, ','), 80);
   const v = a.value.trim();
   switch (a.type) {
     case 'ip':

@@ -1,4 +1,5 @@
-import { POWERSHELL } from '../windows';
+import { POWERSHELL, forScan } from '../windows';
+import type { ScanMeter } from '../windows';
 
 /**
  * PowerShell options and idioms that hide what a command does. PowerShell accepts any unambiguous prefix of a
@@ -19,39 +20,99 @@ export type PowerShellMarkerKind =
 
 interface MarkerPattern {
   kind: PowerShellMarkerKind;
-  re: RegExp;
+  /** The first match in the text, as written; every finder is linear in the text's length. */
+  find: (text: string, meter?: ScanMeter) => string | undefined;
   /** A marker that makes the command suspicious on its own; the others only add detail to the evidence. */
   strong: boolean;
 }
 
+/** A finder from a regular expression free of ambiguous adjacent quantifiers (so it backtracks linearly). */
+const byRegex =
+  (re: RegExp) =>
+  (text: string): string | undefined =>
+    re.exec(text)?.[0];
+
+const DASHES = new Set(['-', '/', '\u2013', '\u2014', '\u2015']);
+const WHITESPACE = /\s/;
+const isSpace = (ch: string | undefined): boolean => ch !== undefined && WHITESPACE.test(ch);
+const isWordOrDash = (ch: string | undefined): boolean => ch !== undefined && /[\w-]/.test(ch);
+
+/** `text` lower-cased when it is all ASCII letters and digits, else undefined (as the `i` flag compares them). */
+function asciiLower(text: string): string | undefined {
+  return /^[A-Za-z0-9]*$/.test(text) ? text.toLowerCase() : undefined;
+}
+
+/**
+ * `-WindowStyle Hidden` and every spelling PowerShell accepts (`-w h`, `/win:1`, `–WindowStyle 'hidden'`): a dash,
+ * a prefix of `windowstyle`, whitespace with at most one colon, an optional quote, and a prefix of `hidden` or `1`
+ * as a whole word. The matches of
+ * `[-/–—―](?:windowstyle|…|w)\s*[:\s]\s*["']?(?:hidden|…|h|1)(?![\w-])` (case-insensitive), found in linear time:
+ * that expression split every run of whitespace in every possible way, quadratic in the run (3 s for 32 KiB).
+ */
+export function hiddenWindowMatch(text: string, meter?: ScanMeter): string | undefined {
+  const n = text.length;
+  let steps = 0;
+  let found: string | undefined;
+  for (let i = 0; i < n && found === undefined; i++) {
+    steps++;
+    if (!DASHES.has(text[i])) continue;
+    // The switch: everything up to whitespace or a colon, at most as long as `windowstyle`.
+    let j = i + 1;
+    while (j < n && j - i - 1 <= 11 && !isSpace(text[j]) && text[j] !== ':') j++;
+    steps += j - i;
+    const name = asciiLower(text.slice(i + 1, j));
+    if (name === undefined || name === '' || !'windowstyle'.startsWith(name) || j >= n) continue;
+    if (!isSpace(text[j]) && text[j] !== ':') continue;
+    // Whitespace, at most one colon, whitespace.
+    let k = j;
+    while (k < n && isSpace(text[k])) k++;
+    if (text[k] === ':') {
+      k++;
+      while (k < n && isSpace(text[k])) k++;
+    }
+    steps += k - j;
+    const v = text[k] === '"' || text[k] === "'" ? k + 1 : k;
+    // The value: a whole word (letters, digits, `_`, `-`), `1` or a prefix of `hidden`.
+    let e = v;
+    while (e < n && e - v <= 6 && isWordOrDash(text[e])) e++;
+    steps += e - v;
+    const value = asciiLower(text.slice(v, e));
+    if (value === undefined || value === '' || isWordOrDash(text[e])) continue;
+    if (value === '1' || 'hidden'.startsWith(value)) found = text.slice(i, e);
+  }
+  if (meter !== undefined) meter.steps += steps;
+  return found;
+}
+
 const MARKERS: readonly MarkerPattern[] = [
-  {
-    kind: 'hidden window',
-    re: new RegExp(
-      `${DASH}(?:${prefixes('windowstyle', 1)})\\s*[:\\s]\\s*["']?(?:${prefixes('hidden', 1)}|1)(?![\\w-])`,
-      'i',
-    ),
-    strong: true,
-  },
+  { kind: 'hidden window', find: hiddenWindowMatch, strong: true },
   {
     kind: 'encoded command',
-    re: new RegExp(`${DASH}(?:${prefixes('encodedcommand', 1)})\\s+["']?[a-z0-9+/]{16,}={0,2}`, 'i'),
+    find: byRegex(new RegExp(`${DASH}(?:${prefixes('encodedcommand', 1)})\\s+["']?[a-z0-9+/]{16,}={0,2}`, 'i')),
     strong: true,
   },
   {
     kind: 'execution policy bypass',
-    re: new RegExp(
-      `${DASH}(?:${prefixes('executionpolicy', 2)}|ep)\\s+["']?(?:bypass|unrestricted)\\b|set-executionpolicy\\s+(?:${DASH}\\w+\\s+)?["']?(?:bypass|unrestricted)\\b`,
-      'i',
+    find: byRegex(
+      new RegExp(
+        `${DASH}(?:${prefixes('executionpolicy', 2)}|ep)\\s+["']?(?:bypass|unrestricted)\\b|set-executionpolicy\\s+(?:${DASH}\\w+\\s+)?["']?(?:bypass|unrestricted)\\b`,
+        'i',
+      ),
     ),
     strong: true,
   },
   {
     kind: 'download cradle',
-    re: /\b(?:iex|invoke-expression|invoke-webrequest|iwr|invoke-restmethod|irm|start-bitstransfer)\b|\.download(?:string|file|data)\s*\(|net\.webclient|frombase64string/i,
+    find: byRegex(
+      /\b(?:iex|invoke-expression|invoke-webrequest|iwr|invoke-restmethod|irm|start-bitstransfer)\b|\.download(?:string|file|data)\s*\(|net\.webclient|frombase64string/i,
+    ),
     strong: true,
   },
-  { kind: 'no profile', re: new RegExp(`${DASH}(?:${prefixes('noprofile', 3)})(?![\\w-])`, 'i'), strong: false },
+  {
+    kind: 'no profile',
+    find: byRegex(new RegExp(`${DASH}(?:${prefixes('noprofile', 3)})(?![\\w-])`, 'i')),
+    strong: false,
+  },
 ];
 
 export interface PowerShellMarker {
@@ -82,13 +143,17 @@ function shorten(s: string): string {
  * The evasion markers in a PowerShell command, in the order of MARKERS, and whether any of them is strong enough to
  * flag the command (`-NoProfile` alone is ordinary in administrators' scripts).
  */
-export function powershellMarkers(command: string): { markers: PowerShellMarker[]; suspicious: boolean } {
+export function powershellMarkers(
+  command: string,
+  meter?: ScanMeter,
+): { markers: PowerShellMarker[]; suspicious: boolean } {
+  const text = forScan(command);
   const markers: PowerShellMarker[] = [];
   let suspicious = false;
-  for (const { kind, re, strong } of MARKERS) {
-    const m = re.exec(command);
-    if (m === null) continue;
-    markers.push({ kind, text: shorten(m[0]) });
+  for (const { kind, find, strong } of MARKERS) {
+    const m = find(text, meter);
+    if (m === undefined) continue;
+    markers.push({ kind, text: shorten(m) });
     if (strong) suspicious = true;
   }
   return { markers, suspicious };

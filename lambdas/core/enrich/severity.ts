@@ -1,6 +1,7 @@
 import type { Alert, Detection, SigmaLevel } from '../model/alert';
 import { SIGMA_LEVELS } from '../model/alert';
 import { IOC_TYPES } from '../model/enrichment';
+import { baseName } from '../windows';
 import type {
   AssetContext,
   Criticality,
@@ -9,7 +10,9 @@ import type {
   IocType,
   SeverityAssessment,
 } from '../model/enrichment';
+import { lookupTechnique } from './attack';
 import { defang } from './defang';
+import { isExpectedAutostartWriter } from './heuristics';
 
 /**
  * Severity 0–100 with the reasons that made it, in the order they were applied:
@@ -17,7 +20,8 @@ import { defang } from './defang';
  * 1. the source's own severity (or the normalizer's default when it gave none);
  * 2. heuristics move the score toward a ceiling with diminishing returns: each hit closes part of the remaining gap,
  *    so five weak signals do not outweigh one strong vendor verdict, and heuristics alone stop at the top of P2.
- *    A P1 needs the vendor's own high rating, a threat-intel match or a critical asset;
+ *    Above that ceiling (a vendor or Sigma rule already rated the alert higher) they close part of the gap to 100
+ *    instead, so a hit always adds something: evidence that fired is never worth nothing;
  * 3. a threat-intel match adds a fixed amount, once, for the strongest verdict;
  * 4. asset criticality adds or removes a fixed amount; the result is clamped to 0–100.
  *
@@ -78,6 +82,26 @@ function strongestDetection(detections: readonly Detection[] | undefined): Detec
   return best;
 }
 
+/** `attack.t1053.005` → `T1053.005`; other tags → undefined. */
+const techniqueOfTag = (tag: string): string | undefined =>
+  /^attack\.(t\d{4}(?:\.\d{3})?)$/i.exec(tag.trim())?.[1]?.toUpperCase();
+
+/**
+ * A Sigma match that is installer noise: a rule about an autostart location (every technique it names is a
+ * persistence technique) that fired on installed software writing it (Program Files, a stock non-scripting
+ * binary, Windows Installer). That is what installers and updaters do, and what the heuristics already decline to
+ * flag (`autostart-by-nonsystem-process`); such a rule judges the place, not the actor. A `critical` rule still counts.
+ *
+ * @example
+ * isInstallerNoise(googleUpdateTaskAlert, taskCacheRule) // true: GoogleUpdate.exe writing its own scheduled task
+ */
+export function isInstallerNoise(alert: Alert, d: Detection): boolean {
+  const image = alert.process?.image;
+  if (d.level === 'critical' || image === undefined || !isExpectedAutostartWriter(image)) return false;
+  const techniques = d.tags.map(techniqueOfTag).filter((t): t is string => t !== undefined);
+  return techniques.length > 0 && techniques.every((t) => lookupTechnique(t)?.tactics.includes('persistence') === true);
+}
+
 /**
  * The alert's severity and why.
  *
@@ -101,10 +125,19 @@ export function assessSeverity(
   );
 
   let score = base;
-  const top = strongestDetection(alert.detections);
+  const counted = (alert.detections ?? []).filter((d) => !isInstallerNoise(alert, d));
+  const discounted = (alert.detections ?? []).filter((d) => isInstallerNoise(alert, d));
+  const top = strongestDetection(counted);
+  if (top === undefined && discounted.length > 0) {
+    const d = strongestDetection(discounted)!;
+    const who = alert.process?.image === undefined ? 'installed software' : baseName(alert.process.image);
+    reasons.push(
+      `Sigma rule "${d.title.slice(0, 120)}": level ${d.level}, discounted: ${who} is installed software writing an autostart location, as installers do (+0)`,
+    );
+  }
   if (top !== undefined) {
     const floor = settings.sigma[top.level];
-    const more = (alert.detections?.length ?? 1) > 1 ? `, ${alert.detections!.length} rules matched` : '';
+    const more = counted.length > 1 ? `, ${counted.length} rules matched` : '';
     const by = top.author !== undefined ? ` by ${top.author.slice(0, 80)}` : '';
     const add = Math.max(0, floor - score);
     reasons.push(`Sigma rule "${top.title.slice(0, 120)}"${by}: level ${top.level}${more} (${signed(add)})`);
@@ -114,11 +147,11 @@ export function assessSeverity(
   // Strongest first, so each reason line shows what that hit added on top of the stronger ones.
   const from = score;
   const ordered = [...heuristics].sort((a, b) => b.weight - a.weight || a.id.localeCompare(b.id));
-  const ceiling = settings.heuristicCeiling;
+  const ceiling = from >= settings.heuristicCeiling ? 100 : settings.heuristicCeiling;
   let weight = 0;
   for (const h of ordered) {
     weight += Math.max(0, h.weight);
-    const next = from >= ceiling ? from : from + (ceiling - from) * (1 - Math.exp(-weight / settings.heuristicScale));
+    const next = from + (ceiling - from) * (1 - Math.exp(-weight / settings.heuristicScale));
     reasons.push(`heuristic: ${h.title} (${signed(Math.round(next) - Math.round(score))})`);
     score = next;
   }

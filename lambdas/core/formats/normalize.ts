@@ -5,6 +5,7 @@ import type { Rejection } from '../model/rejection';
 import { errorMessage } from '../errors';
 import { isObject } from './common';
 import { adapters as defaultAdapters } from './registry';
+import { capAlert } from './cap';
 import { RecordRejected } from './types';
 import type { FormatAdapter, NormalizeContext, RawRecord } from './types';
 
@@ -45,7 +46,7 @@ function detects(adapter: FormatAdapter, record: RawRecord): boolean {
 
 /**
  * Normalize one raw record: the first adapter whose `detect` matches turns it into an Alert, validated against the
- * schema. Anything else (no adapter, an adapter's RecordRejected, an adapter bug, an invalid result) becomes a
+ * schema and bounded (see cap.ts). Anything else (no adapter, an adapter's RecordRejected, an adapter bug, an invalid result) becomes a
  * Rejection with a one-line reason. Never throws.
  * @param registry Adapters to try, in order (default: all, see registry.ts).
  */
@@ -67,7 +68,8 @@ export function normalizeRecord(
     const parsed = AlertSchema.safeParse(alert);
     if (!parsed.success)
       return reject(`adapter ${adapter.id} produced an invalid alert: ${firstIssue(parsed.error.issues)}`);
-    return parsed.data;
+    // Every adapter's alert is bounded the same way: field text is the intruder's, whatever the format.
+    return capAlert(parsed.data);
   }
   return reject(describeUnknown(record));
 }

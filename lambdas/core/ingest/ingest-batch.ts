@@ -3,6 +3,7 @@ import { correlate, DEFAULT_CORRELATION, keysToRead } from '../correlate/correla
 import type { CorrelationSettings } from '../correlate/correlate';
 import {
   DEFAULT_HANDOFF,
+  ID_CONFLICT,
   duplicatesToken,
   emptyMeta,
   materialChange,
@@ -13,9 +14,11 @@ import type { HandOffSettings, IncidentMeta } from '../correlate/incident-meta';
 import { hostKey, userKey } from '../model/host';
 import type { Alert } from '../model/alert';
 import type { EnrichedAlert } from '../model/enrichment';
+import { makeRejection } from '../model/rejection';
 import type { Rejection } from '../model/rejection';
-import { RetryableError } from '../errors';
-import type { HandOff, IngestStore, TicketQueue } from './ports';
+import { PermanentError, RetryableError, errorMessage } from '../errors';
+import { conflictId, contentFingerprint } from './fingerprint';
+import type { HandOff, IngestStore, Suppression, TicketQueue } from './ports';
 
 /** One input unit: an SQS record (or a CLI file), already decoded and normalized. */
 export interface IngestUnit {
@@ -24,6 +27,8 @@ export interface IngestUnit {
   body?: string;
   alerts: Alert[];
   rejections: Rejection[];
+  /** Where it came from, as rejections name it (`sqs:<id>`, a file path); default the message id. */
+  source?: string;
 }
 
 export interface IngestSettings {
@@ -32,6 +37,12 @@ export interface IngestSettings {
   /** Conditional-write retries on one incident before the batch is given back to SQS. */
   maxVersionRetries: number;
 }
+
+/**
+ * A severity rise of at least this much over a suppressed incident's, or a technique it did not have, breaks
+ * through a false-positive verdict: the verdict was about what the analyst saw, not about what comes next.
+ */
+export const BREAKTHROUGH_SEVERITY_RISE = 20;
 
 export const DEFAULT_INGEST: IngestSettings = {
   correlation: DEFAULT_CORRELATION,
@@ -60,6 +71,11 @@ export interface IngestResult {
  * Exactly-once counting without transactions: each new alert id is claimed with a conditional put that records the
  * message carrying it; each incident write is conditional on its version and records the messages it counted.
  * A retry after a crash finds its own claims and counts them only if the incident has not recorded the message.
+ *
+ * One record never fails the batch: an alert the store refuses becomes a rejection with the store's reason, and
+ * should a request fail for what one message holds (a `PermanentError` from the store), the batch is run again
+ * message by message (a retry is exact, see above): the messages that store are done, the one that does not
+ * becomes a rejection (its body kept for a re-drive), and a transient fault fails only its own message.
  */
 export async function ingestBatch(
   units: IngestUnit[],
@@ -68,25 +84,127 @@ export async function ingestBatch(
   settings: IngestSettings = DEFAULT_INGEST,
   now: () => string = () => new Date().toISOString(),
 ): Promise<IngestResult> {
-  const rejections = units.flatMap((u) => u.rejections);
-  if (rejections.length > 0) {
-    const bodies = new Map(
-      units.flatMap((u) => (u.body === undefined ? [] : u.rejections.map((r) => [r.source, u.body!] as const))),
-    );
-    await store.putRejections(rejections, (source) => bodies.get(source));
+  try {
+    return await ingestUnits(units, store, queue, settings, now);
+  } catch (err) {
+    if (!(err instanceof PermanentError)) throw err;
+    if (units.length === 1) return rejectUnit(units[0], err, store, now);
+    const total = emptyResult();
+    for (const u of units) {
+      try {
+        addResult(total, await ingestUnits([u], store, queue, settings, now));
+      } catch (e) {
+        if (e instanceof PermanentError) addResult(total, await rejectUnit(u, e, store, now));
+        else {
+          total.failedMessages.add(u.messageId);
+          total.errors.push(`message ${u.messageId}: ${errorMessage(e)}`);
+        }
+      }
+    }
+    return total;
   }
+}
 
-  // 1. Exact duplicates inside the batch, then against the store.
+function emptyResult(): IngestResult {
+  return {
+    accepted: 0,
+    duplicates: 0,
+    suppressed: 0,
+    rejected: 0,
+    incidents: new Map(),
+    failedMessages: new Set(),
+    errors: [],
+    handOffs: [],
+  };
+}
+
+function addResult(total: IngestResult, r: IngestResult): void {
+  total.accepted += r.accepted;
+  total.duplicates += r.duplicates;
+  total.suppressed += r.suppressed;
+  total.rejected += r.rejected;
+  for (const [id, n] of r.incidents) total.incidents.set(id, (total.incidents.get(id) ?? 0) + n);
+  for (const m of r.failedMessages) total.failedMessages.add(m);
+  total.errors.push(...r.errors);
+  total.handOffs.push(...r.handOffs);
+}
+
+/**
+ * A message the store refuses whatever we do: one rejection for it, with the store's reason and its body (for a
+ * re-drive once the cause is fixed), and the alert ids it claimed given back, so that re-drive is not a duplicate.
+ */
+async function rejectUnit(u: IngestUnit, err: PermanentError, store: IngestStore, now: () => string) {
+  const ids = u.alerts.flatMap((a) => [a.alertId, conflictId(a.alertId, contentFingerprint(a))]);
+  for (const id of new Set(ids)) await store.releaseClaim(id, u.messageId);
+  const text = u.body ?? JSON.stringify(u.alerts.map((a) => a.alertId));
+  const time = u.alerts[0]?.receivedTime ?? u.rejections[0]?.time ?? now();
+  const rejection = makeRejection(u.source ?? u.messageId, 'message', `cannot be stored: ${err.message}`, text, time);
+  await store.putRejections([rejection], () => u.body);
+  const r = emptyResult();
+  r.rejected = 1;
+  r.errors.push(`message ${u.messageId}: ${err.message}`);
+  return r;
+}
+
+/** An alert kept under an id of its own because another event with different content already holds its id. */
+function asConflict(alert: Alert, fingerprint: string): Alert {
+  return {
+    ...alert,
+    alertId: conflictId(alert.alertId, fingerprint),
+    flags: alert.flags.includes(ID_CONFLICT) ? alert.flags : [...alert.flags, ID_CONFLICT],
+  };
+}
+
+async function ingestUnits(
+  units: IngestUnit[],
+  store: IngestStore,
+  queue: TicketQueue,
+  settings: IngestSettings,
+  now: () => string,
+): Promise<IngestResult> {
+  const rejections = units.flatMap((u) => u.rejections);
+  const bodies = new Map(
+    units.flatMap((u) => (u.body === undefined ? [] : u.rejections.map((r) => [r.source, u.body!] as const))),
+  );
+  if (rejections.length > 0) await store.putRejections(rejections, (source) => bodies.get(source));
+
+  // 1. Exact duplicates inside the batch, then against the store. The same id with different content is not a
+  // duplicate but a conflict (a forged event claiming a real one's id, or the real one after such a forgery): the
+  // newcomer is kept under an id of its own, flagged, and counted on its incident, never silently dropped.
+  const fingerprints = new Map<string, string>(); // alertId → fingerprint of the alert kept under it
   const firstOf = new Map<string, { alert: Alert; messageId: string }>();
   const copies = new Map<string, string[]>(); // alertId → messages carrying extra copies in this batch
-  for (const u of units) {
-    for (const a of u.alerts) {
-      if (firstOf.has(a.alertId)) {
-        copies.set(a.alertId, [...(copies.get(a.alertId) ?? []), u.messageId]);
-      } else firstOf.set(a.alertId, { alert: a, messageId: u.messageId });
-    }
-  }
+  const take = (alert: Alert, messageId: string, fp: string): void => {
+    const held = fingerprints.get(alert.alertId);
+    if (held === undefined) {
+      fingerprints.set(alert.alertId, fp);
+      firstOf.set(alert.alertId, { alert, messageId });
+    } else if (held === fp) copies.set(alert.alertId, [...(copies.get(alert.alertId) ?? []), messageId]);
+    else take(asConflict(alert, fp), messageId, fp);
+  };
+  for (const u of units) for (const a of u.alerts) take(a, u.messageId, contentFingerprint(a));
   const seen = await store.getSeen([...firstOf.keys()]);
+  // Claims on the same id by another message, for another content: conflicts, kept under their own ids.
+  const conflicted: string[] = [];
+  for (const [alertId, item] of firstOf) {
+    const claim = seen.get(alertId);
+    const fp = fingerprints.get(alertId)!;
+    if (claim === undefined || claim.messageId === item.messageId || claim.fingerprint === undefined) continue;
+    if (claim.fingerprint === fp) continue;
+    const moved = asConflict(item.alert, fp);
+    firstOf.delete(alertId);
+    const extra = copies.get(alertId);
+    copies.delete(alertId);
+    if (firstOf.has(moved.alertId)) {
+      copies.set(moved.alertId, [...(copies.get(moved.alertId) ?? []), item.messageId, ...(extra ?? [])]);
+      continue;
+    }
+    firstOf.set(moved.alertId, { alert: moved, messageId: item.messageId });
+    fingerprints.set(moved.alertId, fp);
+    if (extra !== undefined) copies.set(moved.alertId, extra);
+    conflicted.push(moved.alertId);
+  }
+  if (conflicted.length > 0) for (const [id, c] of await store.getSeen(conflicted)) seen.set(id, c);
   // incidentId → message → duplicates it carries: counted once per message, so a redelivery adds none.
   const dupByIncident = new Map<string, Map<string, number>>();
   const addDup = (incidentId: string, messageIds: string[]): void => {
@@ -124,10 +242,10 @@ export async function ingestBatch(
     messageOf.set(alert.alertId, messageId);
   }
 
-  // 3. Correlate against the open groups.
+  // 3. Correlate against the open groups (one message naming many new hosts becomes one outbreak incident).
   const alerts = [...enriched.values()];
   const heads = await store.getHeads(keysToRead(alerts));
-  const corr = correlate(alerts, heads, settings.correlation, now(), pins);
+  const corr = correlate(alerts, heads, settings.correlation, now(), pins, messageOf);
 
   // 4. Claim each new alert id. A claim lost to a concurrent invocation makes the alert a duplicate there; a claim
   // held by the same message (a redelivery running at the same time) keeps the alert where that claim put it.
@@ -146,11 +264,25 @@ export async function ingestBatch(
       counted.push(a);
       continue;
     }
-    const r = await store.claimSeen({ alertId: a.alertId, incidentId, messageId });
+    const fingerprint = fingerprints.get(a.alertId)!;
+    const r = await store.claimSeen({ alertId: a.alertId, incidentId, messageId, fingerprint });
     if (r === 'claimed') counted.push(a);
     else if (r.messageId === messageId) {
       corr.assignment.set(a.alertId, r.incidentId);
       counted.push(a);
+    } else if (r.fingerprint !== undefined && r.fingerprint !== fingerprint && !a.flags.includes(ID_CONFLICT)) {
+      // Lost the claim to a concurrent delivery of a different event with this id: keep this one as a conflict.
+      const moved: EnrichedAlert = { ...a, ...asConflict(a, fingerprint) };
+      const again = await store.claimSeen({ alertId: moved.alertId, incidentId, messageId, fingerprint });
+      if (again === 'claimed' || again.messageId === messageId) {
+        if (again !== 'claimed') corr.assignment.set(moved.alertId, again.incidentId);
+        else corr.assignment.set(moved.alertId, incidentId);
+        messageOf.set(moved.alertId, messageId);
+        corr.keys.set(moved.alertId, corr.keys.get(a.alertId)!);
+        const extra = copies.get(a.alertId);
+        if (extra !== undefined) copies.set(moved.alertId, extra);
+        counted.push(moved);
+      } else addDup(again.incidentId, [messageId, ...(copies.get(a.alertId) ?? [])]);
     } else addDup(r.incidentId, [messageId, ...(copies.get(a.alertId) ?? [])]);
   }
   for (const a of counted) {
@@ -158,15 +290,37 @@ export async function ingestBatch(
     if (extra) addDup(corr.assignment.get(a.alertId)!, extra);
   }
 
-  // 5. Alerts as items, grouped by incident.
-  const byIncident = new Map<string, EnrichedAlert[]>();
-  for (const a of counted) {
-    const id = corr.assignment.get(a.alertId)!;
-    const list = byIncident.get(id) ?? [];
-    list.push(a);
-    byIncident.set(id, list);
+  // 5. Alerts as items, grouped by incident. An alert the store refuses becomes a rejection: its claim is given
+  // back and it is left out of its incident, and every other alert goes on.
+  const group = (list: EnrichedAlert[]): Map<string, EnrichedAlert[]> => {
+    const out = new Map<string, EnrichedAlert[]>();
+    for (const a of list) {
+      const id = corr.assignment.get(a.alertId)!;
+      out.set(id, [...(out.get(id) ?? []), a]);
+    }
+    return out;
+  };
+  const unstored = await store.putAlerts(group(counted));
+  const refused = new Map(unstored.map((u) => [u.alertId, u.reason] as const));
+  const storeRejections: Rejection[] = [];
+  for (const a of counted.filter((x) => refused.has(x.alertId))) {
+    const messageId = messageOf.get(a.alertId)!;
+    await store.releaseClaim(a.alertId, messageId);
+    copies.delete(a.alertId);
+    const unit = units.find((u) => u.messageId === messageId);
+    storeRejections.push(
+      makeRejection(
+        unit?.source ?? messageId,
+        `alert ${a.alertId.slice(0, 200)}`,
+        `cannot be stored: ${refused.get(a.alertId)!}`,
+        JSON.stringify({ ...a, enrichment: undefined, raw: undefined }),
+        // The message's receive time, as for every rejection: a redelivery rewrites the same item.
+        a.receivedTime,
+      ),
+    );
+    if (unit?.body !== undefined) bodies.set(unit.source ?? messageId, unit.body);
   }
-  await store.putAlerts(byIncident);
+  const byIncident = group(counted.filter((a) => !refused.has(a.alertId)));
 
   // 6. One conditional write per incident, duplicates and suppression folded in.
   const suppressions = await store.getSuppressions([...new Set(alerts.map((a) => corr.keys.get(a.alertId)!.storm))]);
@@ -207,7 +361,8 @@ export async function ingestBatch(
   }
 
   // 7. Point the group keys at their incidents (after the incident exists, so a reader never finds a dangling head).
-  await store.putHeads(corr.heads.filter((h) => !failed.has(h.incidentId)));
+  await store.putHeads(corr.heads.filter((h) => !failed.has(h.incidentId) && byIncident.has(h.incidentId)));
+  if (storeRejections.length > 0) await store.putRejections(storeRejections, (source) => bodies.get(source));
 
   const duplicates = duplicatesCounted;
   return {
@@ -216,14 +371,14 @@ export async function ingestBatch(
     accepted,
     duplicates,
     suppressed: suppressedTotal,
-    rejected: rejections.length,
+    rejected: rejections.length + storeRejections.length,
     incidents: new Map([...byIncident].filter(([id]) => !failed.has(id)).map(([id, l]) => [id, l.length])),
     handOffs,
   };
 }
 
 interface WriteJob {
-  suppressions: Map<string, string>;
+  suppressions: Map<string, Suppression>;
   corr: ReturnType<typeof correlate>;
   messageOf: Map<string, string>;
   store: IngestStore;
@@ -255,17 +410,33 @@ async function writeIncident(
     const fresh = list.filter((a) => !applied.has(messageToken(messageOf.get(a.alertId)!)));
     const dupsNew = [...dups].filter(([m]) => !applied.has(duplicatesToken(m)));
     const duplicates = dupsNew.reduce((n, [, c]) => n + c, 0);
-    const until = suppressions.get(base.groupKey) ?? base.suppressedUntil;
-    const isSuppressed = until !== undefined && until > now();
+    const verdict = suppressions.get(base.groupKey);
+    const until = verdict?.until ?? base.suppressedUntil;
+    // A verdict covers what the analyst saw: a new technique or a far higher severity breaks through it, for good.
+    // What was seen is what the verdict recorded; else, for the judged incident itself, the incident as it was.
+    const underVerdict = until !== undefined && until > now() && base.breakthrough === undefined;
+    const judged = verdict?.judged ?? (prev !== undefined ? base : undefined);
     const next = mergeIntoMeta(base, {
       alerts: fresh,
       duplicates,
-      suppressed: isSuppressed ? fresh.length : 0,
+      suppressed: 0,
       messageIds: [...new Set(list.map((a) => messageOf.get(a.alertId)!))],
       duplicateMessageIds: dupsNew.map(([m]) => m),
+      outbreak: corr.outbreaks.has(incidentId),
     });
+    const breakthrough = underVerdict && judged !== undefined ? breakthroughReason(judged, next) : undefined;
+    const isSuppressed = underVerdict && breakthrough === undefined;
+    if (isSuppressed) next.suppressed += fresh.length;
     if (isSuppressed) next.status = 'suppressed';
-    const reason = materialChange(base, next, settings.handOff);
+    if (breakthrough !== undefined) {
+      next.status = 'open';
+      next.breakthrough = breakthrough;
+    }
+    const material = materialChange(base, next, settings.handOff);
+    const reason =
+      breakthrough !== undefined && next.severity >= settings.handOff.ticketThreshold
+        ? `breaks through a false-positive verdict: ${breakthrough}`
+        : material;
     let handOff: HandOff | undefined;
     if (reason !== undefined) {
       next.notifiedVersion = next.version;
@@ -279,4 +450,20 @@ async function writeIncident(
     }
   }
   throw new RetryableError(`incident ${incidentId}: too many concurrent updates`, { incidentId });
+}
+
+/**
+ * Why new alerts of a suppressed incident break through its verdict: a technique the incident did not have, or a
+ * severity at least `BREAKTHROUGH_SEVERITY_RISE` above what the analyst judged. `next` is the incident with them.
+ */
+export function breakthroughReason(
+  judged: { severity: number; techniques: string[] },
+  next: IncidentMeta,
+): string | undefined {
+  const known = new Set(judged.techniques);
+  const technique = next.techniques.find((t) => !known.has(t));
+  if (technique !== undefined) return `new technique ${technique}`;
+  return next.severity >= judged.severity + BREAKTHROUGH_SEVERITY_RISE
+    ? `severity ${judged.severity} → ${next.severity}`
+    : undefined;
 }

@@ -6,7 +6,7 @@ import { emptyContext } from '../model/enrichment';
 import type { IncidentView } from '../model/incident';
 import { toView } from '../model/incident-view';
 import type { Rejection } from '../model/rejection';
-import type { HandOff, IngestStore, SeenClaim, TicketQueue } from './ports';
+import type { HandOff, IngestStore, SeenClaim, Suppression, TicketQueue, UnstoredAlert } from './ports';
 
 const clone = <T>(x: T): T => structuredClone(x);
 
@@ -17,7 +17,7 @@ const clone = <T>(x: T): T => structuredClone(x);
 export class MemoryIngestStore implements IngestStore {
   readonly seen = new Map<string, SeenClaim>();
   readonly heads = new Map<string, GroupHead>();
-  readonly suppressions = new Map<string, string>();
+  readonly suppressions = new Map<string, Suppression>();
   readonly metas = new Map<string, IncidentMeta>();
   readonly alerts = new Map<string, EnrichedAlert[]>();
   readonly rejections: Rejection[] = [];
@@ -33,13 +33,20 @@ export class MemoryIngestStore implements IngestStore {
   async claimSeen(claim: SeenClaim & { alertId: string }): Promise<'claimed' | SeenClaim> {
     const existing = this.seen.get(claim.alertId);
     if (existing !== undefined) return existing;
-    this.seen.set(claim.alertId, { incidentId: claim.incidentId, messageId: claim.messageId });
+    this.seen.set(claim.alertId, {
+      incidentId: claim.incidentId,
+      messageId: claim.messageId,
+      ...(claim.fingerprint !== undefined ? { fingerprint: claim.fingerprint } : {}),
+    });
     return 'claimed';
+  }
+  async releaseClaim(alertId: string, messageId: string): Promise<void> {
+    if (this.seen.get(alertId)?.messageId === messageId) this.seen.delete(alertId);
   }
   async moveClaim(move: { alertId: string; messageId: string; from: string; to: string }): Promise<void> {
     const claim = this.seen.get(move.alertId);
     if (claim?.messageId !== move.messageId) return;
-    this.seen.set(move.alertId, { incidentId: move.to, messageId: move.messageId });
+    this.seen.set(move.alertId, { ...claim, incidentId: move.to });
     const list = this.alerts.get(move.from);
     if (list !== undefined)
       this.alerts.set(
@@ -50,7 +57,7 @@ export class MemoryIngestStore implements IngestStore {
   async getHeads(keys: string[]): Promise<Map<string, GroupHead>> {
     return new Map(keys.flatMap((k) => (this.heads.has(k) ? [[k, this.heads.get(k)!] as const] : [])));
   }
-  async getSuppressions(groupKeys: string[]): Promise<Map<string, string>> {
+  async getSuppressions(groupKeys: string[]): Promise<Map<string, Suppression>> {
     return new Map(
       groupKeys.flatMap((k) => (this.suppressions.has(k) ? [[k, this.suppressions.get(k)!] as const] : [])),
     );
@@ -77,13 +84,14 @@ export class MemoryIngestStore implements IngestStore {
     cur.appliedMessages.push(token);
     return 'applied';
   }
-  async putAlerts(byIncident: Map<string, EnrichedAlert[]>): Promise<void> {
+  async putAlerts(byIncident: Map<string, EnrichedAlert[]>): Promise<UnstoredAlert[]> {
     for (const [incidentId, alerts] of byIncident) {
       const list = this.alerts.get(incidentId) ?? [];
       const ids = new Set(list.map((a) => a.alertId));
       for (const a of alerts) if (!ids.has(a.alertId)) list.push(a);
       this.alerts.set(incidentId, list);
     }
+    return [];
   }
   async putRejections(rejections: Rejection[]): Promise<void> {
     this.rejections.push(...rejections);

@@ -19,9 +19,14 @@ export interface IngestStore {
    * under the old one (conditional on the message, so a claim someone else holds is never moved).
    */
   moveClaim(move: { alertId: string; messageId: string; from: string; to: string; eventTime: string }): Promise<void>;
+  /**
+   * Gives up a claim this message holds (conditional on the message), for an alert that could not be stored: a
+   * re-drive of its body must find the id free, not count the alert as a duplicate of nothing.
+   */
+  releaseClaim(alertId: string, messageId: string): Promise<void>;
   getHeads(keys: string[]): Promise<Map<string, GroupHead>>;
-  /** Suppressions by group key (false-positive verdicts), with their expiry. */
-  getSuppressions(groupKeys: string[]): Promise<Map<string, string>>;
+  /** Suppressions by group key (false-positive verdicts), with their expiry and what the analyst judged. */
+  getSuppressions(groupKeys: string[]): Promise<Map<string, Suppression>>;
   putHeads(heads: GroupHead[]): Promise<void>;
   getMetas(incidentIds: string[]): Promise<Map<string, IncidentMeta>>;
   /** Conditional write: succeeds only if the stored version is `expectedVersion` (0: the item must not exist). */
@@ -31,8 +36,11 @@ export interface IngestStore {
    * `missing` when the incident does not exist (yet).
    */
   addDuplicates(incidentId: string, n: number, messageId: string): Promise<'applied' | 'already' | 'missing'>;
-  /** Every unique alert of the batch as its own item, all incidents in one bulk write. */
-  putAlerts(byIncident: Map<string, EnrichedAlert[]>): Promise<void>;
+  /**
+   * Every unique alert of the batch as its own item, all incidents in one bulk write. An alert the store refuses
+   * for what it holds (not for a transient fault, which throws) comes back with the reason; the rest are stored.
+   */
+  putAlerts(byIncident: Map<string, EnrichedAlert[]>): Promise<UnstoredAlert[]>;
   /** Stores rejections with the body that carried them (capped), so `a2t dlq redrive` can send it again. */
   putRejections(rejections: Rejection[], bodyOf: (source: string) => string | undefined): Promise<void>;
 }
@@ -41,6 +49,25 @@ export interface SeenClaim {
   incidentId: string;
   /** The SQS message (or CLI input) that carried the alert. */
   messageId: string;
+  /** Content fingerprint of the claimed alert (see fingerprint.ts); absent on claims written before it existed. */
+  fingerprint?: string;
+}
+
+/** A false-positive verdict on a group key. */
+export interface Suppression {
+  /** ISO time the verdict lapses. */
+  until: string;
+  /**
+   * What the analyst judged, as the incident stood at the verdict: its severity and techniques. Alerts that go
+   * beyond it break through (see `breakthroughReason`). Absent on verdicts recorded before it was kept.
+   */
+  judged?: { severity: number; techniques: string[] };
+}
+
+/** An alert the store would not take, and why (one line): it becomes a rejection, never a failed batch. */
+export interface UnstoredAlert {
+  alertId: string;
+  reason: string;
 }
 
 /** Hand-off to ticket-sync: FIFO, group = incident id, dedup id = incident id + version. */

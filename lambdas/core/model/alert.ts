@@ -69,6 +69,17 @@ export const DetectionSchema = z.object({
 export type Detection = z.infer<typeof DetectionSchema>;
 export type SigmaLevel = (typeof SIGMA_LEVELS)[number];
 
+/**
+ * Alert flags the judge reads (see core/judge): `vendor-blocked` (the EDR stopped the threat: process killed or
+ * blocked, file quarantined), `vendor-benign` (the vendor's own investigation, or a passed check, closed it as
+ * harmless), `compliance-finding` (a posture or configuration check, not observed activity).
+ */
+export const DISPOSITION_FLAGS = {
+  blocked: 'vendor-blocked',
+  benign: 'vendor-benign',
+  compliance: 'compliance-finding',
+} as const;
+
 export const AlertSchema = z.object({
   /** Stable id: vendor id; Sysmon host + channel + EventRecordID; else a content hash. */
   alertId: z.string().min(1),

@@ -43,6 +43,53 @@ export interface Ioc {
   port?: number;
 }
 
+/**
+ * What an alert shows an attacker doing, in the words a SOC triages by: the closed vocabulary the judge (core/judge)
+ * scores an incident with and its rubric decides priority on. Closed on purpose: an incident keeps the set of
+ * behaviours it has seen, and that set must stay small whatever the alerts say.
+ */
+export const BEHAVIOURS = [
+  /** Ransomware or wiper behaviour: recovery inhibited, data encrypted or destroyed. */
+  'impact',
+  /** Credential material read or copied: LSASS memory, the SAM/SECURITY hives, NTDS.dit. */
+  'credential-theft',
+  /** A command-and-control channel a detection names. */
+  'c2',
+  /** Defences switched off or blinded: antivirus, firewall, AMSI, audit policy. */
+  'defence-impairment',
+  /** Event logs cleared. */
+  'log-clearing',
+  /** A service created or run remotely, PsExec-style. */
+  'remote-service',
+  /** Movement to another host. */
+  'lateral-movement',
+  /** Code run inside another process. */
+  'injection',
+  /** Elevation without consent: UAC bypass, exploitation, token theft. */
+  'privilege-escalation',
+  /** Something set up to run again at logon or boot. */
+  'persistence',
+  /** An Office application started a shell or script host. */
+  'office-shell',
+  /** A browser started a shell or script host. */
+  'browser-shell',
+  /** A file fetched from the internet by a tool or script (ingress tool transfer). */
+  'download',
+  /** Code run in a way malware runs it: proxy execution through a signed binary, evasive PowerShell. */
+  'execution',
+  /** A vendor's malware verdict on a file or process. */
+  'malware',
+  /** A vendor's verdict of potentially unwanted software (adware, bundlers, PUA). */
+  'pup',
+  /** Hiding: names that mimic Windows, binaries in writable folders, obfuscation. */
+  'evasion',
+  /** A process other than a browser or installed software talked to a public address. */
+  'outbound',
+  /** Looking around: system, account, network discovery. */
+  'discovery',
+] as const;
+export type Behaviour = (typeof BEHAVIOURS)[number];
+
 export interface HeuristicHit {
   /** Stable id, e.g. `masquerading-name`, `lolbin-proxy-execution`. */
   id: string;
@@ -53,6 +100,13 @@ export interface HeuristicHit {
   weight: number;
   /** The concrete value that fired it (path, command line, value name). */
   evidence: string;
+  /**
+   * ATT&CK techniques the hit shows (`lsass-access` → T1003.001). Optional: alerts enriched before heuristics named
+   * techniques are still stored.
+   */
+  techniques?: string[];
+  /** What the hit shows the attacker doing, for the judge. Optional for the same reason. */
+  behaviours?: Behaviour[];
 }
 
 export interface SeverityAssessment {

@@ -9,7 +9,10 @@ export type IncidentFields = Omit<IncidentView, 'alerts' | 'assets' | 'userConte
  * in-memory store, the DynamoDB ticket store). Alerts are ordered by event time, and the asset and user context is
  * the latest each alert carried.
  */
-export function toView(m: IncidentFields, alerts: EnrichedAlert[]): IncidentView {
+export function toView(
+  m: IncidentFields & { overflow?: Record<string, number> },
+  alerts: EnrichedAlert[],
+): IncidentView {
   const sorted = [...alerts].sort(
     (a, b) => a.eventTime.localeCompare(b.eventTime) || a.alertId.localeCompare(b.alertId),
   );
@@ -39,6 +42,11 @@ export function toView(m: IncidentFields, alerts: EnrichedAlert[]): IncidentView
     severityReasons: m.severityReasons,
     version: m.version,
     ...(m.ticketKey !== undefined ? { ticketKey: m.ticketKey } : {}),
+    ...(m.priorityBasis !== undefined ? { priorityBasis: m.priorityBasis } : {}),
+    ...((m.overflow?.hosts ?? m.hostsOmitted ?? 0) > 0 ? { hostsOmitted: m.overflow?.hosts ?? m.hostsOmitted } : {}),
+    ...(m.outbreak === true ? { outbreak: true } : {}),
+    ...((m.conflicts ?? 0) > 0 ? { conflicts: m.conflicts } : {}),
+    ...(m.breakthrough !== undefined ? { breakthrough: m.breakthrough } : {}),
     alerts: sorted,
     assets: [...assets.values()],
     userContexts: [...users.values()],

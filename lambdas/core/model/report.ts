@@ -270,14 +270,22 @@ export interface IncidentReport {
 // ---- alert text in the report -------------------------------------------------------------------------------
 
 /**
- * Bidi overrides/isolates and marks (`invoice\u202Egpj.exe` displays as `invoiceexe.jpg`) and C0/C1 controls
- * other than tab and newline. Shown as `\uXXXX` so an analyst sees the trick instead of being fooled by it.
+ * Characters that change how text reads without being seen: C0/C1 controls other than tab and newline, every
+ * format character (Unicode Cf: bidi overrides and isolates (`invoice\u202Egpj.exe` displays as `invoiceexe.jpg`),
+ * zero-width space, joiners and non-joiners, soft hyphen, word joiner, BOM, the invisible tag characters U+E0000–
+ * U+E007F that can smuggle a whole sentence), line and paragraph separators, and blank letters (Hangul fillers,
+ * U+3164, the combining grapheme joiner) and lone surrogates (half a character, which JSON consumers refuse). Shown as `\uXXXX` (`\u{XXXXX}` beyond the BMP) so an analyst sees the
+ * trick instead of being fooled by it.
  */
-const INVISIBLE_RE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const INVISIBLE_RE = /(?![\t\n])[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\u034f\u115f\u1160\u17b4\u17b5\u180e\u3164\uffa0]/gu;
 
-/** Replace bidi and control characters with a visible `\uXXXX`; keeps tab and newline. */
+/** Replace control, format and invisible characters with a visible `\uXXXX`; keeps tab and newline. */
 export function visible(text: string): string {
-  return text.replace(INVISIBLE_RE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+  return text.replace(INVISIBLE_RE, (c) => {
+    const cp = c.codePointAt(0)!;
+    const hex = cp.toString(16).toUpperCase();
+    return cp > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
+  });
 }
 
 /** One line of visible text: controls made visible, newlines and runs of whitespace folded to one space. */

@@ -2,6 +2,7 @@ import type { IncidentMeta } from '../correlate/incident-meta';
 import type { IncidentView } from '../model/incident';
 import type { AdfDoc } from '../render/adf-nodes';
 import type { IncidentSnapshot } from '../render/delta';
+import { PermanentError } from '../errors';
 
 export interface CreateIssueInput {
   projectKey: string;
@@ -31,6 +32,7 @@ export interface TicketGateway {
   getIssue(key: string): Promise<IssueState>;
   addComment(key: string, body: AdfDoc): Promise<void>;
   updateIssue(key: string, change: { addLabels?: string[]; priorityName?: string }): Promise<void>;
+  /** Throws {@link TransitionUnavailableError} when the issue's workflow offers no transition of that name now. */
   transition(key: string, transitionName: string): Promise<void>;
   linkIssues(inwardKey: string, outwardKey: string, typeName: string): Promise<void>;
   /** Whether one of the issue's latest comments contains `marker` (reads are consistent, unlike search). */
@@ -87,3 +89,9 @@ export interface Drafter {
   updateComment(prev: TicketFacts | undefined, next: TicketFacts, view: IncidentView, marker: string): AdfDoc;
   reopenComment(prev: TicketFacts | undefined, next: TicketFacts, view: IncidentView, marker: string): AdfDoc;
 }
+
+/**
+ * The workflow offers no transition of the configured name on the issue (a site without `Reopen`, or a status it is
+ * not offered from): ticket-sync opens a linked follow-up instead of failing the update.
+ */
+export class TransitionUnavailableError extends PermanentError {}

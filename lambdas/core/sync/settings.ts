@@ -32,4 +32,9 @@ export interface SyncSettings {
   staleClaimMs: number;
   /** Alerts loaded for drafting (a sample beyond it: the first and the latest). */
   maxAlerts: number;
+  /**
+   * Look the incident's ticket up by label before every create, not only after a dead claim. For runs whose table
+   * starts empty against a real site (`a2t replay --jira env`), so a second run finds the first run's tickets.
+   */
+  lookupBeforeCreate?: boolean;
 }

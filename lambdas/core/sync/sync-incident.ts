@@ -3,9 +3,12 @@ import type { IncidentMeta } from '../correlate/incident-meta';
 import type { IncidentView } from '../model/incident';
 import { incidentLabel } from '../model/labels';
 import type { AdfDoc } from '../render/adf-nodes';
+import { TicketCapReachedError } from './budget';
+import type { TicketBudget } from './budget';
 import { customFieldValues } from './jira-fields';
 import { claimHeld, factsOf, planSync } from './plan';
 import type { Escalation, IncidentNow, SyncDecision, TicketNow } from './plan';
+import { TransitionUnavailableError } from './ports';
 import type { Drafter, PriorityLevel, TicketFacts, TicketGateway, TicketState, TicketStore } from './ports';
 import type { SyncSettings } from './settings';
 
@@ -31,6 +34,8 @@ export interface SyncDeps {
    */
   mayDefer?: boolean;
   now?: () => number;
+  /** The cap on tickets created per hour (budget.ts); none: no cap. */
+  budget?: TicketBudget;
 }
 
 /** The incident drafted for its ticket: the view it was drafted from and the draft. */
@@ -52,7 +57,8 @@ const MAX_STEPS = 4;
  *   dead claim, create it with that label, record the key;
  * - comment: comment only what is new, add labels, raise priority; never rewrite summary or description (an analyst
  *   may have edited them);
- * - reopen / follow-up: reopen a ticket closed within the window, else open a follow-up linked to it.
+ * - reopen / follow-up: reopen a ticket closed within the window, else open a follow-up linked to it; a workflow
+ *   that offers no reopen transition gets the linked follow-up too.
  * Throws RetryableError (with the wait) to defer, PermanentError when Jira refuses the content.
  */
 export async function syncIncident(incidentId: string, deps: SyncDeps): Promise<SyncOutcome> {
@@ -134,23 +140,17 @@ async function carryOut(
       if (found) return { action: 'reconciled', incidentId, key, reason: FOUND };
       return { action: 'created', incidentId, key, reason: plan.reason };
     }
-    case 'follow-up': {
-      const followUp: TicketState = {
-        ...ticket,
-        ticketKey: undefined,
-        previousKeys: [...ticket.previousKeys, plan.closedKey],
-        synced: undefined,
-        lastCommentAt: undefined,
-        closedAt: undefined,
-      };
-      await deps.store.saveTicket(followUp);
-      const { key, found } = await create(followUp, drafted, deps, false);
-      if (found) return { action: 'reconciled', incidentId, key, reason: FOUND };
-      await deps.jira.linkIssues(key, plan.closedKey, deps.settings.linkType);
-      return { action: 'followup', incidentId, key, reason: plan.reason };
-    }
+    case 'follow-up':
+      return followUp(ticket, plan.closedKey, plan.reason, drafted, deps);
     case 'reopen': {
-      await deps.jira.transition(plan.key, plan.transition);
+      try {
+        await deps.jira.transition(plan.key, plan.transition);
+      } catch (err) {
+        if (!(err instanceof TransitionUnavailableError)) throw err;
+        // The site's workflow cannot reopen (no such transition, or not from this status): a linked follow-up
+        // carries the new alerts instead, as after the reopen window.
+        return followUp(ticket, plan.key, `${err.message}: a linked follow-up instead`, drafted, deps);
+      }
       const body = deps.drafter.reopenComment(ticket.synced, facts, view, plan.marker);
       await publishUpdate(ticket, plan, body, facts, meta.version, deps, {
         statusCategory: 'new',
@@ -167,6 +167,30 @@ async function carryOut(
 }
 
 const FOUND = 'found the ticket an interrupted create had opened';
+
+/** A new ticket for the incident, linked to its closed one (`closedKey`), which is kept among its previous keys. */
+async function followUp(
+  ticket: TicketState,
+  closedKey: string,
+  reason: string,
+  drafted: Drafted,
+  deps: SyncDeps,
+): Promise<SyncOutcome> {
+  const incidentId = drafted.meta.incidentId;
+  const next: TicketState = {
+    ...ticket,
+    ticketKey: undefined,
+    previousKeys: ticket.previousKeys.includes(closedKey) ? ticket.previousKeys : [...ticket.previousKeys, closedKey],
+    synced: undefined,
+    lastCommentAt: undefined,
+    closedAt: undefined,
+  };
+  await deps.store.saveTicket(next);
+  const { key, found } = await create(next, drafted, deps, false);
+  if (found) return { action: 'reconciled', incidentId, key, reason: FOUND };
+  await deps.jira.linkIssues(key, closedKey, deps.settings.linkType);
+  return { action: 'followup', incidentId, key, reason };
+}
 
 /**
  * Claim the create, then open the ticket, or find the one a dead claim's owner opened (`found`). `recover`: the plan
@@ -188,7 +212,8 @@ async function create(
     throw new RetryableError(wait.reason, { incidentId }, { retryAfterMs: wait.retryAfterMs });
   }
   const label = incidentLabel(incidentId);
-  if (recover || claim.recovering) {
+  // `lookupBeforeCreate`: a run whose table starts empty (a replay against a real site) finds last run's tickets.
+  if (recover || claim.recovering || settings.lookupBeforeCreate) {
     // A dead owner may have created the issue before it could record the key: find it by the incident's label.
     const found = (await jira.findByLabel(settings.projectKey, label)).filter(
       (i) => !ticket.previousKeys.includes(i.key),
@@ -201,6 +226,15 @@ async function create(
   }
   const labels = [...new Set([...draft.labels, label])];
   const customFields = customFieldValues(settings.customFields, { incidentId, severity: meta.severity });
+  const reservedAt = now();
+  if (deps.budget !== undefined) {
+    const slot = await deps.budget.reserve(reservedAt);
+    if (!slot.granted) {
+      // Over the hour's cap: release the claim (nothing was created) and wait for the next hour.
+      await store.saveTicket({ ...ticket, claimOwner: undefined, claimedAt: undefined });
+      throw new TicketCapReachedError(slot.limit, incidentId, slot.retryAfterMs);
+    }
+  }
   let created: { key: string };
   try {
     created = await jira.createIssue({
@@ -219,7 +253,10 @@ async function create(
     // create may have happened, and the retry reconciles by label.
     const provenNotCreated =
       err instanceof PermanentError || (err instanceof RetryableError && !err.mayHaveBeenApplied);
-    if (provenNotCreated) await store.saveTicket({ ...ticket, claimOwner: undefined, claimedAt: undefined });
+    if (provenNotCreated) {
+      await store.saveTicket({ ...ticket, claimOwner: undefined, claimedAt: undefined });
+      await deps.budget?.release(reservedAt);
+    }
     throw err;
   }
   await store.saveTicket(recorded(ticket, created.key, meta.version, facts));

@@ -19,14 +19,22 @@ const WebhookSchema = z.object({
 export interface TicketEvent {
   event: string;
   issueKey: string;
+  /** The incident the event is about: the first of `incidentIds` until the handler finds the one bound to the issue. */
   incidentId: string;
+  /** Every incident label on the issue, parsed (an analyst's own `a2t-checked` label is not one). */
+  incidentIds: string[];
   actorAccountId?: string;
   status?: string;
   /** `new`, `indeterminate` or `done`. */
   statusCategory?: string;
   resolution?: string;
   time: string;
+  /** Whether `time` is the signed body's own timestamp (else it is the receive time). */
+  signedTime: boolean;
 }
+
+/** The latest time a JavaScript Date can hold (±8.64e15 ms): a larger timestamp is not a time. */
+const MAX_DATE_MS = 8.64e15;
 
 export type ParsedWebhook = { ok: true; event: TicketEvent } | { ok: false; reason: string };
 
@@ -41,16 +49,28 @@ export function parseWebhook(body: string, receivedAt: string): ParsedWebhook {
   const r = WebhookSchema.safeParse(json);
   if (!r.success) return { ok: false, reason: `not an issue event: ${r.error.issues[0].path.join('.')}` };
   const w = r.data;
-  const label = w.issue.fields.labels.find((l) => l.startsWith(INCIDENT_LABEL_PREFIX));
-  const incidentId = label === undefined ? undefined : incidentIdFromLabel(label);
-  if (incidentId === undefined)
+  // A timestamp that is no time (1e20, a fraction of a millisecond past the end of time) is refused, not thrown on.
+  if (w.timestamp !== undefined && !(Number.isFinite(w.timestamp) && Math.abs(w.timestamp) <= MAX_DATE_MS)) {
+    return { ok: false, reason: 'malformed timestamp' };
+  }
+  // Every label is parsed: the first `a2t-` one may be an analyst's own (`a2t-checked`), not an incident's.
+  const incidentIds = [
+    ...new Set(
+      w.issue.fields.labels
+        .filter((l) => l.startsWith(INCIDENT_LABEL_PREFIX))
+        .map(incidentIdFromLabel)
+        .filter((id): id is string => id !== undefined),
+    ),
+  ];
+  if (incidentIds.length === 0)
     return { ok: false, reason: `issue ${w.issue.key} has no alert-to-ticket incident label` };
   return {
     ok: true,
     event: {
       event: w.webhookEvent,
       issueKey: w.issue.key,
-      incidentId,
+      incidentId: incidentIds[0],
+      incidentIds,
       ...(w.user?.accountId !== undefined ? { actorAccountId: w.user.accountId } : {}),
       ...(w.issue.fields.status !== undefined ? { status: w.issue.fields.status.name } : {}),
       ...(w.issue.fields.status?.statusCategory !== undefined
@@ -58,6 +78,7 @@ export function parseWebhook(body: string, receivedAt: string): ParsedWebhook {
         : {}),
       ...(w.issue.fields.resolution ? { resolution: w.issue.fields.resolution.name } : {}),
       time: w.timestamp !== undefined ? new Date(w.timestamp).toISOString() : receivedAt,
+      signedTime: w.timestamp !== undefined,
     },
   };
 }

@@ -47,4 +47,4 @@ export {
   isTrustedImage,
 } from './binaries';
 export { MAX_SCAN_CHARS, forScan, pathsInText } from './text-paths';
-export type { PathInText } from './text-paths';
+export type { PathInText, ScanMeter } from './text-paths';

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PermanentError, RetryableError } from '../../../lambdas/core/errors';
 import type { AdfDoc } from '../../../lambdas/core/render/adf-nodes';
+import { TransitionUnavailableError } from '../../../lambdas/core/sync/ports';
 import type { CreateIssueInput } from '../../../lambdas/core/sync/ports';
 import { JiraAuthError } from '../../../lambdas/adapters/jira/errors';
 import { JiraGateway } from '../../../lambdas/adapters/jira/gateway';
@@ -156,8 +157,10 @@ describe('JiraGateway (jira.js, schema mismatches thrown) against the Jira emula
 
     expect(done).toMatchObject({ status: 'Done', statusCategory: 'done', resolution: 'Done' });
     expect(reopened).toMatchObject({ status: 'To Do', statusCategory: 'new', resolution: undefined });
+    // Typed, so ticket-sync can open a linked follow-up instead (a site without the reopen transition).
+    expect(unknown).toBeInstanceOf(TransitionUnavailableError);
     expect(unknown).toBeInstanceOf(PermanentError);
-    expect(unknown.message).toBe(`Jira offers no transition 'Close' on ${key} now; available: 'In Progress', 'Done'`);
+    expect(unknown.message).toBe(`Jira offers no transition 'Close' on ${key} now (available: 'In Progress', 'Done')`);
   });
 
   it('finds an issue by label only once search has indexed it, or at once when its id is reconciled', async () => {
@@ -360,14 +363,16 @@ describe('JiraGateway (jira.js, schema mismatches thrown) against the Jira emula
     expect(g.stats()).toEqual({ requests: 3, retries: 2, rateLimited: 0, timeouts: 0 });
   });
 
-  it('says the token was refused on 401, without the token, and does not retry', async () => {
+  it('says the token was refused on 401, without the token, and does not retry in the call (the hand-off will)', async () => {
     const token = 'wrong-token-value-7f3a';
     const g = gateway({ apiToken: token });
 
     const err = await failure(g.getIssue('SOC-1'));
 
     expect(err).toBeInstanceOf(JiraAuthError);
-    expect(err).toBeInstanceOf(PermanentError);
+    // Retryable: the hand-off waits on the queue until the token is fixed, instead of being consumed.
+    expect(err).toBeInstanceOf(RetryableError);
+    expect(err.mayHaveBeenApplied).toBe(false);
     expect(err.message).toBe(
       'Jira refused the credentials (401) for getIssue: the API token or email in the Jira secret was not accepted',
     );
@@ -431,7 +436,7 @@ describe('JiraGateway.checkSite', () => {
 
       expect(problems).toEqual([
         "priority 'Critical' does not exist in project SOC (it has: Highest, High, Medium, Low, Lowest); fix the priority-name mapping",
-        "transition 'Close' is not offered from any status of 'Incident' in SOC; fix the configured transition name or the workflow",
+        "transition 'Close' is not offered from any status of 'Incident' in SOC; fix the configured transition name or the workflow (until then a closed ticket that gets new alerts gets a linked follow-up instead)",
       ]);
     } finally {
       await jira.close();

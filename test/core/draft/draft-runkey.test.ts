@@ -113,7 +113,9 @@ describe('draftReport on the reference run-key incident', () => {
       name: 'Boot or Logon Autostart Execution: Registry Run Keys / Startup Folder',
       tactics: ['Persistence', 'Privilege Escalation'],
     });
-    expect(report.attack[0].evidence).toMatch(/^Sysmon 13 #483204: powershell\.exe \(PID 7842\) set registry value/);
+    expect(report.attack[0].evidence).toMatch(
+      /^Sysmon 13 #483204: \u201cpowershell\.exe \(PID 7842\)\u201d set registry value \u201cHKLM\\SOFTWARE/,
+    );
   });
 
   it('puts host department, criticality, user name and title in the initial context', () => {

@@ -123,7 +123,7 @@ describe('remediation playbook', () => {
         },
       ),
     ]);
-    expect(r.summary).toBe('T1003.001 – Credential Dumping of LSASS memory on HR-LT-007');
+    expect(r.summary).toBe('T1003.001 – Credential Dumping of LSASS memory by pd64.exe on HR-LT-007');
     expect(r.priority.level).toBe('P1');
     const s = steps(r);
     expect(s[0]).toBe('Isolate HR-LT-007 from the network; keep it powered on so memory evidence survives.');
@@ -191,7 +191,7 @@ describe('remediation playbook', () => {
         { ...E, severity: { score: 20, reasons: [] } },
       ),
     ]);
-    expect(r.summary).toBe('Suspicious Process Execution on HR-LT-007');
+    expect(r.summary).toBe('Suspicious Process Execution: whoami.exe started by cmd.exe on HR-LT-007');
     expect(r.priority).toMatchObject({ level: 'P4', name: 'Low' });
     expect(steps(r)[0]).toBe(
       'Confirm with mlopez and the owner of HR-LT-007 whether this activity was expected; if it was not, isolate the host.',
@@ -226,7 +226,7 @@ describe('remediation playbook', () => {
 });
 
 describe('summary line', () => {
-  it('leads with the vendor detection name when no technique is known', () => {
+  it('leads with the vendor detection name when no technique is known, saying what its verdict is', () => {
     const r = draftOf([
       sysmonAlert(
         {
@@ -241,7 +241,7 @@ describe('summary line', () => {
         { ...E, severity: { score: 70, reasons: [] } },
       ),
     ]);
-    expect(r.summary).toBe('Endpoint Detection: Trojan:Win32/Ymacco.AA4E\\u202E on HR-LT-007');
+    expect(r.summary).toBe('Malware Detected: \u201cTrojan:Win32/Ymacco.AA4E\\u202E\u201d on HR-LT-007');
   });
 
   it('counts other hosts and stays within 255 characters', () => {

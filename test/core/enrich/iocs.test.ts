@@ -174,7 +174,8 @@ describe('extractIocs: structured fields', () => {
       }),
     );
     expect(iocs.map((i) => [i.type, i.value, i.role])).toEqual([
-      ['ipv4', '194.165.16.89', 'c2'],
+      // The source's own label is quoted: its words, not the pipeline's.
+      ['ipv4', '194.165.16.89', 'evidence labelled \u201cc2\u201d'],
       ['domain', 'evil.example.com', 'evidence'],
       ['sha256', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'evidence'],
       ['commandline', 'powershell.exe -enc AAAA', 'evidence'],

@@ -67,14 +67,15 @@ describe('assessSeverity: steps', () => {
     expect(assessSeverity(makeAlert(), many, undefined, []).score).toBe(80);
   });
 
-  it('adds nothing for heuristics when the vendor already rates the alert above the ceiling', () => {
+  it('still counts a heuristic when the vendor already rates the alert above the ceiling: it closes part of the gap to 100', () => {
     const result = assessSeverity(
       makeAlert({ severity: { vendor: 'critical', score: 95 } }),
       [hit('a', 20)],
       undefined,
       [],
     );
-    expect(result).toEqual({ score: 95, reasons: ['vendor severity critical (95)', 'heuristic: rule a (+0)'] });
+    // 95 + (100 − 95) × (1 − e^(−20/50)) = 96.6
+    expect(result).toEqual({ score: 97, reasons: ['vendor severity critical (95)', 'heuristic: rule a (+2)'] });
   });
 
   it('reports heuristic contributions that add up to the change they made', () => {

@@ -1,4 +1,6 @@
+import { DISPOSITION_FLAGS } from '../../model/alert';
 import type { Alert, ArtifactType, Process, ProcessRef } from '../../model/alert';
+import { techniqueIdByName, techniqueIdsInTitle } from '../../enrich/attack';
 import { capRaw, contentHash, hasBidi, isObject, str } from '../common';
 import type { FormatAdapter, NormalizeContext, RawRecord } from '../types';
 
@@ -89,7 +91,16 @@ export interface AlertBody {
   rule?: Alert['rule'];
   severity: Alert['severity'];
   techniques: string[];
+  /**
+   * Techniques the vendor named in words (`Technique: "OS Credential Dumping"`), each with the tactics it was filed
+   * under; mapped to ATT&CK ids through the ATT&CK data (see `techniqueIdByName`) and added after `techniques`.
+   */
+  techniqueNames?: VendorTechnique[];
   tactics?: string[];
+  /** What the vendor says happened to the threat: stopped (`blocked`) or closed as harmless (`benign`). */
+  disposition?: Disposition;
+  /** A posture or compliance check (a configuration finding), not a detection of activity. */
+  compliance?: boolean;
   process?: Process;
   file?: Alert['file'];
   registry?: Alert['registry'];
@@ -97,6 +108,35 @@ export interface AlertBody {
   dns?: Alert['dns'];
   artifacts?: ArtifactList;
   flags?: string[];
+}
+
+/** A technique as a vendor wrote it, by name, with the tactic names it filed it under. */
+export interface VendorTechnique {
+  name: string;
+  tactics?: string[];
+}
+
+/** The vendor's disposition of a threat, set on the alert as a flag (see `DISPOSITION_FLAGS`). */
+export type Disposition = 'blocked' | 'benign';
+
+/** Technique names → ATT&CK ids, in order, once each; names ATT&CK does not define (or that fit no tactic) drop out. */
+export function techniqueIdsFromNames(names: readonly VendorTechnique[]): string[] {
+  const out = new Set<string>();
+  for (const t of names) {
+    const id = techniqueIdByName(t.name, t.tactics ?? []);
+    if (id !== undefined) out.add(id);
+  }
+  return [...out];
+}
+
+/**
+ * The alert's techniques: the ids the vendor gave, then the names it wrote mapped to ids; when it gave neither, the
+ * ATT&CK technique its detection title names in words (Defender's `Suspicious process injection observed` → T1055).
+ */
+function techniquesOf(body: AlertBody): string[] {
+  const named = [...new Set([...body.techniques, ...techniqueIdsFromNames(body.techniqueNames ?? [])])];
+  if (named.length > 0 || body.title === undefined) return named;
+  return techniqueIdsInTitle(body.title, body.tactics ?? []);
 }
 
 /** Completes an adapter's reading into the canonical Alert: id, times, flags, raw record, no empty blocks. */
@@ -113,6 +153,8 @@ export function buildAlert(
   const artifacts = (body.artifacts?.list ?? []).filter((a) => !shown.has(`${a.type}\u0000${a.value.toLowerCase()}`));
   if (body.artifacts?.capped) flags.add('artifacts-capped');
   if (body.severity.vendor === undefined) flags.add('severity-missing');
+  if (body.disposition !== undefined) flags.add(DISPOSITION_FLAGS[body.disposition]);
+  if (body.compliance === true) flags.add(DISPOSITION_FLAGS.compliance);
   const names = [
     body.process?.image,
     body.process?.parent?.image,
@@ -143,7 +185,7 @@ export function buildAlert(
     user: body.user,
     rule: body.rule === undefined ? undefined : compact(body.rule),
     severity: compact(body.severity) ?? body.severity,
-    techniques: [...new Set(body.techniques)],
+    techniques: techniquesOf(body),
     tactics: body.tactics !== undefined && body.tactics.length > 0 ? [...new Set(body.tactics)] : undefined,
     process: body.process === undefined ? undefined : processOf(body.process),
     file: body.file === undefined ? undefined : compact(body.file),

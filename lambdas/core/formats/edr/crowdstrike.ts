@@ -4,6 +4,7 @@ import type { Json } from '../common';
 import { RecordRejected } from '../types';
 import type { FormatAdapter, NormalizeContext, RawRecord } from '../types';
 import { ArtifactList, buildAlert } from './build';
+import type { Disposition, VendorTechnique } from './build';
 import {
   NO_SEVERITY,
   arr,
@@ -104,6 +105,57 @@ function addFiles(artifacts: ArtifactList, list: unknown, dirKey: string, nameKe
   }
 }
 
+/** Falcon's disposition flags that mean the sensor stopped the threat (both the streaming and the v2 spellings). */
+const BLOCKING_FLAGS = [
+  'KillProcess',
+  'KillSubProcess',
+  'KillParent',
+  'ProcessBlocked',
+  'BlockProcess',
+  'QuarantineFile',
+  'QuarantineMachine',
+  'OperationBlocked',
+  'RegistryOperationBlocked',
+  'FsOperationBlocked',
+  'process_killed',
+  'process_blocked',
+  'quarantine_file',
+  'quarantine_machine',
+  'operation_blocked',
+  'registry_operation_blocked',
+  'fs_operation_blocked',
+];
+
+/**
+ * `blocked` when Falcon says it prevented the threat: a blocking disposition flag set (and no failed kill), or a
+ * disposition description that starts with "Prevention". A detect-only disposition says nothing.
+ */
+function disposition(flags: unknown, description: unknown): Disposition | undefined {
+  if (isObject(flags)) {
+    const failed = flags.KillActionFailed === true || flags.kill_action_failed === true;
+    if (!failed && BLOCKING_FLAGS.some((k) => flags[k] === true)) return 'blocked';
+  }
+  return /^\s*prevention\b/i.test(str(description) ?? '') ? 'blocked' : undefined;
+}
+
+/** Falcon's technique names with the tactic each was filed under: the top-level pair, then `MitreAttack[]`. */
+function vendorTechniques(
+  technique: unknown,
+  tactic: unknown,
+  list: unknown,
+  keys: [string, string],
+): VendorTechnique[] {
+  const out: VendorTechnique[] = [];
+  const push = (name: unknown, tac: unknown): void => {
+    const n = str(name);
+    const t = str(tac);
+    if (n !== undefined) out.push({ name: n, tactics: t === undefined ? [] : [t] });
+  };
+  push(technique, tactic);
+  for (const m of arr(list)) if (isObject(m)) push(m[keys[0]], m[keys[1]]);
+  return out;
+}
+
 function normalizeStreaming(adapter: FormatAdapter, record: RawRecord, ctx: NormalizeContext, legacy: boolean): Alert {
   const v = record.value;
   const e = get(v, 'event');
@@ -172,7 +224,9 @@ function normalizeStreaming(adapter: FormatAdapter, record: RawRecord, ctx: Norm
     rule: ruleName === undefined ? undefined : { name: ruleName, id: ruleId },
     severity,
     techniques: techniqueIds(e.Technique, e.TechniqueId, pluck(e.MitreAttack, 'TechniqueID')),
+    techniqueNames: vendorTechniques(e.Technique, e.Tactic, e.MitreAttack, ['Technique', 'Tactic']),
     tactics: attackTactics(e.Tactic, pluck(e.MitreAttack, 'Tactic')),
+    disposition: disposition(e.PatternDispositionFlags, e.PatternDispositionDescription),
     process: hasProcess
       ? {
           guid: falconProcessId(e.ProcessId),
@@ -344,7 +398,9 @@ function normalizeAlertV2(record: RawRecord, ctx: NormalizeContext): Alert {
     rule: ruleName === undefined ? undefined : { name: ruleName, id: str(v.pattern_id) },
     severity,
     techniques: techniqueIds(v.technique_id, pluck(v.mitre_attack, 'technique_id')),
+    techniqueNames: vendorTechniques(v.technique, v.tactic, v.mitre_attack, ['technique', 'tactic']),
     tactics: attackTactics(v.tactic, pluck(v.mitre_attack, 'tactic')),
+    disposition: disposition(v.pattern_disposition_details, v.pattern_disposition_description),
     process: {
       ...processDetails({
         process_graph_id: v.triggering_process_graph_id,

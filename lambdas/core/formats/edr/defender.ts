@@ -4,6 +4,7 @@ import type { Json } from '../common';
 import { RecordRejected } from '../types';
 import type { FormatAdapter, NormalizeContext, RawRecord } from '../types';
 import { ArtifactList, buildAlert } from './build';
+import type { Disposition } from './build';
 import { NO_SEVERITY, arr, attackTactics, hashesOf, ip, ipsOf, joinPath, safeInt, severityOf, timeAt } from './fields';
 
 /**
@@ -19,6 +20,36 @@ const GRAPH_ALERT = '#microsoft.graph.security.alert';
 function userOf(name: unknown, domain: unknown, sid: unknown): Alert['user'] {
   const n = str(name);
   return n === undefined ? undefined : { name: n, domain: str(domain), sid: str(sid) };
+}
+
+/** Analyst or automated-investigation verdicts that close an alert as harmless, in both APIs' spellings. */
+const BENIGN_VERDICTS = new Set([
+  'benign',
+  'benignpositive',
+  'falsepositive',
+  'informationalexpectedactivity',
+  'notmalicious',
+  'confirmeduseractivity',
+  'lineofbusinessapplication',
+]);
+/** Evidence remediation states and title words that mean Defender stopped the threat. */
+const BLOCKED_STATES = new Set(['blocked', 'prevented', 'remediated', 'quarantined']);
+const BLOCKED_TITLE = /\b(?:was|were)\s+(?:prevented|blocked|quarantined|remediated|removed)\b/i;
+
+const folded = (v: unknown): string => (str(v) ?? '').toLowerCase().replace(/[^a-z]/g, '');
+
+/**
+ * Defender's disposition: `benign` when the classification, determination or automated investigation closed it as
+ * harmless (`FalsePositive`, `informationalExpectedActivity`, investigation state `Benign`); `blocked` when an
+ * evidence row was remediated or prevented, or the title says the threat was (`'Mimikatz' hacktool was prevented`).
+ */
+function disposition(v: Json, evidence: unknown[]): Disposition | undefined {
+  if ([v.classification, v.determination, v.investigationState].some((x) => BENIGN_VERDICTS.has(folded(x)))) {
+    return 'benign';
+  }
+  const states = evidence.filter(isObject).map((e) => folded(e.remediationStatus));
+  if (states.some((x) => BLOCKED_STATES.has(x)) || BLOCKED_TITLE.test(str(v.title) ?? '')) return 'blocked';
+  return undefined;
 }
 
 /** One MDE evidence row (`entityType` File, Process, User, Ip, Url…) into the alert's blocks and artifacts. */
@@ -86,6 +117,7 @@ function normalizeMde(record: RawRecord, ctx: NormalizeContext): Alert {
     severity,
     techniques: techniqueIds(v.mitreTechniques),
     tactics: attackTactics(v.category),
+    disposition: disposition(v, Array.isArray(v.evidence) ? v.evidence : [v.evidence]),
     process: found.process,
     file: found.file,
     artifacts: found.artifacts,
@@ -211,6 +243,7 @@ function normalizeGraph(record: RawRecord, ctx: NormalizeContext): Alert {
     severity,
     techniques: techniqueIds(v.mitreTechniques),
     tactics: attackTactics(v.category),
+    disposition: disposition(v, evidence),
     process,
     file,
     registry,

@@ -3,6 +3,7 @@ import { get, isObject, str, techniqueIds, toIsoTime } from '../common';
 import { RecordRejected } from '../types';
 import type { FormatAdapter, NormalizeContext, RawRecord } from '../types';
 import { ArtifactList, buildAlert } from './build';
+import type { Disposition, VendorTechnique } from './build';
 import {
   NO_SEVERITY,
   arr,
@@ -71,6 +72,39 @@ function threatTechniques(threats: unknown): string[] {
     }
   }
   return techniqueIds(ids);
+}
+
+/**
+ * Technique names from ECS `threat[]` with each entry's tactic, for entries that carry a name but no usable id
+ * (sub-techniques as `Parent: Sub`, the form ATT&CK writes).
+ */
+function threatTechniqueNames(threats: unknown): VendorTechnique[] {
+  const out: VendorTechnique[] = [];
+  for (const t of arr(threats)) {
+    if (!isObject(t)) continue;
+    const tactics = strs(get(t, 'tactic.name'));
+    for (const tech of arr(t.technique)) {
+      if (!isObject(tech)) continue;
+      const name = str(tech.name);
+      if (name !== undefined) out.push({ name, tactics });
+      for (const sub of arr(tech.subtechnique)) {
+        const subName = isObject(sub) ? str(sub.name) : undefined;
+        if (subName !== undefined) out.push({ name: name === undefined ? subName : `${name}: ${subName}`, tactics });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * `blocked` for Endpoint's prevention alerts (the rule says Prevention, or the file was quarantined); `benign` when
+ * an analyst closed the alert in Kibana as a false or benign positive.
+ */
+function disposition(v: unknown, ruleName: string | undefined): Disposition | undefined {
+  const reason = (ecsStr(v, 'kibana.alert.workflow_reason') ?? '').toLowerCase().replace(/[^a-z]/g, '');
+  if (reason === 'falsepositive' || reason === 'benignpositive') return 'benign';
+  if (ecs(v, 'file.Ext.quarantine_result') === true || /\bprevention\b/i.test(ruleName ?? '')) return 'blocked';
+  return undefined;
 }
 
 function processRef(p: unknown): { guid?: string; pid?: number; image?: string; commandLine?: string } {
@@ -145,7 +179,9 @@ function normalize(record: RawRecord, ctx: NormalizeContext): Alert {
           },
     severity,
     techniques: threatTechniques(threats),
+    techniqueNames: threatTechniqueNames(threats),
     tactics: attackTactics(pluck(threats, 'tactic.name')),
+    disposition: disposition(v, ruleName),
     process: isObject(proc)
       ? {
           ...processRef(proc),

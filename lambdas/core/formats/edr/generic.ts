@@ -197,6 +197,10 @@ function normalize(record: RawRecord, ctx: NormalizeContext): Alert {
     rule: ruleOf(v),
     severity: severity(v.severity),
     techniques: techniqueField === undefined ? [] : techniqueIds(techniqueField.value),
+    // A technique written only as a name (`"technique": "OS Credential Dumping"`) maps through the ATT&CK data.
+    techniqueNames: (techniqueField === undefined ? [] : strs(techniqueField.value))
+      .filter((t) => techniqueIds(t).length === 0)
+      .map((name) => ({ name, tactics: attackTactics(v.tactic, v.tactics, get(v, 'mitre.tactic')) })),
     tactics: attackTactics(v.tactic, v.tactics, get(v, 'mitre.tactic'), get(v, 'mitre.tactics')),
     process: processOf(v),
     file:

@@ -4,6 +4,7 @@ import type { Json } from '../common';
 import { RecordRejected } from '../types';
 import type { FormatAdapter, NormalizeContext, RawRecord } from '../types';
 import { ArtifactList, buildAlert } from './build';
+import type { Disposition, VendorTechnique } from './build';
 import {
   NO_SEVERITY,
   UNKNOWN_SCORE,
@@ -92,6 +93,42 @@ function processOf(p: unknown): Process | undefined {
         }
       : undefined,
   };
+}
+
+/** `disposition_id`s that mean the threat was stopped: Blocked, Quarantined, Isolated, Deleted, Dropped. */
+const BLOCKED_DISPOSITIONS = new Set([2, 3, 4, 5, 6]);
+/** `disposition_id` 10: Exonerated, the finding was judged harmless. */
+const EXONERATED = 10;
+
+/**
+ * What the product did or decided: `blocked` for a blocking disposition (or `action_id` 2, Denied), `benign` for an
+ * exonerated finding or a compliance check that passed (Prowler `status_code: PASS`, `compliance.status: PASSED`).
+ */
+function disposition(v: Json): Disposition | undefined {
+  const d = int(v.disposition_id);
+  const passed = /^pass(ed)?$/i.test(str(v.status_code) ?? str(get(v, 'compliance.status')) ?? '');
+  if (d === EXONERATED || passed) return 'benign';
+  if ((d !== undefined && BLOCKED_DISPOSITIONS.has(d)) || int(v.action_id) === 2) return 'blocked';
+  return undefined;
+}
+
+/** A posture check (Security Hub controls, Prowler): it carries compliance data rather than observed activity. */
+function isCompliance(v: Json): boolean {
+  return isObject(v.compliance) || isObject(get(v, 'unmapped.compliance')) || isObject(get(v, 'unmapped.Compliance'));
+}
+
+/** Technique and sub-technique names from `attacks[]`, each with the attack's tactics. */
+function attackTechniqueNames(attacks: unknown[]): VendorTechnique[] {
+  const out: VendorTechnique[] = [];
+  for (const a of attacks) {
+    if (!isObject(a)) continue;
+    const tactics = [...pluck([a], 'tactic.name'), ...pluck(get(a, 'tactics'), 'name')];
+    const name = firstStr(a, 'technique.name');
+    const sub = firstStr(a, 'sub_technique.name');
+    if (name !== undefined) out.push({ name, tactics });
+    if (sub !== undefined) out.push({ name: name === undefined ? sub : `${name}: ${sub}`, tactics });
+  }
+  return out;
 }
 
 function filePath(f: unknown): string | undefined {
@@ -207,6 +244,9 @@ function normalize(record: RawRecord, ctx: NormalizeContext): Alert {
         : { name: ruleName, id: firstStr(info, 'analytic.uid') ?? firstStr(v, 'metadata.event_code') },
     severity: severity(v),
     techniques: techniqueIds(pluck(attacks, 'technique.uid'), pluck(attacks, 'sub_technique.uid')),
+    techniqueNames: attackTechniqueNames(attacks),
+    disposition: disposition(v),
+    compliance: isCompliance(v),
     tactics: attackTactics(pluck(attacks, 'tactic.name'), ...arr(attacks).map((a) => pluck(get(a, 'tactics'), 'name'))),
     process,
     file,

@@ -134,6 +134,14 @@ function normalize(record: RawRecord, ctx: NormalizeContext): Alert {
         : { name: title, id: firstStr(v, 'ProductFields.ControlId', 'Compliance.SecurityControlId', 'GeneratorId') },
     severity: severity(v),
     techniques: techniqueIds(types),
+    // A control check (`Compliance{}`, `Software and Configuration Checks/…`) is posture, not activity; one that
+    // passed, or a finding an analyst suppressed, is closed as harmless.
+    compliance: isObject(v.Compliance) || types.some((t) => /^software and configuration checks\//i.test(t)),
+    disposition:
+      /^passed$/i.test(str(get(v, 'Compliance.Status')) ?? '') ||
+      /^suppressed$/i.test(str(get(v, 'Workflow.Status')) ?? '')
+        ? 'benign'
+        : undefined,
     // `TTPs/<tactic>/<finding type>`: the second segment is an ATT&CK tactic name.
     tactics: attackTactics(types.filter((t) => t.startsWith('TTPs/')).map((t) => t.split('/')[1])),
     process:

@@ -3,6 +3,7 @@ import { firstStr, isObject, severityScore, str, techniqueIds } from '../common'
 import { RecordRejected } from '../types';
 import type { FormatAdapter, NormalizeContext, RawRecord } from '../types';
 import { ArtifactList, buildAlert } from './build';
+import type { Disposition, VendorTechnique } from './build';
 import {
   NO_SEVERITY,
   UNKNOWN_SCORE,
@@ -90,12 +91,36 @@ function normalize(record: RawRecord, ctx: NormalizeContext): Alert {
           },
     severity: severity(threat),
     techniques,
+    techniqueNames: techniqueNamesOf(tactics),
     tactics: attackTactics(pluck(tactics, 'name')),
+    disposition: disposition(threat),
     // The originator is the process that brought the threat to disk (e.g. an archive service), not the threat itself.
     process: { image: str(threat.originatorProcess), user: processUser },
     file: filePath === undefined ? undefined : { path: filePath, hashes: threatHashes(threat) },
     artifacts,
   });
+}
+
+/** Indicator techniques written as names (`PowerShell`), each with the tactic it sits under. */
+function techniqueNamesOf(tactics: unknown[]): VendorTechnique[] {
+  const out: VendorTechnique[] = [];
+  for (const t of tactics) {
+    if (!isObject(t)) continue;
+    const tactic = str(t.name);
+    for (const name of pluck(t.techniques, 'name')) out.push({ name, tactics: tactic === undefined ? [] : [tactic] });
+  }
+  return out;
+}
+
+/**
+ * `benign` when an analyst's verdict says false positive; `blocked` when the agent mitigated the threat (killed,
+ * quarantined) or did so pre-emptively.
+ */
+function disposition(threat: Record<string, unknown>): Disposition | undefined {
+  const folded = (x: unknown): string => (str(x) ?? '').toLowerCase().replace(/[^a-z]/g, '');
+  if (folded(threat.analystVerdict) === 'falsepositive') return 'benign';
+  if (folded(threat.mitigationStatus) === 'mitigated' || threat.mitigatedPreemptively === true) return 'blocked';
+  return undefined;
 }
 
 function techniquesOf(tactic: unknown): string[] {

@@ -1,4 +1,5 @@
 import { capRaw, hasBidi, severityScore } from '../common';
+import { DISPOSITION_FLAGS } from '../../model/alert';
 import type { Alert } from '../../model/alert';
 import type { FormatAdapter, NormalizeContext, RawRecord } from '../types';
 import { accountOf, alertIdOf, compact, eventIdOf, field, hostOf, intField, recordIdOf, timeOf } from './fields';
@@ -119,6 +120,9 @@ function normalize(record: RawRecord, ctx: NormalizeContext): Alert {
   const name = known?.name ?? messageTitle(ev.message) ?? `${where} event ${id}`;
 
   const defender = known?.type === 'malware_detected' || known?.type === 'malware_action';
+  // 1117: Defender acted on the threat (quarantine, remove, clean, block); an `Allow` action stopped nothing.
+  const action = known?.type === 'malware_action' ? field(ev, 'Action Name') : undefined;
+  if (action !== undefined && !/allow/i.test(action)) flags.push(DISPOSITION_FLAGS.blocked);
   const threat = defender ? field(ev, 'Threat Name') : undefined;
   const vendorSeverity = defender ? field(ev, 'Severity Name') : undefined;
   const score = severityScore(vendorSeverity) ?? known?.score ?? DEFAULT_SCORE;

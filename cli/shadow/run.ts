@@ -1,0 +1,119 @@
+import * as os from 'node:os';
+import type { ContextSnapshot } from '../../lambdas/core/model/enrichment';
+import { cliDetectStage } from '../detect-stage';
+import { CliError, EXIT } from '../errors';
+import { inputPieces } from '../stream/pieces';
+import { STREAM_DEFAULTS } from '../stream/piece';
+import type { StreamLimits } from '../stream/piece';
+import { inputChunks, listInputs } from '../stream/sources';
+import { CORRELATOR_DEFAULTS, ShadowCorrelator } from './correlator';
+import type { ShadowTotals } from './correlator';
+import { inProcessRunner, workerRunner } from './pool';
+import type { SegmentRunner } from './pool';
+import type { SegmentResult } from './segment-work';
+
+/**
+ * A shadow run over inputs of any size: each input streamed and cut into segments (cli/stream), the segments'
+ * records decoded, normalized, detected and enriched on every core (segment-work.ts, pool.ts), and the results
+ * correlated in input order in this thread (correlator.ts). Results do not depend on the number of threads.
+ */
+
+export interface ShadowRunOptions {
+  /** Threads doing the per-record work: 1 runs it in this thread; default one per core. */
+  threads?: number;
+  limits?: Partial<StreamLimits>;
+  /** Alerts correlated together (see correlator.ts). */
+  batchSize?: number;
+  /** Receive time of every alert, and the run's logical clock (default now). */
+  receivedTime?: string;
+  stdin?: NodeJS.ReadableStream;
+}
+
+export interface ShadowRun {
+  totals: ShadowTotals;
+  inputs: number;
+  /** Records found: every one became an alert (unique or duplicate) or a rejection. */
+  records: number;
+  rejected: number;
+  /** Rejections by reason, the most frequent first. */
+  rejectionReasons: { reason: string; count: number }[];
+  threads: number;
+}
+
+/** Distinct reasons kept; the rest are counted together (a hostile input could make every reason unique). */
+const MAX_REASONS = 1_000;
+const OTHER_REASONS = '(other reasons)';
+
+/** Default threads: every core (the main thread's correlation is light next to the per-record work). */
+export function defaultThreads(): number {
+  return Math.max(1, os.availableParallelism());
+}
+
+export async function runShadow(
+  inputs: string[],
+  context: ContextSnapshot,
+  rules: readonly string[],
+  err: NodeJS.WritableStream,
+  opts: ShadowRunOptions = {},
+): Promise<ShadowRun> {
+  const threads = opts.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) throw new CliError('--threads must be a whole number ≥ 1', EXIT.usage);
+  const limits = { ...STREAM_DEFAULTS, ...opts.limits };
+  const receivedTime = opts.receivedTime ?? new Date().toISOString();
+  const refs = listInputs(inputs);
+  // Built here even when workers run the rules: a problem in the user's rules is reported once, before any work.
+  const stage = cliDetectStage(rules, err);
+  const runner: SegmentRunner =
+    threads === 1
+      ? inProcessRunner({ context, receivedTime, annotate: stage.annotate })
+      : await workerRunner(threads, { rules: [...rules], context, receivedTime });
+  const correlator = new ShadowCorrelator({
+    batchSize: opts.batchSize ?? CORRELATOR_DEFAULTS.batchSize,
+    startTime: receivedTime,
+    lateAllowanceMs: CORRELATOR_DEFAULTS.lateAllowanceMs,
+  });
+  const reasons = new Map<string, number>();
+  let records = 0;
+  let rejected = 0;
+  const reject = (reason: string): void => {
+    rejected++;
+    records++;
+    const key = reasons.has(reason) || reasons.size < MAX_REASONS ? reason : OTHER_REASONS;
+    reasons.set(key, (reasons.get(key) ?? 0) + 1);
+  };
+  const consume = (r: SegmentResult): void => {
+    records += r.alerts.length;
+    for (const x of r.rejections) reject(x.reason);
+    correlator.add(r.alerts);
+  };
+  // Segments in flight: enough to keep every thread busy while this one correlates, few enough to bound memory.
+  const inflight: Promise<SegmentResult>[] = [];
+  const maxInflight = threads * 4;
+  try {
+    for (const ref of refs) {
+      for await (const piece of inputPieces(inputChunks(ref, opts.stdin), limits)) {
+        if (piece.kind === 'fault') {
+          reject(piece.reason);
+          continue;
+        }
+        inflight.push(runner.run({ source: ref.source, segment: piece }));
+        while (inflight.length >= maxInflight) consume(await inflight.shift()!);
+      }
+    }
+    while (inflight.length > 0) consume(await inflight.shift()!);
+  } finally {
+    // On failure, what is still in flight is abandoned: its outcome must not surface as an unhandled rejection.
+    for (const p of inflight) p.catch(() => undefined);
+    await runner.close();
+  }
+  return {
+    totals: correlator.finish(),
+    inputs: refs.length,
+    records,
+    rejected,
+    rejectionReasons: [...reasons]
+      .map(([reason, count]) => ({ reason, count }))
+      .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+    threads: runner.threads,
+  };
+}
