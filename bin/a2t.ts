@@ -14,7 +14,7 @@ import { DEFAULT_PRIORITY_NAMES, DEFAULT_SETTINGS } from '../lambdas/adapters/co
 import { importContext } from '../lambdas/adapters/dynamodb/context-store';
 import { jiraCheck } from '../cli/commands/jira-check';
 import { ticketingCommand } from '../cli/commands/ticketing';
-import { printShadowReport, shadowReport } from '../cli/commands/report';
+import { reportCommand } from '../cli/commands/report';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -110,8 +110,10 @@ export function buildProgram(): Command {
     .option('--dry-run', 'with --jira env: print the requests instead of sending them')
     .option(
       '--report',
-      'shadow mode: what would have been ticketed (per day, ratios, noisiest rules and hosts), no Jira',
+      'shadow mode: what would have been ticketed (per day, ratios, noisiest Sigma rules and hosts), no Jira; inputs of any size are streamed',
     )
+    .option('--report-html <file>', 'shadow mode, and the report as a self-contained HTML page with a tickets-per-day chart')
+    .option('--threads <n>', 'shadow mode: threads for decode, detect and enrich (default: one per core)', (v) => Number(v))
     .action(
       async (
         inputs: string[],
@@ -122,15 +124,16 @@ export function buildProgram(): Command {
           out: string;
           dryRun?: boolean;
           report?: boolean;
+          reportHtml?: string;
+          threads?: number;
           rules: string[];
         },
       ) => {
-        if (opts.report) {
-          const r = await shadowReport(inputs, opts.context, opts.rules);
-          if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-          else printShadowReport(r, process.stdout);
+        if (opts.report || opts.reportHtml !== undefined) {
+          await reportCommand(inputs, opts);
           return;
         }
+        if (opts.threads !== undefined) throw new CliError('--threads applies to shadow mode (--report)', EXIT.usage);
         const s = await replay(inputs, opts, (line) => process.stderr.write(`a2t: ${line}\n`));
         try {
           if (opts.json) {

@@ -12,7 +12,7 @@ export interface InputFile {
  * Files a directory walk leaves out: documentation, context tables and images sit beside alert exports (examples/
  * has a README and CSV context per scenario) and are not alerts. A file named on the command line is always read.
  */
-const NOT_ALERTS =
+export const NOT_ALERTS =
   /(^\.|^(readme|license|licence|notice|changelog)(\..*)?$|\.(md|markdown|rst|csv|tsv|pdf|png|jpe?g|gif|svg|html?|ya?ml)$)/i;
 
 /**

@@ -18,7 +18,8 @@ export async function readStackValues(stackName: string, ssm: SSMClient = new SS
   try {
     text = (await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
   } catch (err) {
-    const why = err instanceof Error ? err.name : String(err);
+    // The SDK's error name says it (ParameterNotFound, AccessDeniedException); a plain Error only its message does.
+    const why = err instanceof Error ? (err.name !== 'Error' ? err.name : err.message.split('\n')[0]) : String(err);
     throw new CliError(
       `cannot read the outputs of stack ${stackName} (SSM parameter ${name}: ${why}); check the stack name, the region (AWS_REGION) and your credentials`,
     );

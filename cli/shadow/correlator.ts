@@ -30,6 +30,8 @@ export interface CorrelatorOptions {
   /** Time a record may arrive after later ones of its host and still correlate as if in order (ms). */
   lateAllowanceMs: number;
   correlation?: CorrelationSettings;
+  /** Called with each incident as it closes (tests compare incidents one by one). */
+  onClose?: (meta: IncidentMeta) => void;
 }
 
 export const CORRELATOR_DEFAULTS = {
@@ -99,8 +101,11 @@ export class ShadowCorrelator {
   private readonly heads = new Map<string, ShadowHead>();
   private readonly open = new Map<number, OpenIncident>();
   private readonly openById = new Map<string, OpenIncident>();
-  /** Latest event time (ms) seen per host: each host's clock, for expiring its heads. */
-  private readonly hostClock = new Map<string, number>();
+  /** Per host: the latest event time (ms) in the last batch that had its alerts, and that batch. */
+  private readonly hostClock = new Map<string, { ms: number; batch: number }>();
+  /** Latest event time seen at all (not past the run's own time plus a day: a forged future date moves nothing). */
+  private clock = -Infinity;
+  private readonly clockLimit: number;
   private readonly sigmaMeta = new Map<string, { title: string; level: string; author?: string }>();
   private batch: ShadowAlert[] = [];
   private batches = 0;
@@ -124,6 +129,7 @@ export class ShadowCorrelator {
   constructor(private readonly opts: CorrelatorOptions) {
     this.settings = opts.correlation ?? DEFAULT_CORRELATION;
     this.horizonMs = Math.max(this.settings.linkWindowMs, this.settings.stormWindowMs) + opts.lateAllowanceMs;
+    this.clockLimit = Date.parse(opts.startTime) + 86_400_000;
   }
 
   /** Alerts in input order; a full batch is correlated at once. */
@@ -219,11 +225,13 @@ export class ShadowCorrelator {
     }
     for (const a of fresh) {
       const clock = this.hostClock.get(a.enrichment.hostKey);
-      if (clock !== undefined && Date.parse(a.eventTime) < clock - this.horizonMs) t.lateAlerts++;
+      if (clock !== undefined && Date.parse(a.eventTime) < clock.ms - this.horizonMs) t.lateAlerts++;
     }
 
-    // 3. Correlate against the open groups. Every record is its own message: no fan-out folding.
-    const corr = correlate(fresh, this.heads, this.settings, now);
+    // 3. Correlate against the open groups. Every record is its own message: no fan-out folding. Handed over in
+    // the order correlate sorts them into, its sort (by locale comparison, slow) is one pass over sorted input.
+    const iso = fresh.every((a) => ISO_TIME.test(a.eventTime));
+    const corr = correlate(iso ? [...fresh].sort(byTimeThenId) : fresh, this.heads, this.settings, now);
 
     // 4–5. Claim each alert for its incident, tally it there.
     const byIncident = new Map<string, ShadowAlert[]>();
@@ -254,7 +262,9 @@ export class ShadowCorrelator {
       const inc = this.openById.get(id)!;
       const dups = dupByIncident.get(inc.no) ?? 0;
       dupByIncident.delete(inc.no);
-      const first = [...list].sort((a, b) => a.eventTime.localeCompare(b.eventTime))[0];
+      // The same stable order by event time mergeIntoMeta sorts into (so its own sort is one pass), and the first.
+      if (iso) list.sort(byTime);
+      const first = iso ? list[0] : [...list].sort((a, b) => a.eventTime.localeCompare(b.eventTime))[0];
       const base = inc.meta ?? emptyMeta(id, corr.keys.get(first.alertId)!.storm, corr.created.get(id) ?? now, first);
       inc.meta = mergeIntoMeta(base, {
         alerts: list,
@@ -286,15 +296,28 @@ export class ShadowCorrelator {
       this.openById.get(h.incidentId)!.heads++;
     }
 
-    // Each host's clock moves on; heads past the horizon expire, and incidents no head points to close.
+    // Clocks move on; heads past the horizon expire, and incidents no head points to close. A head expires by its
+    // host's clock: the latest event of the host in the last batch that had any (so an input that goes back in time,
+    // the next file of a directory, is followed and not taken for late); or, once its host has had no alert for two
+    // batches, by the input's clock: a host that went quiet must not keep its incidents open.
+    const batchNo = this.batches;
     for (const a of fresh) {
-      const ms = Date.parse(a.eventTime);
+      const ms = Math.min(Date.parse(a.eventTime), this.clockLimit);
       const host = a.enrichment.hostKey;
-      if (ms > (this.hostClock.get(host) ?? -Infinity)) this.hostClock.set(host, ms);
+      const c = this.hostClock.get(host);
+      if (c === undefined) this.hostClock.set(host, { ms, batch: batchNo });
+      else if (c.batch !== batchNo) {
+        c.ms = ms;
+        c.batch = batchNo;
+      } else if (ms > c.ms) c.ms = ms;
+      if (ms > this.clock) this.clock = ms;
     }
     for (const [key, h] of this.heads) {
-      const clock = this.hostClock.get(h.host);
-      if (clock === undefined || h.lastSeenMs >= clock - this.horizonMs) continue;
+      const c = this.hostClock.get(h.host);
+      const quiet = c === undefined || batchNo - c.batch >= 2;
+      const expired =
+        (c !== undefined && h.lastSeenMs < c.ms - this.horizonMs) || (quiet && h.lastSeenMs < this.clock - this.horizonMs);
+      if (!expired) continue;
       this.heads.delete(key);
       this.release(h, touched);
     }
@@ -316,6 +339,7 @@ export class ShadowCorrelator {
     this.openById.delete(inc.id);
     const meta = inc.meta;
     if (meta === undefined) return;
+    this.opts.onClose?.(meta);
     const t = this.totals;
     t.incidents++;
     const ticketed = meta.severity >= DEFAULT_HANDOFF.ticketThreshold;
@@ -347,6 +371,18 @@ export class ShadowCorrelator {
     }
   }
 }
+
+/**
+ * Event times as the normalizer writes them (`toISOString`): for these, plain string order is the order of
+ * `localeCompare`, which the core sorts by (digits at every position where two such strings can differ).
+ */
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+const byTime = (a: ShadowAlert, b: ShadowAlert): number =>
+  a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0;
+
+const byTimeThenId = (a: ShadowAlert, b: ShadowAlert): number =>
+  byTime(a, b) || a.alertId.localeCompare(b.alertId);
 
 /** An alert kept under an id of its own: another event with other content already holds its id (ingest-batch.ts). */
 function asConflict(alert: ShadowAlert, fingerprint: string): ShadowAlert {

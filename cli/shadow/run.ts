@@ -1,4 +1,5 @@
 import * as os from 'node:os';
+import { loadRulesDir } from '../../lambdas/core/detect/user-rules';
 import type { ContextSnapshot } from '../../lambdas/core/model/enrichment';
 import { cliDetectStage } from '../detect-stage';
 import { CliError, EXIT } from '../errors';
@@ -32,6 +33,8 @@ export interface ShadowRunOptions {
 export interface ShadowRun {
   totals: ShadowTotals;
   inputs: number;
+  /** Files a directory walk left out as not alerts (READMEs, CSV context). */
+  skipped: number;
   /** Records found: every one became an alert (unique or duplicate) or a rejection. */
   records: number;
   rejected: number;
@@ -43,6 +46,22 @@ export interface ShadowRun {
 /** Distinct reasons kept; the rest are counted together (a hostile input could make every reason unique). */
 const MAX_REASONS = 1_000;
 const OTHER_REASONS = '(other reasons)';
+
+/** A reason without what varies from record to record (line spans, sizes, offsets), so alike reasons count together. */
+export function reasonKind(reason: string): string {
+  return reason.replace(/ \(lines \d+–\d+\)$/, '').replace(/\b\d{2,}\b/g, 'N');
+}
+
+/** The user's rule folders, as `loadPacks` checks them: every problem a line on `err`, then exit 2. */
+function checkUserRules(rules: readonly string[], err: NodeJS.WritableStream): void {
+  let bad = 0;
+  for (const dir of rules) {
+    const { errors } = loadRulesDir(dir);
+    for (const e of errors) err.write(`a2t: ${e}\n`);
+    bad += errors.length;
+  }
+  if (bad > 0) throw new CliError(`${bad} problem(s) in the user rules`, EXIT.usage);
+}
 
 /** Default threads: every core (the main thread's correlation is light next to the per-record work). */
 export function defaultThreads(): number {
@@ -60,13 +79,16 @@ export async function runShadow(
   if (!Number.isInteger(threads) || threads < 1) throw new CliError('--threads must be a whole number ≥ 1', EXIT.usage);
   const limits = { ...STREAM_DEFAULTS, ...opts.limits };
   const receivedTime = opts.receivedTime ?? new Date().toISOString();
-  const refs = listInputs(inputs);
-  // Built here even when workers run the rules: a problem in the user's rules is reported once, before any work.
-  const stage = cliDetectStage(rules, err);
-  const runner: SegmentRunner =
-    threads === 1
-      ? inProcessRunner({ context, receivedTime, annotate: stage.annotate })
-      : await workerRunner(threads, { rules: [...rules], context, receivedTime });
+  let skipped = 0;
+  const refs = listInputs(inputs, () => skipped++);
+  let runner: SegmentRunner;
+  if (threads === 1) {
+    runner = inProcessRunner({ context, receivedTime, annotate: cliDetectStage(rules, err).annotate });
+  } else {
+    // Each worker loads the packs; the user's rules are checked here first, so a problem is reported once.
+    checkUserRules(rules, err);
+    runner = await workerRunner(threads, { rules: [...rules], context, receivedTime });
+  }
   const correlator = new ShadowCorrelator({
     batchSize: opts.batchSize ?? CORRELATOR_DEFAULTS.batchSize,
     startTime: receivedTime,
@@ -75,9 +97,10 @@ export async function runShadow(
   const reasons = new Map<string, number>();
   let records = 0;
   let rejected = 0;
-  const reject = (reason: string): void => {
+  const reject = (why: string): void => {
     rejected++;
     records++;
+    const reason = reasonKind(why);
     const key = reasons.has(reason) || reasons.size < MAX_REASONS ? reason : OTHER_REASONS;
     reasons.set(key, (reasons.get(key) ?? 0) + 1);
   };
@@ -109,6 +132,7 @@ export async function runShadow(
   return {
     totals: correlator.finish(),
     inputs: refs.length,
+    skipped,
     records,
     rejected,
     rejectionReasons: [...reasons]

@@ -140,6 +140,12 @@ export class JsonSegmenter {
   private scan(): void {
     const P = this.pending;
     while (this.p < P.end) {
+      // Inside a value, the common bytes go through a tight loop; anything that needs more (a line break, an escape
+      // at a chunk's end, the closing bracket, an element's comma, a bracket that does not match) comes back here.
+      if (this.mode === Mode.Value && !this.atLineStart && !this.escaped && this.long === undefined) {
+        this.skipInside();
+        if (this.p >= P.end) break;
+      }
       const p = this.p++;
       const c = P.bytes[p - P.base];
       if (this.escaped) {
@@ -193,6 +199,40 @@ export class JsonSegmenter {
     // Dropped stretches keep nothing but their excerpt: what is scanned of them goes (the current line's start is
     // kept while its first character is still to come, since a value may start there).
     if (this.long !== undefined) this.pending.drop(this.atLineStart ? this.lineStart : this.p);
+  }
+
+  /** The tight loop of `scan` inside a value: strings, escapes, nested brackets, nothing else. */
+  private skipInside(): void {
+    const P = this.pending;
+    const bytes = P.bytes;
+    const base = P.base;
+    const end = P.end - base;
+    const stack = this.stack;
+    const elements = this.vElements;
+    let inString = this.inString;
+    let i = this.p - base;
+    while (i < end) {
+      const c = bytes[i];
+      if (inString) {
+        if (c === QUOTE) inString = false;
+        else if (c === BACKSLASH) {
+          if (i + 1 >= end || bytes[i + 1] === LF) break;
+          i++;
+        } else if (c === LF) break;
+        i++;
+        continue;
+      }
+      if (c === QUOTE) inString = true;
+      else if (c === OPEN_OBJ) stack.push(CLOSE_OBJ);
+      else if (c === OPEN_ARR) stack.push(CLOSE_ARR);
+      else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
+        if (stack.length <= 1 || stack[stack.length - 1] !== c) break;
+        stack.pop();
+      } else if (c === LF || (c === COMMA && elements && stack.length === 1)) break;
+      i++;
+    }
+    this.p = base + i;
+    this.inString = inString;
   }
 
   private newline(p: number): void {

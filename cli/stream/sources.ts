@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliError } from '../errors';
+import { NOT_ALERTS } from '../inputs';
 
 /** One input to stream: a file, or stdin. */
 export interface InputRef {
@@ -12,10 +13,11 @@ export interface InputRef {
 
 /**
  * FILE, DIR (recursively, in a stable order) or `-` (stdin); nothing given means stdin. Every path is checked before
- * anything is read, so a typo fails the run at once (exit 1) instead of after minutes of work. Every file is judged
- * by its content whatever its name, as `readInputs` does.
+ * anything is read, so a typo fails the run at once (exit 1) instead of after minutes of work. As `readInputs` does,
+ * a directory walk leaves out files that are not alerts (READMEs, CSV context: `NOT_ALERTS`, told to `onSkip`), and
+ * every other file is judged by its content whatever its name.
  */
-export function listInputs(args: string[]): InputRef[] {
+export function listInputs(args: string[], onSkip?: (file: string) => void): InputRef[] {
   const out: InputRef[] = [];
   for (const arg of args.length === 0 ? ['-'] : args) {
     if (arg === '-') {
@@ -28,13 +30,13 @@ export function listInputs(args: string[]): InputRef[] {
     } catch {
       throw new CliError(`cannot read ${arg}: no such file or directory`);
     }
-    if (stat.isDirectory()) out.push(...walk(arg));
+    if (stat.isDirectory()) out.push(...walk(arg, onSkip));
     else out.push({ source: arg, file: arg });
   }
   return out;
 }
 
-function walk(dir: string): InputRef[] {
+function walk(dir: string, onSkip?: (file: string) => void): InputRef[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -44,8 +46,10 @@ function walk(dir: string): InputRef[] {
   const files: InputRef[] = [];
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) files.push(...walk(p));
-    else if (e.isFile()) files.push({ source: p, file: p });
+    if (e.isDirectory()) files.push(...walk(p, onSkip));
+    else if (!e.isFile()) continue;
+    else if (NOT_ALERTS.test(e.name)) onSkip?.(p);
+    else files.push({ source: p, file: p });
   }
   return files;
 }

@@ -32,10 +32,14 @@ export function headOf(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, cutIndex(text, max));
 }
 
-/** `text` cut to at most `max` characters (code units) on a code point boundary, ending with `CUT_MARK` if cut. */
+/**
+ * `text` well-formed (see `wellFormed`) and cut to at most `max` characters (code units) on a code point boundary,
+ * ending with `CUT_MARK` if cut: fit for any store or JSON consumer.
+ */
 export function clipText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, cutIndex(text, Math.max(0, max - CUT_MARK.length)))}${CUT_MARK}`;
+  const t = wellFormed(text);
+  if (t.length <= max) return t;
+  return `${t.slice(0, cutIndex(t, Math.max(0, max - CUT_MARK.length)))}${CUT_MARK}`;
 }
 
 /** The longest prefix of `text` whose UTF-8 encoding fits `maxBytes`, cut on a code point boundary. */

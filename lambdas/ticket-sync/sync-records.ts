@@ -78,7 +78,9 @@ export async function syncRecords(event: SQSEvent, deps: SyncRecordsDeps): Promi
         throw new RetryableError(`not started with ${remaining} ms of the invocation left`, {}, { retryAfterMs: 0 });
       }
       const mayDefer = receives < deps.maxReceiveCount - 1;
-      deps.onOutcome?.(await syncIncident(handOff.incidentId, { ...deps.sync, mayDefer }));
+      // Synced first, then told: `onOutcome?.(await …)` would skip the sync itself when no one listens.
+      const outcome = await syncIncident(handOff.incidentId, { ...deps.sync, mayDefer });
+      deps.onOutcome?.(outcome);
     } catch (err) {
       if (err instanceof PermanentError) {
         deps.onError?.(record, err, false);
@@ -95,7 +97,13 @@ export async function syncRecords(event: SQSEvent, deps: SyncRecordsDeps): Promi
       throw err;
     }
   };
-  return processPartialResponse(event, recordHandler, processor, { skipGroupOnError: true });
+  // A batch whose every record failed (Jira down, a batch of one) is answered like any other, not thrown: the
+  // hand-offs go back with their waits, and the function's Errors alarm is kept for real faults (our own metrics and
+  // alarms say when Jira is the problem).
+  return processPartialResponse(event, recordHandler, processor, {
+    skipGroupOnError: true,
+    throwOnFullBatchFailure: false,
+  });
 }
 
 function safeJson(text: string): unknown {

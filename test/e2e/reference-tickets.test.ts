@@ -70,7 +70,7 @@ describe('the reference SOC ticket, rebuilt from the Sysmon events it implies (e
     expect(steps).toMatch(/WindowsSecurityUpdate/);
     expect(steps).toMatch(/C:\\ProgramData\\Microsoft\\Drivers\\security\.dll/);
     expect(steps).toMatch(/[Ii]solate FIN-WS-034/);
-    expect(steps).toMatch(/password of jwilliams/);
+    expect(steps).toMatch(/password of `jwilliams`/);
     // The events never saw the C2, the e-mail or the backdoor: the ticket must not claim them.
     expect(markdown).not.toContain('194.165.16');
     expect(markdown).toMatch(/delivery vector is unknown|unknown/i);

@@ -98,16 +98,17 @@ async function harness(
   });
   const deferrals: number[] = [];
   const hidden: { receiptHandle: string; due: number }[] = [];
-  let runtime: LocalRuntime | undefined;
+  // The runtime is built with `deferMessage`, which needs the runtime's queue: bound once it exists.
+  const rt: { runtime?: LocalRuntime } = {};
   const visibility = async (receiptHandle: string, seconds: number) =>
-    runtime!.sqs.send(
+    rt.runtime!.sqs.send(
       new ChangeMessageVisibilityCommand({
-        QueueUrl: runtime!.queues.ticketSync.url,
+        QueueUrl: rt.runtime!.queues.ticketSync.url,
         ReceiptHandle: receiptHandle,
         VisibilityTimeout: seconds,
       }),
     );
-  runtime = await LocalRuntime.start({
+  const runtime = await LocalRuntime.start({
     dynamoEndpoint: dynamo.endpoint,
     sqsEndpoint: process.env.A2T_LOCAL_SQS_ENDPOINT,
     jiraSession: session,
@@ -124,10 +125,10 @@ async function harness(
       hidden.push({ receiptHandle, due: clock.now + seconds * 1000 });
     },
   });
-  const rt = runtime;
+  rt.runtime = runtime;
   return {
     jira,
-    runtime: rt,
+    runtime,
     clock,
     secret,
     session,
@@ -139,15 +140,15 @@ async function harness(
       hidden.splice(0, hidden.length, ...hidden.filter((x) => x.due > clock.now));
     },
     run: async () => {
-      while ((await rt.pollIngest()) > 0);
-      while ((await rt.pollTicketSync()) > 0);
+      while ((await runtime.pollIngest()) > 0);
+      while ((await runtime.pollTicketSync()) > 0);
     },
     depth: async () => ({
-      queue: await rt.depth(rt.queues.ticketSync.url),
-      dlq: await rt.depth(rt.queues.ticketSync.dlqUrl),
+      queue: await runtime.depth(runtime.queues.ticketSync.url),
+      dlq: await runtime.depth(runtime.queues.ticketSync.dlqUrl),
     }),
     close: async () => {
-      await rt.close();
+      await runtime.close();
       await jira.close();
     },
   };
@@ -399,3 +400,43 @@ function seedIssue() {
     priorityName: 'Low',
   };
 }
+
+describe('a replay against a real site (`a2t replay --jira env`)', () => {
+  it('finds last run’s ticket by its label instead of opening another, though each run starts with an empty table', async () => {
+    const jira = await startJiraEmulator();
+    const gateway = new JiraGateway({
+      baseUrl: jira.url,
+      email: jira.site.email,
+      apiToken: jira.site.apiToken,
+      onSchemaMismatch: 'throw',
+    });
+    const sync = {
+      ...ticketSyncSettings({ projectKey: 'SOC', issueTypeName: 'Incident' }, { commentIntervalMinutes: 0 }),
+      lookupBeforeCreate: true,
+    };
+    const actions: string[] = [];
+    try {
+      for (let run = 0; run < 2; run++) {
+        const runtime = await LocalRuntime.start({
+          dynamoEndpoint: dynamo.endpoint,
+          sqsEndpoint: process.env.A2T_LOCAL_SQS_ENDPOINT,
+          jira: gateway,
+          drafter: reportDrafter(),
+          sync,
+          detect: false,
+        });
+        try {
+          await runtime.send([alert(1, { alert_id: 'REPLAY-1' })]);
+          expect(await runtime.drain(60_000)).toBe(true);
+          actions.push(...runtime.totals.outcomes.map((x) => x.action));
+        } finally {
+          await runtime.close();
+        }
+      }
+      expect(actions).toEqual(['created', 'reconciled']);
+      expect(jira.issues()).toHaveLength(1);
+    } finally {
+      await jira.close();
+    }
+  });
+});

@@ -15,6 +15,7 @@ import type {
 } from '../../core/model/enrichment';
 import { emptyContext } from '../../core/model/enrichment';
 import type { Rejection } from '../../core/model/rejection';
+import { wellFormed } from '../../core/bounded';
 import { PermanentError } from '../../core/errors';
 import { asStoreError, batchGet, batchPut, storeCall } from './batch';
 import { MAX_ITEM_BYTES, fitJson, itemBytes } from './item-size';
@@ -324,23 +325,46 @@ export class DynamoIngestStore implements IngestStore {
     rejections: Rejection[],
     bodyOf: (source: string) => string | undefined = () => undefined,
   ): Promise<void> {
-    await batchPut(
-      this.doc,
-      this.table,
-      rejections.map((r) => {
-        const id = createHash('sha256')
-          .update(`${r.source}\u0000${r.position}\u0000${r.excerpt}`)
-          .digest('hex')
-          .slice(0, 16);
-        const body = bodyOf(r.source);
-        return {
-          ...KEYS.rejection(r.time.slice(0, 10), r.time, id),
-          ...r,
-          ...(body !== undefined && Buffer.byteLength(body) <= MAX_REJECTED_BODY_BYTES ? { body } : {}),
-          expiresAt: expiresAt(r.time, RETENTION_DAYS.rejection),
-        };
-      }),
-    );
+    const items = rejections.map((r) => {
+      const id = createHash('sha256')
+        .update(`${r.source}\u0000${r.position}\u0000${r.excerpt}`)
+        .digest('hex')
+        .slice(0, 16);
+      const body = bodyOf(r.source);
+      return {
+        ...KEYS.rejection(r.time.slice(0, 10), r.time, id),
+        ...r,
+        // An excerpt cut inside a surrogate pair, or a source's own text, must not make the item one DynamoDB refuses.
+        source: wellFormed(r.source),
+        position: wellFormed(r.position),
+        reason: wellFormed(r.reason),
+        excerpt: wellFormed(r.excerpt),
+        ...(body !== undefined && Buffer.byteLength(body) <= MAX_REJECTED_BODY_BYTES ? { body } : {}),
+        expiresAt: expiresAt(r.time, RETENTION_DAYS.rejection),
+      };
+    });
+    try {
+      await batchPut(this.doc, this.table, items);
+    } catch (err) {
+      if (!(err instanceof PermanentError)) throw err;
+      // A rejection is the last record of what went wrong: one refused item must not cost the others, and a refused
+      // one is kept without its body and excerpt rather than lost.
+      for (const item of items) {
+        try {
+          await storeCall(this.doc.send(new PutCommand({ TableName: this.table, Item: item })));
+        } catch (e) {
+          if (!(e instanceof PermanentError)) throw e;
+          const { body: _body, excerpt: _excerpt, ...bare } = item;
+          await storeCall(
+            this.doc.send(
+              new PutCommand({ TableName: this.table, Item: { ...bare, excerpt: '', storeError: e.message } }),
+            ),
+          ).catch((again: unknown) => {
+            if (!(again instanceof PermanentError)) throw again;
+          });
+        }
+      }
+    }
   }
 }
 

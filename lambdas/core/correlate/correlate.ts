@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EnrichedAlert } from '../model/enrichment';
-import { linkKeys } from './keys';
+import { SHORT_LINK_WINDOW_MS, linkKeys } from './keys';
 import type { LinkKeys } from './keys';
 
 /** Where a link key currently points: the `GROUP#<key> / OPEN` item. */
@@ -56,6 +56,7 @@ export function keysToRead(alerts: EnrichedAlert[]): string[] {
   for (const a of alerts) {
     const k = linkKeys(a);
     all.add(k.storm);
+    for (const x of k.short) all.add(x);
     for (const x of k.produced) all.add(x);
     for (const x of k.consumed) all.add(x);
   }
@@ -137,6 +138,15 @@ export function correlate(
     if (prev !== undefined && ms(a.eventTime) - ms(sorted[prev].eventTime) <= settings.stormWindowMs) uf.union(prev, i);
     lastOfStorm.set(s, i);
   });
+  // Short keys (one execution seen by two sensors, one detection session): the same sliding join, minutes wide.
+  const lastOfShort = new Map<string, number>();
+  sorted.forEach((a, i) => {
+    for (const s of keys.get(a.alertId)!.short) {
+      const prev = lastOfShort.get(s);
+      if (prev !== undefined && ms(a.eventTime) - ms(sorted[prev].eventTime) <= SHORT_LINK_WINDOW_MS) uf.union(prev, i);
+      lastOfShort.set(s, i);
+    }
+  });
 
   const grouped = (): Map<number, number[]> => {
     const out = new Map<number, number[]>();
@@ -157,6 +167,7 @@ export function correlate(
       const k = keys.get(a.alertId)!;
       const candidates: [string, number][] = [
         [k.storm, settings.stormWindowMs],
+        ...k.short.map((x) => [x, SHORT_LINK_WINDOW_MS] as [string, number]),
         ...k.produced.map((x) => [x, settings.linkWindowMs] as [string, number]),
         ...k.consumed.map((x) => [x, settings.linkWindowMs] as [string, number]),
       ];
@@ -208,7 +219,7 @@ export function correlate(
       const a = sorted[i];
       assignment.set(a.alertId, incidentId);
       const k = keys.get(a.alertId)!;
-      for (const key of [k.storm, ...k.produced]) {
+      for (const key of [k.storm, ...k.short, ...k.produced]) {
         const prev = headOut.get(key);
         if (prev === undefined || prev.lastSeen < a.eventTime) {
           headOut.set(key, { key, incidentId, lastSeen: a.eventTime, incidentCreated });

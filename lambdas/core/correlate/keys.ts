@@ -26,6 +26,12 @@ export const MAX_LINK_KEY_CHARS = 512;
 export interface LinkKeys {
   /** The storm key, used with the sliding storm window. */
   storm: string;
+  /**
+   * Keys that join only within the short window (`SHORT_LINK_WINDOW_MS`): the same execution seen by two sensors
+   * (`exec:` image + command line, `hash:` a SHA-256), one product's detection session (`session:`). Too common to
+   * hold for a day (the same `svchost -k netsvcs` runs every boot), telling when seconds apart.
+   */
+  short: string[];
   produced: string[];
   consumed: string[];
 }
@@ -61,6 +67,102 @@ export function stormKey(alert: EnrichedAlert, host: string): string {
 
 const bound = (key: string): string => boundedId(key, MAX_LINK_KEY_CHARS);
 
+/** Cross-sensor and detection-session keys hold this long: two sensors report one execution seconds apart. */
+export const SHORT_LINK_WINDOW_MS = 5 * 60 * 1000;
+
+/** Command lines compared across sensors: case, quoting and runs of spaces differ between them. */
+function commandKey(cmd: string): string {
+  return cmd.toLowerCase().replace(/"/g, '').replace(/\s+/g, ' ').trim();
+}
+
+/** `Name="x"` inside a WMI binding's Consumer/Filter reference (`CommandLineEventConsumer.Name="x"`). */
+function wmiRefName(ref: string | undefined): string | undefined {
+  if (ref === undefined) return undefined;
+  const m = /Name\s*=\s*\\?"([^"\\]+)\\?"/i.exec(ref);
+  return (m?.[1] ?? ref).trim().toLowerCase();
+}
+
+/** Service names an `sc create|config|start|delete <name>` command line acts on. */
+function scServiceName(cmd: string | undefined): string | undefined {
+  const m =
+    cmd === undefined
+      ? null
+      : /\bsc(?:\.exe)?"?\s+(?:\\\\\S+\s+)?(?:create|config|start|stop|delete|failure)\s+"?([^\s"]+)/i.exec(cmd);
+  return m?.[1]?.toLowerCase();
+}
+
+/** The task a `schtasks /create|/run|/delete|/change /tn <name>` command line acts on. */
+function schtasksName(cmd: string | undefined): string | undefined {
+  if (cmd === undefined || !/schtasks/i.test(cmd)) return undefined;
+  const m = /\/tn\s+(?:"([^"]+)"|(\S+))/i.exec(cmd);
+  const name = m?.[1] ?? m?.[2];
+  return name === undefined ? undefined : taskKeyName(name);
+}
+
+/** Task names as 4698, Sysmon (`C:\Windows\System32\Tasks\<name>`) and schtasks write them: without the leading `\`. */
+function taskKeyName(name: string): string {
+  return name.trim().replace(/^\\+/, '').toLowerCase();
+}
+
+const SERVICE_KEY_RE = /\\(?:currentcontrolset|controlset\d{3})\\services\\([^\\]+)/i;
+const TASK_FILE_RE = /^[a-z]:\\windows\\system32\\tasks\\(.+)$/i;
+
+/**
+ * Artifact keys: the named objects persistence and execution are made of. Every event that creates, changes,
+ * runs or deletes one produces its key, so a WMI filter, its consumer and their binding, a service's registry write
+ * and the `sc config` that made it, a task's creation, its file and its deletion are one attack.
+ */
+function artifactKeys(alert: EnrichedAlert, host: string): string[] {
+  const keys: string[] = [];
+  const wmi = alert.wmi;
+  if (wmi !== undefined) {
+    if (alert.eventCode === 19 && wmi.name !== undefined) keys.push(`wmi:${host}:filter:${wmi.name.toLowerCase()}`);
+    if (alert.eventCode === 20 && wmi.name !== undefined) keys.push(`wmi:${host}:consumer:${wmi.name.toLowerCase()}`);
+    const consumer = wmiRefName(wmi.consumer);
+    const filter = wmiRefName(wmi.filter);
+    if (consumer !== undefined) keys.push(`wmi:${host}:consumer:${consumer}`);
+    if (filter !== undefined) keys.push(`wmi:${host}:filter:${filter}`);
+  }
+  if (alert.service !== undefined) keys.push(`svc:${host}:${alert.service.name.trim().toLowerCase()}`);
+  const regPath = alert.registry?.key;
+  const svc = regPath === undefined ? undefined : SERVICE_KEY_RE.exec(regPath)?.[1];
+  if (svc !== undefined) keys.push(`svc:${host}:${svc.toLowerCase()}`);
+  const sc = scServiceName(alert.process?.commandLine);
+  if (sc !== undefined) keys.push(`svc:${host}:${sc}`);
+  if (alert.task !== undefined) keys.push(`task:${host}:${taskKeyName(alert.task.name)}`);
+  const taskFile = alert.file === undefined ? undefined : TASK_FILE_RE.exec(alert.file.path)?.[1];
+  if (taskFile !== undefined) keys.push(`task:${host}:${taskKeyName(taskFile)}`);
+  const schtasks = schtasksName(alert.process?.commandLine);
+  if (schtasks !== undefined) keys.push(`task:${host}:${schtasks}`);
+  return keys;
+}
+
+/** Anti-malware verdicts (Defender 1116/1117…): one product's scan session on a host is one incident. */
+const DETECTION_SESSION_TYPES = new Set(['malware_detected', 'malware_action']);
+
+const SHA256_RE = /^[0-9a-f]{64}$/;
+
+/** Keys that join only within `SHORT_LINK_WINDOW_MS`: cross-sensor identity of one execution, detection sessions. */
+function shortKeys(alert: EnrichedAlert, host: string): string[] {
+  const keys: string[] = [];
+  const p = alert.process;
+  if (p?.image !== undefined && p.commandLine !== undefined && isLinkableProcess(p.image)) {
+    keys.push(`exec:${host}:${baseKey(p.image)}:${commandKey(p.commandLine)}`);
+  }
+  for (const hashes of [p?.hashes, alert.file?.hashes]) {
+    const h = hashes?.sha256?.trim().toLowerCase() ?? hashes?.SHA256?.trim().toLowerCase();
+    if (h !== undefined && SHA256_RE.test(h) && (p?.image === undefined || isLinkableProcess(p.image))) {
+      keys.push(`hash:${host}:${h}`);
+    }
+  }
+  // A registry value written, read back and changed again: short, since benign writers rewrite theirs all day.
+  if (alert.registry !== undefined && alert.registry.valueName !== undefined) {
+    keys.push(`reg:${host}:${alert.registry.key.toLowerCase()}\\${alert.registry.valueName.toLowerCase()}`);
+  }
+  if (DETECTION_SESSION_TYPES.has(alert.eventType)) keys.push(`session:${host}:${alert.source.product}:antimalware`);
+  return keys;
+}
+
 export function linkKeys(alert: EnrichedAlert): LinkKeys {
   const host = alert.enrichment.hostKey;
   const produced = new Set<string>();
@@ -88,9 +190,11 @@ export function linkKeys(alert: EnrichedAlert): LinkKeys {
     if (alert.network.dstHostname !== undefined) consumed.add(`dns:${host}:${alert.network.dstHostname.toLowerCase()}`);
     if (alert.network.dstIp !== undefined) consumed.add(`ip:${host}:${alert.network.dstIp.toLowerCase()}`);
   }
+  for (const k of artifactKeys(alert, host)) produced.add(k);
   for (const k of produced) consumed.delete(k);
   return {
     storm: stormKey(alert, host),
+    short: [...new Set(shortKeys(alert, host))].map(bound).sort(),
     produced: [...produced].map(bound).sort(),
     consumed: [...consumed].map(bound).sort(),
   };

@@ -2,7 +2,7 @@ import type { Alert } from '../model/alert';
 import { IOC_TYPES } from '../model/enrichment';
 import type { Ioc, IocType } from '../model/enrichment';
 import { defang, quoteSource } from './defang';
-import { ipVersion, isPrivateIp, isPublicDomain } from './network';
+import { ipVersion, isPrivateIp, isPublicDomain, unmapIpv4 } from './network';
 import { decodeEncodedCommand } from './powershell';
 import { indicatorsInText } from './text-indicators';
 import { LOLBINS, baseKey, isInstalledBinary, isTrustedImage, pathsInText } from '../windows';
@@ -19,8 +19,14 @@ type Process = NonNullable<Alert['process']>;
 class IocList {
   private readonly byKey = new Map<string, Ioc>();
 
-  add(type: IocType, rawValue: string, role: string, port?: number): void {
-    const value = rawValue.trim();
+  add(rawType: IocType, rawValue: string, role: string, port?: number): void {
+    let value = rawValue.trim();
+    let type = rawType;
+    if (type === 'ipv6' && unmapIpv4(value) !== value) {
+      // `::ffff:203.0.113.45` is the IPv4 host: one indicator, defanged as the IPv4 it is.
+      value = unmapIpv4(value);
+      type = 'ipv4';
+    }
     if (value === '') return;
     const key = `${type}#${value.toLowerCase()}`;
     const seen = this.byKey.get(key);

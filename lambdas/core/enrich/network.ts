@@ -33,6 +33,18 @@ export function ipVersion(value: string): 0 | 4 | 6 {
   return v === 4 || v === 6 ? v : 0;
 }
 
+const MAPPED_V4 = /^::ffff:(?:0{1,4}:)?(\d{1,3}(?:\.\d{1,3}){3})$/i;
+
+/**
+ * The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:203.0.113.45` → `203.0.113.45`, as Sysmon writes DNS
+ * answers and dual-stack sockets); any other text unchanged. The mapped form is the same host, so it is one
+ * indicator, judged, defanged and correlated as the IPv4.
+ */
+export function unmapIpv4(ip: string): string {
+  const m = MAPPED_V4.exec(ip.trim());
+  return m !== null && isIP(m[1]) === 4 ? m[1] : ip;
+}
+
 /**
  * True for addresses that are not routable on the internet: RFC 1918, loopback, link-local, CGNAT, multicast,
  * unspecified, reserved, IPv6 ULA; an IPv4-mapped IPv6 address is judged by its IPv4 part.
@@ -41,8 +53,8 @@ export function isPrivateIp(ip: string): boolean {
   const v = ipVersion(ip);
   if (v === 4) return NOT_PUBLIC.check(ip, 'ipv4');
   if (v === 6) {
-    const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
-    if (mapped !== null) return NOT_PUBLIC.check(mapped[1], 'ipv4');
+    const v4 = unmapIpv4(ip);
+    if (v4 !== ip) return NOT_PUBLIC.check(v4, 'ipv4');
     return NOT_PUBLIC.check(ip, 'ipv6');
   }
   return false;

@@ -15,9 +15,12 @@ import { defang } from './defang';
 import { isExpectedAutostartWriter } from './heuristics';
 
 /**
- * Severity 0–100 with the reasons that made it, in the order they were applied:
+ * One alert's severity 0–100 with the reasons that made it, in the order they were applied. The incident's severity
+ * and priority are judged over its whole chain from these (core/judge, docs/priority.md); this is the strongest
+ * alert's part of it.
  *
- * 1. the source's own severity (or the normalizer's default when it gave none);
+ * 1. the source's own severity (or the normalizer's default when it gave none); the strongest Sigma rule's level
+ *    sets a floor (a rule on an autostart location that fired on installed software writing it is discounted);
  * 2. heuristics move the score toward a ceiling with diminishing returns: each hit closes part of the remaining gap,
  *    so five weak signals do not outweigh one strong vendor verdict, and heuristics alone stop at the top of P2.
  *    Above that ceiling (a vendor or Sigma rule already rated the alert higher) they close part of the gap to 100

@@ -4,6 +4,7 @@ import type { Rejection } from '../model/rejection';
 import { errorMessage } from '../errors';
 import { decode } from './decode';
 import { normalizeRecord } from './normalize';
+import { alignLocalTimes } from './sysmon/local-time';
 import type { RawRecord } from './types';
 
 /**
@@ -68,11 +69,18 @@ export function normalizeInput(
     const decoded = decode(body, source, { maxRecordBytes: opts.maxRecordBytes, maxDepth: opts.maxDepth });
     // A loop, not push(...spread): a body of 100,000 broken lines would overflow the argument stack.
     for (const r of decoded.rejections) rejections.push(r);
+    const normalized: { alert: Alert; record: RawRecord }[] = [];
     for (const record of decoded.records) {
       const result = normalizeRecord(record, ctx);
       if (isRejection(result)) rejections.push(result);
-      else alerts.push(opts.annotate !== undefined ? annotateSafely(opts.annotate, result, record) : result);
+      else normalized.push({ alert: result, record });
     }
+    // Batch-wide: local clocks are measured on the batch's Sysmon events, then applied to their host's other events.
+    const aligned = alignLocalTimes(normalized);
+    aligned.forEach((alert, i) => {
+      const { record } = normalized[i]!;
+      alerts.push(opts.annotate !== undefined ? annotateSafely(opts.annotate, alert, record) : alert);
+    });
   } catch (err) {
     const excerpt = typeof body === 'string' ? body : body.subarray(0, 256).toString('latin1');
     rejections.push(makeRejection(source, 'body', `normalize failed: ${errorMessage(err)}`, excerpt));

@@ -201,3 +201,23 @@ export function parseEventXml(text: string): unknown {
   if (event === undefined) throw new XmlRejected('invalid XML: no <Event> element');
   return tidy(event);
 }
+
+/**
+ * Parse an XML fragment that is not an `<Event>` (a task definition, SecurityEvent's `<EventData>`) into a plain
+ * object keyed by its root element, with the same DTD refusal and entity handling as events.
+ * @throws XmlRejected when it has a DTD or is not well-formed.
+ */
+export function parseXmlFragment(text: string): Record<string, unknown> {
+  if (hasDtd(text)) throw new XmlRejected(DTD_REASON);
+  const escaped = text.replace(BARE_AMP_RE, '&amp;');
+  const valid = XMLValidator.validate(escaped);
+  if (valid !== true) throw new XmlRejected(`invalid XML: ${valid.err.msg}`);
+  let doc: unknown;
+  try {
+    doc = parser.parse(escaped);
+  } catch (err) {
+    throw new XmlRejected(`invalid XML: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const out = tidy(doc);
+  return typeof out === 'object' && !Array.isArray(out) ? out : {};
+}

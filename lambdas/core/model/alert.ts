@@ -195,7 +195,16 @@ export const AlertSchema = z.object({
       startFunction: z.string().optional(),
     })
     .optional(),
-  task: z.object({ name: z.string(), action: z.string().optional() }).optional(),
+  /** A scheduled task: its name, the command it runs, what starts it (`logon`, `daily`…) and who registered it. */
+  task: z
+    .object({
+      name: z.string(),
+      action: z.string().optional(),
+      trigger: z.string().optional(),
+      author: z.string().optional(),
+      operation: z.enum(['created', 'deleted', 'updated', 'enabled', 'disabled']).optional(),
+    })
+    .optional(),
   service: z.object({ name: z.string(), path: z.string().optional() }).optional(),
   wmi: z
     .object({

@@ -56,7 +56,14 @@ const TABLE = [
     label: 'sysmon',
     recordsNetwork: true,
     processIds: 'os-pid',
-    formats: [{ id: 'sysmon-xml' }, { id: 'sysmon-evtx-json' }, { id: 'sysmon-ecs' }, { id: 'sysmon-flat' }],
+    formats: [
+      { id: 'sysmon-xml' },
+      { id: 'sysmon-evtx-json' },
+      { id: 'sysmon-ecs' },
+      { id: 'sysmon-flat' },
+      // Azure Monitor Agent rows as Microsoft Sentinel stores them (the WindowsEvent table).
+      { id: 'sysmon-sentinel' },
+    ],
   },
   {
     id: 'crowdstrike',

@@ -241,12 +241,15 @@ describe('Sysmon as flat JSON', () => {
     });
   });
 
-  it('keeps OTRF Security events (4688) as generic Windows events with an unverified zone', () => {
+  it('keeps OTRF Security events (4688) as generic Windows events, their local clock converted to UTC', () => {
     const { alerts } = load('otrf-security-datasets/cmd_bitsadmin_download_psh_script_2020-10-2302365189.json');
     expect(alerts).toHaveLength(424);
     const created = alerts.filter((a) => a.source.format === 'windows-event' && a.eventCode === 4688);
     expect(created).toHaveLength(2);
-    expect(created[0]!.flags).toContain('time-zone-unverified');
+    // TimeCreated says 02:3x "Z"; the same host's Sysmon UtcTime says 06:3x: the collector wrote local time (UTC-4).
+    expect(created[0]!.flags).toContain('time-zone-corrected');
+    expect(created[0]!.flags).not.toContain('time-zone-unverified');
+    expect(created[0]!.eventTime.slice(0, 13)).toBe('2020-10-23T06');
     expect(created[0]!.eventType).toBe('process_create');
   });
 });

@@ -33,3 +33,5 @@ export const sysmonEvtxJson = sysmonAdapter('sysmon-evtx-json', 'evtx-json');
 export const sysmonEcs = sysmonAdapter('sysmon-ecs', 'ecs');
 /** NXLog, OTRF and other flat forms: EventData fields at the top level beside `EventID`. */
 export const sysmonFlat = sysmonAdapter('sysmon-flat', 'flat');
+/** Azure Monitor Agent / Microsoft Sentinel `WindowsEvent` rows (`Provider`, `Channel`, `EventData`, `TimeGenerated`). */
+export const sysmonSentinel = sysmonAdapter('sysmon-sentinel', 'sentinel');

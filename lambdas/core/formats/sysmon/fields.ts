@@ -133,14 +133,24 @@ export function recordIdOf(ev: WinEvent): string | undefined {
 
 /**
  * Alert id from the event log's own identity: host + channel + EventRecordID. Without a record id, a hash of what
- * identifies the event itself (host, event id and its fields), so the same event delivered twice gets one id.
+ * identifies the event itself: host, channel, event id, its time and its fields. The time is part of it: the same
+ * "audit log cleared" event on three days has identical fields, and is three events, not one and two duplicates.
+ * The same event delivered twice still gets one id (same time, same content).
  */
-export function alertIdOf(prefix: string, ev: WinEvent, host: string, eventId: number, defaultChannel: string): string {
+export function alertIdOf(
+  prefix: string,
+  ev: WinEvent,
+  host: string,
+  eventId: number,
+  defaultChannel: string,
+  eventTime: string,
+): string {
   const h = hostKey(host);
+  const channel = (ev.channel ?? defaultChannel).toLowerCase();
   const record = recordIdOf(ev);
-  if (record !== undefined) return `${prefix}:${h}:${(ev.channel ?? defaultChannel).toLowerCase()}:${record}`;
+  if (record !== undefined) return `${prefix}:${h}:${channel}:${record}`;
   const fields = [...ev.data.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `${prefix}:${h}:${contentHash(JSON.stringify([h, eventId, fields]))}`;
+  return `${prefix}:${h}:${contentHash(JSON.stringify([h, channel, eventId, eventTime, fields]))}`;
 }
 
 /** Drop undefined members; undefined when nothing is left, so absent blocks stay absent. */

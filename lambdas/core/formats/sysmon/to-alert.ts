@@ -313,7 +313,7 @@ export function sysmonAlert(ev: WinEvent, record: RawRecord, ctx: NormalizeConte
   if (rawTruncated) flags.push('raw-truncated');
   const subject = subjectOf(ev, id);
   const alert: Alert = {
-    alertId: alertIdOf('sysmon', ev, host.name, id, SYSMON_CHANNEL),
+    alertId: alertIdOf('sysmon', ev, host.name, id, SYSMON_CHANNEL, eventTime),
     source: compact({ product: 'sysmon' as const, format, vendorId: recordIdOf(ev) })!,
     eventTime,
     receivedTime: ctx.receivedTime,

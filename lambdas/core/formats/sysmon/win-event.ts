@@ -1,7 +1,8 @@
 import { get, isObject } from '../common';
 import type { Json } from '../common';
 import type { RawRecord } from '../types';
-import { ATTR, TEXT } from '../xml';
+import { parseJsonSafely } from '../safe-json';
+import { ATTR, TEXT, parseXmlFragment } from '../xml';
 
 /**
  * One view of a Windows event, whatever shape carried it: Event Log XML, its JSON rendering (`evtx_dump`), a
@@ -10,7 +11,7 @@ import { ATTR, TEXT } from '../xml';
  */
 export interface WinEvent {
   /** Which wire shape it came from; the adapters' ids build on it. */
-  shape: 'xml' | 'evtx-json' | 'ecs' | 'flat';
+  shape: 'xml' | 'evtx-json' | 'ecs' | 'flat' | 'sentinel';
   provider?: string;
   channel?: string;
   eventId: unknown;
@@ -220,6 +221,104 @@ function fromFlat(v: Json): WinEvent {
   };
 }
 
+/** Columns of Sentinel rows that describe the row, not the event's data (SecurityEvent flattens EventData beside them). */
+const SENTINEL_SYSTEM_KEYS = new Set([
+  ...FLAT_SYSTEM_KEYS,
+  'TimeGenerated',
+  'EventSourceName',
+  'EventData',
+  'EventLevel',
+  'EventLevelName',
+  'EventOriginId',
+  'Activity',
+  'Type',
+  'TenantId',
+  'SourceSystem',
+  'MG',
+  'ManagementGroupName',
+  '_ResourceId',
+  '_ItemId',
+  '_Internal_WorkspaceResourceId',
+  'SystemUserId',
+  'SystemProcessId',
+  'SystemThreadId',
+  'Data',
+  'RawEventData',
+  'Correlation',
+  'Account',
+  'Computer',
+  'PartitionKey',
+  'RowKey',
+  'StorageAccount',
+  'AzureDeploymentID',
+  'AzureTableName',
+]);
+
+/** Deepest JSON accepted inside an EventData string (the outer record was already depth-checked). */
+const EVENT_DATA_MAX_DEPTH = 8;
+
+/**
+ * Sentinel's EventData: a JSON object (WindowsEvent, as exported or as a string), or the `<EventData>` XML the
+ * SecurityEvent table keeps. Unreadable EventData adds nothing: the flattened columns may still carry the fields.
+ */
+function sentinelEventData(v: unknown, data: Map<string, string>): void {
+  let node: unknown = v;
+  if (typeof v === 'string') {
+    const t = v.trim();
+    try {
+      if (t.startsWith('{')) node = parseJsonSafely(t, EVENT_DATA_MAX_DEPTH);
+      else if (t.startsWith('<')) node = parseXmlFragment(t);
+      else return;
+    } catch {
+      return;
+    }
+  }
+  if (!isObject(node)) return;
+  // XML: `{ EventData: { Data: [...] } }` or `{ UserData: { X: {...} } }`.
+  if (isObject(node.EventData)) return eventDataOf(node.EventData, data);
+  if (isObject(node.UserData)) return userDataOf(node.UserData, data);
+  eventDataOf(node, data);
+}
+
+/**
+ * Azure Monitor Agent / Microsoft Sentinel rows: the `WindowsEvent` table (`Provider`, `Channel`, `EventData` as an
+ * object) and the `SecurityEvent` table (`EventSourceName`, EventData as XML, and its fields flattened into columns).
+ * `TimeGenerated` is UTC by the workspace's definition; `TimeCreated`, when present, is the event's own UTC time.
+ */
+function fromSentinel(v: Json): WinEvent {
+  const data = new Map<string, string>();
+  sentinelEventData(v.EventData, data);
+  for (const [k, x] of Object.entries(v)) {
+    if (SENTINEL_SYSTEM_KEYS.has(k) || data.has(k)) continue;
+    const t = dataText(x);
+    if (t !== undefined && t !== '') data.set(k, t);
+  }
+  const [timeCreated, timeField] = firstOwn(v, ['TimeCreated', 'TimeGenerated']);
+  const [recordId] = firstOwn(v, ['EventRecordId', 'EventRecordID', 'EventOriginId']);
+  return {
+    shape: 'sentinel',
+    provider: optText(v.Provider) ?? optText(v.EventSourceName),
+    channel: optText(v.Channel),
+    eventId: v.EventID,
+    computer: v.Computer,
+    computerField: 'Computer',
+    recordId,
+    timeCreated,
+    timeField,
+    timeZoneUnknown: false,
+    securityUserId: optText(v.SystemUserId),
+    level: optText(v.EventLevelName) ?? optText(v.Level),
+    message: optText(v.Activity),
+    data,
+  };
+}
+
+/** Sentinel rows carry `TimeGenerated` beside the event id and who wrote it. */
+function isSentinel(v: Json): boolean {
+  const own = (k: string): boolean => Object.prototype.hasOwnProperty.call(v, k);
+  return own('EventID') && own('TimeGenerated') && (own('Channel') || own('Provider') || own('EventSourceName'));
+}
+
 /** Flat records name their event id at the top level beside a channel or provider. */
 function isFlat(v: Json): boolean {
   const own = (k: string): boolean => Object.prototype.hasOwnProperty.call(v, k);
@@ -235,6 +334,7 @@ export function readWinEvent(record: RawRecord): WinEvent | undefined {
   if (record.kind === 'xml') return fromEventElement(v, 'xml');
   if (isObject(v.Event) && isObject(v.Event.System)) return fromEventElement(v.Event, 'evtx-json');
   if (isObject(v.winlog)) return fromEcs(v);
+  if (isSentinel(v)) return fromSentinel(v);
   if (isFlat(v)) return fromFlat(v);
   return undefined;
 }
@@ -275,6 +375,13 @@ export function sniffWinEvent(record: RawRecord): WinEventSniff | undefined {
       shape: 'ecs',
       provider: optText(v.winlog.provider_name) ?? optText(get(v, 'event.provider')),
       channel: optText(v.winlog.channel),
+    };
+  }
+  if (isSentinel(v)) {
+    return {
+      shape: 'sentinel',
+      provider: optText(v.Provider) ?? optText(v.EventSourceName),
+      channel: optText(v.Channel),
     };
   }
   if (isFlat(v)) {

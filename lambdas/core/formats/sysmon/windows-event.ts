@@ -3,6 +3,7 @@ import { DISPOSITION_FLAGS } from '../../model/alert';
 import type { Alert } from '../../model/alert';
 import type { FormatAdapter, NormalizeContext, RawRecord } from '../types';
 import { accountOf, alertIdOf, compact, eventIdOf, field, hostOf, intField, recordIdOf, timeOf } from './fields';
+import { parseTaskXml } from './task-xml';
 import { isSysmon, readWinEvent, sniffWinEvent } from './win-event';
 import type { WinEvent } from './win-event';
 
@@ -26,6 +27,10 @@ const KNOWN = new Map<string, KnownEvent>([
   ['security:4625', { type: 'logon_failed', name: 'An account failed to log on', score: 20 }],
   ['security:4688', { type: 'process_create', name: 'A new process has been created', score: 20 }],
   ['security:4698', { type: 'scheduled_task_create', name: 'A scheduled task was created', score: 40 }],
+  ['security:4699', { type: 'scheduled_task_delete', name: 'A scheduled task was deleted', score: 30 }],
+  ['security:4700', { type: 'scheduled_task_enable', name: 'A scheduled task was enabled', score: 20 }],
+  ['security:4701', { type: 'scheduled_task_disable', name: 'A scheduled task was disabled', score: 20 }],
+  ['security:4702', { type: 'scheduled_task_update', name: 'A scheduled task was updated', score: 30 }],
   ['security:4720', { type: 'user_create', name: 'A user account was created', score: 40 }],
   [
     'security:4732',
@@ -108,6 +113,23 @@ function networkOf(ev: WinEvent, id: number, channel: string): Alert['network'] 
   });
 }
 
+const TASK_OPERATIONS: Record<number, NonNullable<Alert['task']>['operation']> = {
+  4698: 'created',
+  4699: 'deleted',
+  4700: 'enabled',
+  4701: 'disabled',
+  4702: 'updated',
+};
+
+/** 4698–4702: the task's name, and from its XML definition the command, trigger and author. */
+function taskOf(ev: WinEvent, id: number): Alert['task'] {
+  const operation = Object.hasOwn(TASK_OPERATIONS, id) ? TASK_OPERATIONS[id] : undefined;
+  const name = operation === undefined ? undefined : field(ev, 'TaskName');
+  if (name === undefined) return undefined;
+  const def = parseTaskXml(field(ev, 'TaskContent', 'TaskContentNew'));
+  return compact({ name, action: def?.action, trigger: def?.trigger, author: def?.author, operation });
+}
+
 function normalize(record: RawRecord, ctx: NormalizeContext): Alert {
   const ev = readWinEvent(record)!;
   const flags: string[] = [];
@@ -148,11 +170,11 @@ function normalize(record: RawRecord, ctx: NormalizeContext): Alert {
     ctx.maxRawBytes,
   );
   if (rawTruncated) flags.push('raw-truncated');
-  const taskName = channel === 'security' && id === 4698 ? field(ev, 'TaskName') : undefined;
+  const task = channel === 'security' ? taskOf(ev, id) : undefined;
   const serviceName = channel === 'system' && id === 7045 ? field(ev, 'ServiceName') : undefined;
 
   return compact<Alert>({
-    alertId: alertIdOf('winevt', ev, host.name, id, ev.provider ?? 'windows'),
+    alertId: alertIdOf('winevt', ev, host.name, id, ev.provider ?? 'windows', eventTime),
     source: compact({ product: 'generic' as const, format: 'windows-event', vendorId: recordIdOf(ev) })!,
     eventTime,
     receivedTime: ctx.receivedTime,
@@ -169,7 +191,7 @@ function normalize(record: RawRecord, ctx: NormalizeContext): Alert {
     process,
     file: path === undefined ? undefined : { path },
     network: networkOf(ev, id, channel),
-    task: taskName === undefined ? undefined : { name: taskName },
+    task,
     service: serviceName === undefined ? undefined : compact({ name: serviceName, path: field(ev, 'ImagePath') }),
     flags,
     raw,
