@@ -155,14 +155,18 @@ describe('ticket-sync against the Jira emulator and the local DynamoDB server', 
     const id = await w.ingest([alert(1, { severity: 45 })]);
     await syncIncident(id, w.deps());
     expect(w.jira.issue('SOC-1')!.priority).toBe('Medium');
-    await w.ingest([alert(2, { severity: 95, technique: ['T1547.001', 'T1218.011'] })]);
+    // Credential theft (T1003.001) is a P1 row of the rubric (docs/priority.md); a vendor score alone is not.
+    await w.ingest([alert(2, { severity: 95, technique: ['T1547.001', 'T1218.011', 'T1003.001'] })]);
     w.clock.now += 60_000;
     expect((await syncIncident(id, w.deps())).action).toBe('updated');
     const issue = w.jira.issue('SOC-1')!;
     expect(issue.priority).toBe('Highest');
     expect(issue.labels).toEqual(expect.arrayContaining(['T1218.011', 'T1218']));
     expect(issue.comments).toHaveLength(1);
-    expect(JSON.stringify(issue.comments[0])).toContain('T1218.011');
+    // T1218.011 was known from the first alert (its rundll32 Run-key value is LOLBin proxy execution): only the
+    // credential theft is new.
+    expect(JSON.stringify(issue.comments[0])).toContain('T1003.001');
+    expect(JSON.stringify(issue.comments[0])).not.toContain('T1218.011');
     const summaryBefore = issue.summary;
     await w.ingest([alert(3, { severity: 40 })]);
     w.clock.now += 10 * 60_000;
