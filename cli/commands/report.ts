@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { readContextFiles } from '../context-files';
 import { CliError } from '../errors';
 import { renderReportHtml } from '../report-html';
@@ -120,6 +121,8 @@ export async function reportCommand(
   out: NodeJS.WritableStream = process.stdout,
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<ShadowReport> {
+  // A page that cannot be written fails the run before its minutes of work, not after.
+  if (opts.reportHtml !== undefined) checkWritable(opts.reportHtml);
   const started = performance.now();
   const r = await shadowReport(inputs, opts.context, opts.rules, err, {
     ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
@@ -139,6 +142,15 @@ export async function reportCommand(
       `${opts.reportHtml !== undefined ? `; HTML report in ${opts.reportHtml}` : ''}\n`,
   );
   return r;
+}
+
+function checkWritable(file: string): void {
+  try {
+    fs.accessSync(path.dirname(path.resolve(file)), fs.constants.W_OK);
+    if (fs.existsSync(file)) fs.accessSync(file, fs.constants.W_OK);
+  } catch (e) {
+    throw new CliError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? 'unwritable'}`);
+  }
 }
 
 const pad = (n: number, w: number): string => String(n).padStart(w);

@@ -123,7 +123,8 @@ describe('the HTML shadow report', () => {
     }
     // Characters XML cannot hold are replaced, not passed through.
     expect(cells).toContain('title ctrl\ufffd\ufffdchar\ufffd');
-    expect(html).not.toMatch(/<script|<img|<svg onload|onerror=|onmouseover=/i);
+    // Markup from the alerts never opens an element (their text stays text: the tree above has no such element).
+    expect(html).not.toMatch(/<script|<img|<svg onload/i);
   });
 
   it('puts the author beside every Sigma rule title (the rules’ licence, DRL 1.1, asks for it)', () => {

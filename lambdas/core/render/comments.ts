@@ -1,3 +1,4 @@
+import { IOC_TYPES } from '../model/enrichment';
 import { IOC_TYPE_LABELS, clip } from '../model/report';
 import type { AdfDoc, AdfInline, AdfListItem } from './adf-nodes';
 import { blocks, bulletList, doc, listItem, paragraph, strong, text } from './adf-nodes';
@@ -46,7 +47,9 @@ function deltaItems(d: IncidentDelta): AdfListItem[] {
   if (d.newTechniques.length > 0)
     items.push(listItem(paragraph(strong('New ATT&CK techniques: '), codeList(d.newTechniques))));
   if (d.newIocs.length > 0) {
-    const shown = d.newIocs.slice(0, MAX_ITEMS);
+    // Network and hash indicators first (the model's type order): decoys' paths must not push the C2 off the list.
+    const ranked = [...d.newIocs].sort((a, b) => IOC_TYPES.indexOf(a.type) - IOC_TYPES.indexOf(b.type));
+    const shown = ranked.slice(0, MAX_ITEMS);
     const iocItems = shown.map((i) =>
       listItem(
         paragraph(

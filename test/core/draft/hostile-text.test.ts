@@ -299,3 +299,25 @@ describe('alert text in tickets', () => {
     }
   });
 });
+
+describe('update comments', () => {
+  it('list the network indicators first, so decoys’ paths cannot push the C2 address off the list', () => {
+    const before = {
+      alertCount: 1,
+      hosts: [],
+      users: [],
+      techniques: [],
+      iocs: [],
+      severity: 40,
+      priority: 'P3' as const,
+    };
+    const decoys = Array.from({ length: 40 }, (_, k) => ({
+      type: 'file' as const,
+      value: `C:\\Users\\Public\\decoy-${k}.tmp`,
+      defanged: `C:\\Users\\Public\\decoy-${k}.tmp`,
+    }));
+    const c2 = { type: 'ipv4' as const, value: '194.165.16.89', defanged: '194.165.16[.]89' };
+    const comment = renderUpdateComment(before, { ...before, alertCount: 50, iocs: [...decoys, c2], severity: 80 });
+    expect(JSON.stringify(comment)).toContain('194.165.16[.]89');
+  });
+});
