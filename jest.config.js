@@ -13,6 +13,8 @@ const INTEGRATION = [
   'test/local/',
   // The gateway against the Jira emulator over HTTP (test/adapters/jira/jql.test.ts stays a unit suite).
   'test/adapters/jira/gateway.test.ts',
+  // `a2t replay` end to end: its exit code, and its incidents beside draft's and shadow mode's.
+  'test/cli/replay.test.ts',
 ];
 
 /** What both projects share: TypeScript through ts-jest, and jira.js (ESM-only) transpiled to CommonJS. */

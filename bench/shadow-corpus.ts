@@ -72,7 +72,15 @@ function compile(text: string, host: string, vendorId: string | undefined): Part
   if (vendorId !== undefined && vendorId.length >= 6)
     add(new RegExp(escapeRe(vendorId), 'g'), () => ({ kind: 'vendorId', value: vendorId }));
   add(TIME_RE, (m) => {
-    const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[5], +m[6], +m[7], m[8] ? Number(m[8].slice(1, 4).padEnd(3, '0')) : 0);
+    const ms = Date.UTC(
+      +m[1],
+      +m[2] - 1,
+      +m[3],
+      +m[5],
+      +m[6],
+      +m[7],
+      m[8] ? Number(m[8].slice(1, 4).padEnd(3, '0')) : 0,
+    );
     return Number.isNaN(ms) ? undefined : { kind: 'time', ms, style: { sep: m[4], frac: m[8] ?? '' } };
   });
   add(GUID_RE, (m) => ({ kind: 'guid', value: m[0].toUpperCase() }));
@@ -148,11 +156,22 @@ export function loadEpisodes(): { sysmon: Template[][]; edr: Template[][] } {
 function validTemplate(t: Template, alertId: string, eventMs: number): boolean {
   if (!t.parts.some((p) => typeof p !== 'string' && p.kind === 'host')) return false;
   if (!t.parts.some((p) => typeof p !== 'string' && p.kind === 'time')) return false;
-  const ep: Episode = { templates: [t], next: 0, host: 'ZZ-CHECK-001', shiftMs: 86_400_000, guids: new Map(), tag: 'x1' };
+  const ep: Episode = {
+    templates: [t],
+    next: 0,
+    host: 'ZZ-CHECK-001',
+    shiftMs: 86_400_000,
+    guids: new Map(),
+    tag: 'x1',
+  };
   const text = render(t, ep, { recordId: 1 });
   const d = decode(text, 'check');
   if (d.records.length !== 1) return false;
-  const a = normalizeRecord(d.records[0], { source: 'check', receivedTime: '2026-04-01T00:00:00.000Z', maxRawBytes: 65536 });
+  const a = normalizeRecord(d.records[0], {
+    source: 'check',
+    receivedTime: '2026-04-01T00:00:00.000Z',
+    maxRawBytes: 65536,
+  });
   if (isRejection(a)) return false;
   return a.alertId !== alertId && hostKey(a.host.name) === 'zz-check-001' && Date.parse(a.eventTime) !== eventMs;
 }
@@ -212,7 +231,9 @@ export async function writeShadowCorpus(
   const newEpisode = (): Episode => {
     const pool = r() < spec.edrShare ? edr : sysmon;
     const templates = pool[Math.floor(r() * pool.length)];
-    const first = templates[0].parts.find((p): p is Extract<Part, { kind: 'time' }> => typeof p !== 'string' && p.kind === 'time')!;
+    const first = templates[0].parts.find(
+      (p): p is Extract<Part, { kind: 'time' }> => typeof p !== 'string' && p.kind === 'time',
+    )!;
     // Episodes start in time order through the month, with an hour of jitter: an export is roughly sorted.
     const at = START + (written / spec.records) * span + (r() - 0.5) * 3_600_000;
     episodes++;

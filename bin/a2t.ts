@@ -5,7 +5,7 @@ import { normalizeCommand } from '../cli/commands/normalize';
 import { detectCommand } from '../cli/commands/detect';
 import { rulesCheckCommand } from '../cli/commands/rules';
 import { draftCommand } from '../cli/commands/draft';
-import { printTable, replay } from '../cli/commands/replay';
+import { assertNoFailures, printTable, replay } from '../cli/commands/replay';
 import { demoCommand } from '../cli/commands/demo';
 import { listDeadLetters, redrive } from '../cli/commands/dlq';
 import { awsTarget } from '../cli/aws-target';
@@ -112,8 +112,13 @@ export function buildProgram(): Command {
       '--report',
       'shadow mode: what would have been ticketed (per day, ratios, noisiest Sigma rules and hosts), no Jira; inputs of any size are streamed',
     )
-    .option('--report-html <file>', 'shadow mode, and the report as a self-contained HTML page with a tickets-per-day chart')
-    .option('--threads <n>', 'shadow mode: threads for decode, detect and enrich (default: one per core)', (v) => Number(v))
+    .option(
+      '--report-html <file>',
+      'shadow mode, and the report as a self-contained HTML page with a tickets-per-day chart',
+    )
+    .option('--threads <n>', 'shadow mode: threads for decode, detect and enrich (default: one per core)', (v) =>
+      Number(v),
+    )
     .action(
       async (
         inputs: string[],
@@ -142,6 +147,7 @@ export function buildProgram(): Command {
               `${JSON.stringify({ accepted: rest.accepted, rejected: rest.rejected, duplicates: rest.duplicates, incidents: rest.incidents, tickets: rest.tickets.map((t) => ({ key: t.key, incidentId: t.incidentId, action: t.action, priority: t.priority, summary: t.summary, alerts: t.alerts })), rejections: rest.rejections, errors: rest.errors }, null, 2)}\n`,
             );
           } else printTable(s, process.stdout);
+          assertNoFailures(s, (line) => process.stderr.write(`a2t: ${line}\n`));
         } finally {
           await s.close();
         }

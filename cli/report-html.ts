@@ -126,9 +126,7 @@ export function renderReportHtml(r: ShadowReport, meta: HtmlReportMeta): string 
       : []),
     `<section id="sigma-rules"><h2>Sigma rules to tune first</h2>${sigma}</section>`,
     `<section id="tickets-per-day"><h2>Tickets per day</h2><p class="legend">${legend}</p>${ticketsChart(r.ticketsPerDay)}${
-      dayRows.length > 0
-        ? table(['Day', 'Tickets', ...PRIORITIES], dayRows, [false, true, true, true, true, true])
-        : ''
+      dayRows.length > 0 ? table(['Day', 'Tickets', ...PRIORITIES], dayRows, [false, true, true, true, true, true]) : ''
     }</section>`,
     `<section id="hosts"><h2>Noisiest hosts</h2>${table(
       ['Host', 'Alerts', 'Would-be tickets'],

@@ -35,6 +35,9 @@ import { createQueues, sqsClient, startLocalSqs } from './sqs-server';
 import type { LocalQueues, LocalSqs } from './sqs-server';
 import { EventSourcePoller } from './poller';
 
+/** SQS's limit on one SendMessageBatch request, all its messages together. */
+const MAX_BATCH_REQUEST_BYTES = 1024 * 1024;
+
 /** Stages by selection, so the many runtimes a test run starts read and index the pack once each. */
 const DETECT_STAGES = new Map<string, DetectStage>();
 
@@ -104,6 +107,14 @@ function addResult(t: RuntimeTotals, r: IngestResult): void {
   t.suppressed += r.suppressed;
   t.rejected += r.rejected;
   for (const id of r.incidents.keys()) t.incidents.add(id);
+  // An incident write that failed gives its messages back to the queue: the invocation failed in part. (A message
+  // the store refused for good is a rejection, a result: its error line is not a failure.)
+  if (r.failedMessages.size === 0) return;
+  const failed = r.errors.filter(
+    (e) => e.startsWith('incident ') || [...r.failedMessages].some((m) => e.startsWith(`message ${m}:`)),
+  );
+  for (const e of failed.length > 0 ? failed : [`${r.failedMessages.size} message(s) given back to the queue`])
+    t.errors.push(`ingest: ${e}`);
 }
 
 /**
@@ -230,17 +241,30 @@ export class LocalRuntime {
     return new LocalRuntime(totals, counter, sqs, queues, tableName, doc, ingestPoller, syncPoller, owned);
   }
 
-  /** Puts bodies on the intake queue, as a forwarder would (10 per call). */
+  /**
+   * Puts bodies on the intake queue, as a forwarder would: up to 10 per call, and no more than SQS takes in one batch
+   * request (1 MiB in all), so whole-file messages near the size limit go one per call.
+   */
   async send(bodies: string[]): Promise<void> {
-    for (let i = 0; i < bodies.length; i += 10) {
+    let i = 0;
+    while (i < bodies.length) {
+      let end = i + 1;
+      let bytes = Buffer.byteLength(bodies[i], 'utf8');
+      while (end < bodies.length && end - i < 10) {
+        const next = Buffer.byteLength(bodies[end], 'utf8');
+        if (bytes + next > MAX_BATCH_REQUEST_BYTES) break;
+        bytes += next;
+        end++;
+      }
       const r = await this.sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: this.queues.intake.url,
-          Entries: bodies.slice(i, i + 10).map((b, j) => ({ Id: String(j), MessageBody: b })),
+          Entries: bodies.slice(i, end).map((b, j) => ({ Id: String(j), MessageBody: b })),
         }),
       );
       if ((r.Failed ?? []).length > 0)
         throw new Error(`intake queue refused ${r.Failed!.length} message(s): ${r.Failed![0].Message ?? ''}`);
+      i = end;
     }
   }
 

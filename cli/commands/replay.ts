@@ -62,23 +62,27 @@ export interface ReplaySummary {
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /**
- * Inputs as a forwarder would send them: a file with bad parts goes whole, as one message, so the ingest Lambda
- * itself rejects what is bad (and stores the rejection); a clean file goes one record per message. What cannot be
- * sent at all (a bad file over the message size) is rejected here, with its reason.
+ * Inputs as a forwarder shipping files would send them: a file that fits in a message goes whole, as one message, so
+ * the ingest Lambda sees the unit `draft` and `replay --report` see (a file's records are normalized together: the
+ * Sysmon events of a host measure its collector's clock offset for the host's local-time events, which one record
+ * alone cannot; records sent one per message would stay flagged "time-zone-unverified" and split incidents by hours)
+ * and itself rejects what is bad (storing the rejection). A file over the size limit goes one record per message
+ * (text that is not UTF-8 as well, as a message body is a string); what cannot be sent at all is rejected here.
  */
 export function messagesOf(files: InputFile[]): { bodies: string[]; rejections: ReplaySummary['rejections'] } {
   const bodies: string[] = [];
   const rejections: ReplaySummary['rejections'] = [];
   for (const f of files) {
-    const d = decode(f.content, f.source);
-    if (d.rejections.length === 0) {
-      for (const r of d.records) bodies.push(r.text);
-    } else if (f.content.length <= MAX_MESSAGE_BYTES) {
-      bodies.push(f.content.toString('utf8'));
-    } else {
-      for (const r of d.records) bodies.push(r.text);
-      for (const r of d.rejections) rejections.push({ source: r.source, position: r.position, reason: r.reason });
+    if (f.content.length <= MAX_MESSAGE_BYTES) {
+      const text = f.content.toString('utf8');
+      if (Buffer.from(text, 'utf8').equals(f.content)) {
+        bodies.push(text);
+        continue;
+      }
     }
+    const d = decode(f.content, f.source);
+    for (const r of d.records) bodies.push(r.text);
+    for (const r of d.rejections) rejections.push({ source: r.source, position: r.position, reason: r.reason });
   }
   return { bodies, rejections };
 }
@@ -113,6 +117,8 @@ export async function replay(
     opts.jira === 'local' ? await localJira(opts.port ?? 0) : envJira(process.env, opts.dryRun ? log : undefined);
   const settings = { commentIntervalMinutes: 0 };
   const runtime = await LocalRuntime.start({
+    // A local SQS server already running (jest's global setup starts one; fauxqs cannot load in its CommonJS tests).
+    ...(process.env.A2T_LOCAL_SQS_ENDPOINT ? { sqsEndpoint: process.env.A2T_LOCAL_SQS_ENDPOINT } : {}),
     jira: jira.gateway,
     drafter: reportDrafter(),
     // A replay takes seconds: a shorter claim than the Lambda's two minutes lets a crashed create recover in time.
@@ -174,6 +180,37 @@ export async function replay(
     await jira.emulator?.close();
     throw err;
   }
+}
+
+/** Distinct failures `replay` names before it exits 1; the rest are counted. */
+export const MAX_FAILURE_LINES = 5;
+
+/**
+ * The failed invocations as lines a user reads: each distinct error once, with how often it happened, the most
+ * frequent first, at most `max` lines and one that counts the rest.
+ */
+export function failureLines(errors: readonly string[], max = MAX_FAILURE_LINES): string[] {
+  const counts = new Map<string, number>();
+  for (const e of errors) {
+    // One line each: an error message from a server may span several.
+    const line = e.replace(/\s*\n\s*/g, ' ').trim();
+    counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  const lines = sorted.slice(0, max).map(([e, n]) => `failed: ${e}${n > 1 ? ` (${n} times)` : ''}`);
+  if (sorted.length > max) lines.push(`failed: … and ${sorted.length - max} other distinct error(s)`);
+  return lines;
+}
+
+/**
+ * Exit 1 when any ingest or ticket-sync invocation failed, even if a retry then succeeded: the run's tickets are
+ * printed, but a replay that needed retries or lost messages is not a clean answer. Each distinct failure goes to
+ * `log` first, one line each.
+ */
+export function assertNoFailures(s: Pick<ReplaySummary, 'errors'>, log: (line: string) => void): void {
+  if (s.errors.length === 0) return;
+  for (const line of failureLines(s.errors)) log(line);
+  throw new CliError(`${s.errors.length} ingest or ticket-sync invocation(s) failed (see above)`);
 }
 
 /** Rejections the ingest stage stored during this run (today's and, past midnight, yesterday's), every page. */

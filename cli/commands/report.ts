@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SingleBar } from 'cli-progress';
 import { readContextFiles } from '../context-files';
 import { CliError } from '../errors';
 import { renderReportHtml } from '../report-html';
+import { listInputs } from '../stream/sources';
 import type { Tally } from '../shadow/correlator';
 import { runShadow } from '../shadow/run';
 import type { ShadowRunOptions } from '../shadow/run';
@@ -124,9 +126,16 @@ export async function reportCommand(
   // A page that cannot be written fails the run before its minutes of work, not after.
   if (opts.reportHtml !== undefined) checkWritable(opts.reportHtml);
   const started = performance.now();
-  const r = await shadowReport(inputs, opts.context, opts.rules, err, {
-    ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
-  });
+  const bar = progressBar(inputs, opts.json !== true && (err as NodeJS.WriteStream).isTTY === true, started);
+  let r: ShadowReport;
+  try {
+    r = await shadowReport(inputs, opts.context, opts.rules, err, {
+      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      ...(bar !== undefined ? { onProgress: bar.update } : {}),
+    });
+  } finally {
+    bar?.stop();
+  }
   const seconds = (performance.now() - started) / 1000;
   if (opts.reportHtml !== undefined) {
     try {
@@ -142,6 +151,32 @@ export async function reportCommand(
       `${opts.reportHtml !== undefined ? `; HTML report in ${opts.reportHtml}` : ''}\n`,
   );
   return r;
+}
+
+/** A progress bar by bytes read, on a terminal, when the inputs are files whose size is known. */
+function progressBar(
+  inputs: string[],
+  show: boolean,
+  started: number,
+): { update: (p: { bytes: number; records: number }) => void; stop: () => void } | undefined {
+  if (!show || inputs.length === 0 || inputs.includes('-')) return undefined;
+  let total = 0;
+  try {
+    for (const ref of listInputs(inputs)) total += fs.statSync(ref.file!).size;
+  } catch {
+    return undefined; // the run itself reports the missing file
+  }
+  const bar = new SingleBar({
+    format: 'shadow |{bar}| {percentage}% · {records} records · {rate} records/s',
+    hideCursor: true,
+    stream: process.stderr,
+  });
+  bar.start(total, 0, { records: 0, rate: 0 });
+  return {
+    update: ({ bytes, records }) =>
+      bar.update(bytes, { records, rate: Math.round((records * 1000) / Math.max(1, performance.now() - started)) }),
+    stop: () => bar.stop(),
+  };
 }
 
 function checkWritable(file: string): void {

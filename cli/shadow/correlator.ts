@@ -316,7 +316,8 @@ export class ShadowCorrelator {
       const c = this.hostClock.get(h.host);
       const quiet = c === undefined || batchNo - c.batch >= 2;
       const expired =
-        (c !== undefined && h.lastSeenMs < c.ms - this.horizonMs) || (quiet && h.lastSeenMs < this.clock - this.horizonMs);
+        (c !== undefined && h.lastSeenMs < c.ms - this.horizonMs) ||
+        (quiet && h.lastSeenMs < this.clock - this.horizonMs);
       if (!expired) continue;
       this.heads.delete(key);
       this.release(h, touched);
@@ -381,8 +382,7 @@ const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const byTime = (a: ShadowAlert, b: ShadowAlert): number =>
   a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0;
 
-const byTimeThenId = (a: ShadowAlert, b: ShadowAlert): number =>
-  byTime(a, b) || a.alertId.localeCompare(b.alertId);
+const byTimeThenId = (a: ShadowAlert, b: ShadowAlert): number => byTime(a, b) || a.alertId.localeCompare(b.alertId);
 
 /** An alert kept under an id of its own: another event with other content already holds its id (ingest-batch.ts). */
 function asConflict(alert: ShadowAlert, fingerprint: string): ShadowAlert {

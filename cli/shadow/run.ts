@@ -28,6 +28,8 @@ export interface ShadowRunOptions {
   /** Receive time of every alert, and the run's logical clock (default now). */
   receivedTime?: string;
   stdin?: NodeJS.ReadableStream;
+  /** Told after each segment: input bytes read so far and records found. */
+  onProgress?: (p: { bytes: number; records: number }) => void;
 }
 
 export interface ShadowRun {
@@ -104,17 +106,25 @@ export async function runShadow(
     const key = reasons.has(reason) || reasons.size < MAX_REASONS ? reason : OTHER_REASONS;
     reasons.set(key, (reasons.get(key) ?? 0) + 1);
   };
+  let bytes = 0;
   const consume = (r: SegmentResult): void => {
     records += r.alerts.length;
     for (const x of r.rejections) reject(x.reason);
     correlator.add(r.alerts);
+    opts.onProgress?.({ bytes, records });
+  };
+  const counted = async function* (chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const c of chunks) {
+      bytes += c.length;
+      yield c;
+    }
   };
   // Segments in flight: enough to keep every thread busy while this one correlates, few enough to bound memory.
   const inflight: Promise<SegmentResult>[] = [];
   const maxInflight = threads * 4;
   try {
     for (const ref of refs) {
-      for await (const piece of inputPieces(inputChunks(ref, opts.stdin), limits)) {
+      for await (const piece of inputPieces(counted(inputChunks(ref, opts.stdin)), limits)) {
         if (piece.kind === 'fault') {
           reject(piece.reason);
           continue;

@@ -31,8 +31,10 @@ export function binaryReason(b: Uint8Array): string | undefined {
 function utf16Of(b: Uint8Array): { encoding: 'utf-16le' | 'utf-16be'; bom: boolean } | undefined {
   if (b[0] === 0xff && b[1] === 0xfe) return { encoding: 'utf-16le', bom: true };
   if (b[0] === 0xfe && b[1] === 0xff) return { encoding: 'utf-16be', bom: true };
-  if (b.length >= 4 && b[0] !== 0 && b[1] === 0 && b[2] !== 0 && b[3] === 0) return { encoding: 'utf-16le', bom: false };
-  if (b.length >= 4 && b[0] === 0 && b[1] !== 0 && b[2] === 0 && b[3] !== 0) return { encoding: 'utf-16be', bom: false };
+  if (b.length >= 4 && b[0] !== 0 && b[1] === 0 && b[2] !== 0 && b[3] === 0)
+    return { encoding: 'utf-16le', bom: false };
+  if (b.length >= 4 && b[0] === 0 && b[1] !== 0 && b[2] === 0 && b[3] !== 0)
+    return { encoding: 'utf-16be', bom: false };
   return undefined;
 }
 

@@ -42,5 +42,8 @@ export function mapPosition(place: Place, position: string): string {
 export function mapReason(place: Place, reason: string): string {
   if (place.kind !== 'lines') return reason;
   const shift = place.line - 1;
-  return reason.replace(/\(lines (\d+)–(\d+)\)$/, (_, a: string, b: string) => `(lines ${Number(a) + shift}–${Number(b) + shift})`);
+  return reason.replace(
+    /\(lines (\d+)–(\d+)\)$/,
+    (_, a: string, b: string) => `(lines ${Number(a) + shift}–${Number(b) + shift})`,
+  );
 }

@@ -55,7 +55,10 @@ function walk(dir: string, onSkip?: (file: string) => void): InputRef[] {
 }
 
 /** The input's bytes as chunks of up to 1 MiB; a file that cannot be opened or read is a CliError (exit 1). */
-export async function* inputChunks(ref: InputRef, stdin: NodeJS.ReadableStream = process.stdin): AsyncGenerator<Buffer> {
+export async function* inputChunks(
+  ref: InputRef,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): AsyncGenerator<Buffer> {
   const stream = ref.file === undefined ? stdin : fs.createReadStream(ref.file, { highWaterMark: 1024 * 1024 });
   try {
     for await (const c of stream) yield typeof c === 'string' ? Buffer.from(c) : (c as Buffer);

@@ -101,7 +101,9 @@ describe('the HTML shadow report', () => {
   });
 
   it('runs and loads nothing: no script, no event handler, no external reference, a policy that forbids them', () => {
-    expect(all.filter((e) => ['script', 'iframe', 'img', 'link', 'object', 'embed', 'image'].includes(e.name))).toEqual([]);
+    expect(all.filter((e) => ['script', 'iframe', 'img', 'link', 'object', 'embed', 'image'].includes(e.name))).toEqual(
+      [],
+    );
     for (const e of all) {
       for (const [k, v] of Object.entries(e.attrs)) {
         expect(k.toLowerCase().startsWith('@on')).toBe(false);
@@ -118,7 +120,14 @@ describe('the HTML shadow report', () => {
   it('shows every alert-written string as text, exactly, and never as markup', () => {
     const cells = all.filter((e) => e.name === 'td').map((e) => textOf(e.children));
     for (const h of HOSTILE.slice(0, -1)) {
-      for (const shown of [`title ${h}`, `author ${h}`, `host ${h}`, `rule ${h}`, `reason ${h}`, `id-${HOSTILE.indexOf(h)}-${h}`])
+      for (const shown of [
+        `title ${h}`,
+        `author ${h}`,
+        `host ${h}`,
+        `rule ${h}`,
+        `reason ${h}`,
+        `id-${HOSTILE.indexOf(h)}-${h}`,
+      ])
         expect(cells).toContain(shown);
     }
     // Characters XML cannot hold are replaced, not passed through.
@@ -172,6 +181,8 @@ describe('the HTML shadow report', () => {
   });
 
   it('escapes the five XML specials', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
   });
 });

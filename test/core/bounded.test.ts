@@ -13,7 +13,8 @@ describe('bounded keys and ids', () => {
         const key = boundedKey(text, limit);
         expect(Buffer.byteLength(key, 'utf8')).toBeLessThanOrEqual(limit);
         expect(key).not.toMatch(LONE);
-        if (Buffer.byteLength(wellFormed(text), 'utf8') <= limit - 100) expect(key).toBe(wellFormed(text));
+        const short = Buffer.byteLength(wellFormed(text), 'utf8') <= limit - 100;
+        expect(key === wellFormed(text)).toBe(short);
       }),
       { numRuns: 500 },
     );
@@ -33,7 +34,7 @@ describe('bounded keys and ids', () => {
       fc.property(anyText, (text) => {
         const id = boundedId(text, 256);
         expect(id.length).toBeLessThanOrEqual(256);
-        if (text.length <= 192) expect(id).toBe(text);
+        expect(id === text).toBe(text.length <= 192);
       }),
       { numRuns: 500 },
     );
@@ -48,7 +49,7 @@ describe('cutting text', () => {
         const c = clipText(text, max);
         expect(c.length).toBeLessThanOrEqual(Math.max(max, 1));
         expect(c).not.toMatch(LONE);
-        if (wellFormed(text).length > max) expect(c.endsWith('…')).toBe(true);
+        expect(wellFormed(text).length <= max || c.endsWith('…')).toBe(true);
         expect(headOf(text, max).length).toBeLessThanOrEqual(max);
         expect(Buffer.byteLength(utf8Head(text, max), 'utf8')).toBeLessThanOrEqual(max);
       }),

@@ -200,7 +200,7 @@ describe('random hostile records beside a real attack, through the embedded stac
           expect(await intakeDeadLetters()).toBe(0);
         },
       ),
-      { numRuns: 40, endOnFailure: true },
+      { numRuns: 20, endOnFailure: true },
     );
   });
 });

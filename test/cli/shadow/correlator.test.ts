@@ -45,7 +45,8 @@ describe('shadow correlation keeps only what is still open', () => {
     let peak = 0;
     // Act
     for (let d = 0; d < 40; d++) {
-      for (const [h, host] of hosts.entries()) c.add(burst(host, Date.parse('2026-03-01T08:00:00Z') + d * DAY + h * 1000, 10, `${d}${h}`));
+      for (const [h, host] of hosts.entries())
+        c.add(burst(host, Date.parse('2026-03-01T08:00:00Z') + d * DAY + h * 1000, 10, `${d}${h}`));
       peak = Math.max(peak, c.openIncidents);
     }
     const t = c.finish();

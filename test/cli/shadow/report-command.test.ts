@@ -44,7 +44,14 @@ describe('a2t replay --report-html', () => {
   it('exits 2 on a thread count that is no count, or given without shadow mode; 1 when the page cannot be written', async () => {
     expect((await a2t('replay', '--report', '--threads', '0', STORM)).code).toBe(2);
     expect((await a2t('replay', '--threads', '2', STORM)).code).toBe(2);
-    const r = await a2t('replay', '--report-html', path.join(dir, 'no', 'such', 'dir', 'r.html'), '--threads', '1', STORM);
+    const r = await a2t(
+      'replay',
+      '--report-html',
+      path.join(dir, 'no', 'such', 'dir', 'r.html'),
+      '--threads',
+      '1',
+      STORM,
+    );
     expect(r.code).toBe(1);
     expect(r.err.trim().split('\n').at(-1)).toMatch(/^a2t: cannot write .*r\.html: ENOENT$/);
   });

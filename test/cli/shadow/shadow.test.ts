@@ -52,7 +52,9 @@ async function referenceReport(): Promise<
   };
   const top = (m: Map<string, Row>) =>
     [...m].sort((a, b) => b[1].alerts - a[1].alerts || b[1].tickets - a[1].tickets || a[0].localeCompare(b[0]));
-  const sigmaMeta = new Map(run.views.flatMap((v) => v.alerts.flatMap((a) => (a.detections ?? []).map((d) => [d.id, d] as const))));
+  const sigmaMeta = new Map(
+    run.views.flatMap((v) => v.alerts.flatMap((a) => (a.detections ?? []).map((d) => [d.id, d] as const))),
+  );
   const alerts = run.result.accepted + run.result.suppressed;
   const tickets = run.views.filter(ticketed);
   return {
