@@ -82,6 +82,7 @@ export class AlertToTicketStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       reservedConcurrency: config.webhookReservedConcurrency,
       settings,
+      jiraProjectKey: config.jiraProjectKey,
     });
     const forwarders = new ForwarderAccess(this, 'Forwarders', {
       intake: this.ingest.intake.queue,

@@ -15,6 +15,8 @@ export interface WebhookStageProps {
   /** Reserved concurrency (bounds a flood of forged calls); 0: none. */
   reservedConcurrency: number;
   settings: string;
+  /** The Jira project tickets live in: a verdict from an issue of any other project is ignored. */
+  jiraProjectKey: string;
 }
 
 /** `INC#…` → `INC#`: the partition-key prefix of a kind of item, from the one key layout (keys.ts). */
@@ -53,6 +55,7 @@ export class WebhookStage extends Construct {
         [ENV.tableName]: props.table.tableName,
         [ENV.webhookSecretArn]: props.secret.secretArn,
         [ENV.settings]: props.settings,
+        [ENV.jiraProjectKey]: props.jiraProjectKey,
       },
     });
     for (const [action, prefixes] of Object.entries(WEBHOOK_ITEMS)) {
