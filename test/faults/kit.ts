@@ -236,7 +236,10 @@ export function workload(name: WorkloadName, tag: string): Workload {
       // The update adds credential theft (T1003.001), a P1 row of the rubric: the ticket's priority must rise.
       const first = chunk(alertsOf(A, 0, 4), 2).map((r) => b.send(r));
       const update = [
-        [b.send(alertsOf(A, 4, 3, { severity: 95, technique: ['T1547.001', 'T1218.011', 'T1003.001'] })), b.send([UNKNOWN])],
+        [
+          b.send(alertsOf(A, 4, 3, { severity: 95, technique: ['T1547.001', 'T1218.011', 'T1003.001'] })),
+          b.send([UNKNOWN]),
+        ],
       ];
       return { name, batches: [first], update, expected: b.expected(1, 1) };
     }
