@@ -20,7 +20,7 @@ import type { SegmentResult } from './segment-work';
  */
 
 export interface ShadowRunOptions {
-  /** Threads doing the per-record work: 1 runs it in this thread; default one per core. */
+  /** Threads doing the per-record work: 1 runs it in this thread; default one per core, at most 4. */
   threads?: number;
   limits?: Partial<StreamLimits>;
   /** Alerts correlated together (see correlator.ts). */
@@ -65,9 +65,15 @@ function checkUserRules(rules: readonly string[], err: NodeJS.WritableStream): v
   if (bad > 0) throw new CliError(`${bad} problem(s) in the user rules`, EXIT.usage);
 }
 
-/** Default threads: every core (the main thread's correlation is light next to the per-record work). */
+/**
+ * Most worker threads by default. The main thread's correlation is about a fifth of the work per record, so more
+ * workers than this leave it the bottleneck, while each one holds its own rule packs and heap.
+ */
+export const MAX_DEFAULT_THREADS = 4;
+
+/** Default threads: one per core, at most `MAX_DEFAULT_THREADS`. */
 export function defaultThreads(): number {
-  return Math.max(1, os.availableParallelism());
+  return Math.max(1, Math.min(os.availableParallelism(), MAX_DEFAULT_THREADS));
 }
 
 export async function runShadow(

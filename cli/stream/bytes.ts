@@ -37,6 +37,11 @@ export class PendingBytes {
     return Buffer.from(this.bytes.subarray(from - this.base, to - this.base));
   }
 
+  /** The bytes from `from` up to `to` (clamped to what is held) as latin1 text: one character per byte, no copy. */
+  latin1(from: number, to: number): string {
+    return this.bytes.toString('latin1', from - this.base, Math.min(to, this.end) - this.base);
+  }
+
   /** Forget every byte before `to`. */
   drop(to: number): void {
     const n = Math.min(Math.max(0, to - this.base), this.length);

@@ -76,7 +76,11 @@ class ChunkReader {
 }
 
 async function* gunzipped(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const gunzip = Readable.from(chunks).pipe(createGunzip());
+  const gunzip = createGunzip();
+  const source = Readable.from(chunks);
+  // pipe() does not carry a read error over: without this, a file that fails mid-read would leave gunzip waiting.
+  source.on('error', (err) => gunzip.destroy(err));
+  source.pipe(gunzip);
   for await (const c of gunzip) yield c as Buffer;
 }
 

@@ -96,7 +96,7 @@ export class XmlSegmenter {
         this.p = at;
         break;
       }
-      const m = CLOSE_AT_RE.exec(P.copy(at, Math.min(P.end, at + CLOSE_WINDOW)).toString('latin1'));
+      const m = CLOSE_AT_RE.exec(P.latin1(at, at + CLOSE_WINDOW));
       this.p = at + 2;
       if (m === null) continue;
       const end = at + m[0].length;
@@ -114,7 +114,7 @@ export class XmlSegmenter {
         this.p = at;
         break;
       }
-      if (!EVENT_OPEN_AT_RE.test(P.copy(next, Math.min(P.end, next + CLOSE_WINDOW)).toString('latin1'))) continue;
+      if (!EVENT_OPEN_AT_RE.test(P.latin1(next, next + CLOSE_WINDOW))) continue;
       this.emit(next);
       this.p = next;
     }
