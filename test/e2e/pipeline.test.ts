@@ -41,7 +41,9 @@ describe('end to end through local SQS, DynamoDB and the Jira emulator', () => {
     const issues = stack.jira.issues();
     const storm = issues.find((i) => i.summary.includes('HR-WS-112'));
     expect(storm).toBeDefined();
-    expect(storm!.labels).toEqual(expect.arrayContaining(['T1059', 'T1059.001', 'execution']));
+    // The most specific technique id only: T1059.001 without its parent T1059.
+    expect(storm!.labels).toEqual(expect.arrayContaining(['T1059.001', 'execution']));
+    expect(storm!.labels).not.toContain('T1059');
     expect(storm!.labels.some((l) => l.startsWith('a2t-inc-'))).toBe(true);
     expect(storm!.priority).toBe('High');
     // One rejection (the truncated message), stored; the storm's resends counted as duplicates.

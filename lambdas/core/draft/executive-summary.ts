@@ -1,5 +1,5 @@
 import type { IncidentFacts } from './facts';
-import { externalDestinations, filesToRemove, humanUsers, userContextText } from './facts';
+import { blockableDestinations, filesToRemove, humanUsers, userContextText } from './facts';
 import { actor, PRODUCT_NAMES } from './display';
 import { networkStatement } from './network-statement';
 import type { PersistenceFact } from './persistence';
@@ -175,7 +175,7 @@ function keyFinding(f: IncidentFacts): Rich {
 function recommendation(f: IncidentFacts, isolate: boolean): Rich {
   const parts: Rich[] = [];
   if (isolate) parts.push(rich('isolate ', f.hostDisplay, ' from the network'));
-  const ext = externalDestinations(f);
+  const ext = blockableDestinations(f);
   if (ext.length === 1) parts.push(rich('block ', code(ext[0].display)));
   else if (ext.length > 1) parts.push(rich(`block ${ext.length} external destinations`));
   const runValues = f.persistence.flatMap((p) => (p.kind === 'run-key' ? [p.valueName] : []));

@@ -3,7 +3,7 @@ import { PRODUCTS, SOURCE_PRODUCTS } from '../model/products';
 import type { AssetContext, Criticality, EnrichedAlert, Ioc, TechniqueInfo, UserContext } from '../model/enrichment';
 import { hostKey, userKey } from '../model/host';
 import type { IncidentView } from '../model/incident';
-import { isPrivateIp } from '../enrich';
+import { isMicrosoftModule, isPopularService, isPrivateIp } from '../enrich';
 import { defangValue, knownImage } from './display';
 import type { PersistenceFact } from './persistence';
 import { findPersistence } from './persistence';
@@ -192,7 +192,8 @@ export function gatherFacts(incident: IncidentView): IncidentFacts {
     const proc = procOf(a);
     if (a.file !== undefined)
       files.push({ alert: a, proc, path: a.file.path, action: fileAction(a), sha256: a.file.hashes?.sha256 });
-    if (a.module !== undefined && !isInstalledLocation(a.module.path)) {
+    // A module Microsoft signed (Defender's own DLLs under ProgramData included) is Windows, not file activity.
+    if (a.module !== undefined && !isInstalledLocation(a.module.path) && !isMicrosoftModule(a.module)) {
       files.push({ alert: a, proc, path: a.module.path, action: 'loaded', sha256: a.module.hashes?.sha256 });
     }
     if (a.network !== undefined && a.network.direction !== 'inbound') {
@@ -280,6 +281,16 @@ export function externalDestinations(f: IncidentFacts): ConnectionFact[] {
   return distinct(
     f.connections.filter((c) => c.external && c.dstIp !== undefined),
     (c) => c.display,
+  );
+}
+
+/**
+ * External destinations that may be blocked: not a well-known service (github.com, a CDN range), whose block would
+ * cut the business off with the attacker.
+ */
+export function blockableDestinations(f: IncidentFacts): ConnectionFact[] {
+  return externalDestinations(f).filter(
+    (c) => !isPopularService(c.dstIp ?? '') && (c.hostname === undefined || !isPopularService(c.hostname)),
   );
 }
 

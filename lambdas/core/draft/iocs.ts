@@ -4,6 +4,7 @@ import type { IncidentFacts } from './facts';
 import type { DraftLimits } from './limits';
 import { byText, clip, distinct, oneLine } from './text';
 import { IOC_TYPE_LABELS } from '../model/report';
+import { isPopularService } from '../enrich';
 import type { IocRow } from '../model/report';
 
 /**
@@ -26,6 +27,9 @@ function withoutCutCopies(roles: string[]): string[] {
   });
 }
 
+const NETWORK_TYPES: ReadonlySet<IocType> = new Set<IocType>(['ipv4', 'ipv6', 'domain', 'url']);
+
+/** Rows for the indicator table; a well-known service (github.com, a CDN address) is marked not blockable. */
 export function iocRows(f: IncidentFacts, limits: DraftLimits): { rows: IocRow[]; omitted: number } {
   const merged = new Map<
     string,
@@ -67,6 +71,9 @@ export function iocRows(f: IncidentFacts, limits: DraftLimits): { rows: IocRow[]
       const notes = [
         ...withoutCutCopies(distinct(i.roles)),
         ...(i.private ? ['private address'] : []),
+        ...(NETWORK_TYPES.has(i.type) && isPopularService(i.value)
+          ? ['well-known service: context, not blockable']
+          : []),
         ...(hit !== undefined
           ? [
               `threat intel: ${oneLine(hit.verdict ?? 'listed')}${hit.source !== undefined ? ` (${oneLine(hit.source)})` : ''}`,

@@ -5,8 +5,8 @@ import { isSourceProduct, PRODUCTS } from '../model/products';
 import { byText } from './text';
 
 /**
- * Jira labels: technique ids (with their parents), tactic slugs, technique slugs and curated aliases, source
- * products, and the incident label that ticket-sync searches by. Jira labels may not contain spaces and are at
+ * Jira labels: the most specific technique ids, the primary tactic, source products, and the incident label that
+ * ticket-sync searches by. Jira labels may not contain spaces and are at
  * most 255 characters; ours are restricted further to `[A-Za-z0-9._-]` so no label can carry markup or JQL.
  */
 
@@ -40,27 +40,58 @@ export function safeLabel(label: string): string {
 
 const TECHNIQUE_ID_RE = /^T\d{4}(\.\d{3})?$/;
 
-/** All labels for an incident: deduplicated, sorted by code unit order so the same incident gives the same list. */
+/** Jira labels per ticket: enough for JQL pivots, few enough that each one means something. */
+export const MAX_LABELS = 8;
+
+/** Tactics that need network activity in the evidence: a T1105 tag on a local file write is not C2. */
+const NETWORK_TACTICS: ReadonlySet<string> = new Set(['command-and-control', 'exfiltration']);
+
+/** A connection, a DNS query, or a URL a command was given (`certutil -urlcache -f http://…` downloads). */
+function hasNetworkActivity(incident: IncidentView): boolean {
+  return incident.alerts.some(
+    (a) => a.network !== undefined || a.dns !== undefined || a.enrichment.iocs.some((i) => i.type === 'url'),
+  );
+}
+
+/**
+ * At most {@link MAX_LABELS} labels for an incident, sorted by code unit order so the same incident gives the same
+ * list: the incident label (always: ticket-sync finds the ticket by it), the primary tactic, the most specific
+ * technique ids (a parent is dropped when one of its sub-techniques is there), and the source products. When they
+ * do not all fit, the incident label, the tactic, the top technique and the sources come first, then techniques in
+ * rank order. Nothing the evidence does not support: without network activity, no network tactic, and no technique
+ * whose only tactics are network ones.
+ *
+ * @param techniques The incident's techniques, most important first.
+ */
 export function labelsFor(incident: IncidentView, techniques: TechniqueInfo[]): string[] {
-  const raw: string[] = [incidentLabel(incident.incidentId)];
-  const ids = new Set<string>();
-  for (const id of incident.techniques) if (TECHNIQUE_ID_RE.test(id)) ids.add(id);
-  for (const info of techniques) {
-    ids.add(info.id);
-    if (info.parentId !== undefined) ids.add(info.parentId);
-    raw.push(...info.tactics, ...techniqueSlugs(info));
-  }
-  for (const id of ids) {
-    raw.push(id);
-    if (id.includes('.')) raw.push(id.split('.')[0]);
-  }
+  const network = hasNetworkActivity(incident);
+  const supported = (tactic: string): boolean => network || !NETWORK_TACTICS.has(tactic);
+  const kept = techniques.filter((t) => t.tactics.length === 0 || t.tactics.some(supported));
+  const dropped = new Set(techniques.filter((t) => !kept.includes(t)).map((t) => t.id));
+
+  const ranked: string[] = [];
+  for (const info of kept) ranked.push(info.id);
+  for (const id of incident.techniques) if (TECHNIQUE_ID_RE.test(id) && !dropped.has(id)) ranked.push(id);
+  const ids = [...new Set(ranked)];
+  const specific = ids.filter((id) => id.includes('.') || !ids.some((o) => o.startsWith(`${id}.`)));
+
+  const tactic = kept.flatMap((t) => t.tactics).find(supported);
   // Product labels from the product table; META's sources are plain strings, so an unknown one is kept as written.
-  for (const a of incident.alerts) raw.push(PRODUCTS[a.source.product].label);
-  for (const s of incident.sources) raw.push(isSourceProduct(s) ? PRODUCTS[s].label : s);
+  const sources = [
+    ...incident.alerts.map((a) => PRODUCTS[a.source.product].label),
+    ...incident.sources.map((s) => (isSourceProduct(s) ? PRODUCTS[s].label : s)),
+  ];
+  const byPriority = [
+    incidentLabel(incident.incidentId),
+    ...(tactic !== undefined ? [tactic] : []),
+    ...specific.slice(0, 1),
+    ...sources,
+    ...specific.slice(1),
+  ];
   const out = new Set<string>();
-  for (const l of raw) {
+  for (const l of byPriority) {
     const s = safeLabel(l);
-    if (s !== '') out.add(s);
+    if (s !== '' && out.size < MAX_LABELS) out.add(s);
   }
   return [...out].sort(byText);
 }

@@ -1,5 +1,11 @@
 import type { IncidentFacts } from './facts';
-import { earliestNonSystemAncestor, externalDestinations, filesToRemove, humanUsers } from './facts';
+import {
+  blockableDestinations,
+  earliestNonSystemAncestor,
+  externalDestinations,
+  filesToRemove,
+  humanUsers,
+} from './facts';
 import { actor, defangValue, knownImage } from './display';
 import type { RunKeyFact } from './persistence';
 import { isSystemImage } from './process-graph';
@@ -14,6 +20,7 @@ import {
   normalizePath,
 } from '../windows';
 import { isCommandSafeName } from './commands';
+import { isPopularService } from '../enrich';
 import { code, codeList, distinct, plain, rich, utc } from './text';
 import type { RemediationPhase, RemediationStep, Rich } from '../model/report';
 
@@ -100,7 +107,8 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
     family: 'c2-connection',
     steps: (f) => {
       const steps: { phase: RemediationPhase; text: Rich }[] = [];
-      const dests = externalDestinations(f);
+      // Well-known services (github.com, a CDN) stay context: blocking them cuts the business off too.
+      const dests = blockableDestinations(f);
       for (const d of dests.slice(0, MAX_BLOCKS)) {
         steps.push({
           phase: 'containment',
@@ -113,7 +121,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
         ...f.dns
           .filter((q) => q.results.some((r) => contacted.has(r.toLowerCase().replace(/^::ffff:/, ''))))
           .map((q) => q.query),
-      ]);
+      ]).filter((n) => !isPopularService(n));
       for (const n of names.slice(0, MAX_BLOCKS)) {
         steps.push({
           phase: 'containment',
@@ -299,6 +307,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
     family: 'powershell-download-cradle',
     steps: (f) =>
       cradleUrls(f)
+        .filter((u) => !isPopularService(u))
         .slice(0, MAX_BLOCKS)
         .map((u) => ({
           phase: 'containment' as const,

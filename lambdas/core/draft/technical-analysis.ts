@@ -6,7 +6,7 @@ import { networkStatement } from './network-statement';
 import type { PersistenceFact } from './persistence';
 import { isSystemImage, walkTree } from './process-graph';
 import type { EnrichedAlert } from '../model/enrichment';
-import { baseName, displayPath, samePath } from '../windows';
+import { baseName, displayPath, isInstalledBinary, samePath } from '../windows';
 import { byText, clip, code, distinct, oneLine, plain, quoted, rich, utc } from './text';
 import type {
   Rich,
@@ -63,7 +63,9 @@ function processTree(f: IncidentFacts, limits: DraftLimits): { nodes: ProcessNod
       node.integrity = INTEGRITY_LEVELS.test(p.integrity.trim())
         ? oneLine(p.integrity)
         : quoted('source value', p.integrity, 24);
-    if (p.hashes?.sha256 !== undefined) node.sha256 = oneLine(p.hashes.sha256);
+    // A stock Windows binary's hash is on every machine: no pivot, and a hunt for it finds the whole fleet.
+    if (p.hashes?.sha256 !== undefined && (p.image === undefined || !isInstalledBinary(p.image)))
+      node.sha256 = oneLine(p.hashes.sha256);
     if (p.created !== undefined) node.started = utc(p.created.eventTime);
     return node;
   });

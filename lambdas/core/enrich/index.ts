@@ -34,8 +34,9 @@ export type { ParsedContext } from './context';
 export { defang, defangText, quoteSource, refang } from './defang';
 export { HEURISTICS, evaluateHeuristics } from './heuristics';
 export type { HeuristicRule } from './heuristics';
-export { extractIocs } from './iocs';
-export { isPrivateIp, isPublicDomain } from './network';
+export { extractIocs, isMicrosoftModule } from './iocs';
+export { ipVersion, isPrivateIp, isPublicDomain } from './network';
+export { isPopularAddress, isPopularDomain, isPopularService } from './popular-services';
 export { assessSeverity, verdictLevel } from './severity';
 
 /**

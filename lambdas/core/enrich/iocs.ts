@@ -5,7 +5,15 @@ import { defang, quoteSource } from './defang';
 import { ipVersion, isPrivateIp, isPublicDomain, unmapIpv4 } from './network';
 import { decodeEncodedCommand } from './powershell';
 import { indicatorsInText } from './text-indicators';
-import { LOLBINS, baseKey, isInstalledBinary, isTrustedImage, pathsInText } from '../windows';
+import {
+  LOLBINS,
+  WINDOWS_BINARIES,
+  baseKey,
+  hasFolder,
+  isInstalledBinary,
+  isTrustedImage,
+  pathsInText,
+} from '../windows';
 
 /**
  * Indicators of compromise from one alert: the structured fields first (network, DNS, hashes, files, registry,
@@ -19,6 +27,9 @@ type Process = NonNullable<Alert['process']>;
 class IocList {
   private readonly byKey = new Map<string, Ioc>();
 
+  /** @param ownAddresses The victim's own addresses (lower-case): never indicators against it. */
+  constructor(private readonly ownAddresses: ReadonlySet<string> = new Set()) {}
+
   add(rawType: IocType, rawValue: string, role: string, port?: number): void {
     let value = rawValue.trim();
     let type = rawType;
@@ -28,6 +39,7 @@ class IocList {
       type = 'ipv4';
     }
     if (value === '') return;
+    if ((type === 'ipv4' || type === 'ipv6') && this.ownAddresses.has(value.toLowerCase())) return;
     const key = `${type}#${value.toLowerCase()}`;
     const seen = this.byKey.get(key);
     if (seen !== undefined) {
@@ -47,10 +59,15 @@ class IocList {
     if (v !== 0) this.add(v === 4 ? 'ipv4' : 'ipv6', value, role, port);
   }
 
-  /** Network indicators and hashes in free text. */
+  /**
+   * Network indicators in free text. Hex runs of hash length in text are not typed as hashes: a staging key, a GUID
+   * without dashes or a session token is as long as an MD5. Hashes come only from hash fields (`addHashes`).
+   */
   addText(text: string | undefined, role: string): void {
     if (text === undefined) return;
-    for (const found of indicatorsInText(text)) this.add(found.type, found.value, role, found.port);
+    for (const found of indicatorsInText(text)) {
+      if (!HASH_TYPES.has(found.type)) this.add(found.type, found.value, role, found.port);
+    }
   }
 
   /** File paths in free text that are not part of the installed system. */
@@ -69,6 +86,8 @@ class IocList {
   }
 }
 
+const HASH_TYPES: ReadonlySet<IocType> = new Set<IocType>(['md5', 'sha1', 'sha256']);
+
 const HASH_LENGTHS: Readonly<Record<string, { type: IocType; length: number }>> = {
   md5: { type: 'md5', length: 32 },
   sha1: { type: 'sha1', length: 40 },
@@ -81,7 +100,9 @@ function addHashes(list: IocList, hashes: Record<string, string> | undefined, ro
   for (const algo of Object.keys(hashes).sort()) {
     const spec = HASH_LENGTHS[algo.toLowerCase().replace(/-/g, '')];
     const hex = hashes[algo].trim().toLowerCase();
-    if (spec !== undefined && hex.length === spec.length && /^[0-9a-f]+$/.test(hex)) list.add(spec.type, hex, role);
+    // An all-zero hash is a placeholder a sensor writes when it could not hash the file.
+    if (spec !== undefined && hex.length === spec.length && /^[0-9a-f]+$/.test(hex) && !/^0+$/.test(hex))
+      list.add(spec.type, hex, role);
   }
 }
 
@@ -99,6 +120,12 @@ function looksLikeCommand(text: string): boolean {
 function isSuspiciousProcess(p: { image?: string; commandLine?: string }): boolean {
   if (p.image !== undefined) return !isTrustedImage(p.image);
   return p.commandLine !== undefined && looksLikeCommand(p.commandLine);
+}
+
+/** A process image that is part of Windows: stock path, installed, or signed by Microsoft (EDRs give the signer). */
+function isMicrosoftProcess(p: Process): boolean {
+  if (p.image !== undefined && isInstalledBinary(p.image)) return true;
+  return p.signed === true && p.signature !== undefined && MICROSOFT_SIGNERS.test(p.signature.trim());
 }
 
 function addProcess(list: IocList, p: Process | NonNullable<Process['parent']>, who: string): void {
@@ -143,6 +170,33 @@ function addCommandText(list: IocList, text: string | undefined, role: string): 
   list.addText(text, role);
 }
 
+/**
+ * A file of the victim's own system: a stock binary at its stock path, anything installed, or a bare stock name
+ * (`explorer.exe` as an EDR writes a process name: nothing to hunt, and blocking it stops the desktop).
+ */
+function isOwnSystemFile(path: string): boolean {
+  return hasFolder(path) ? isInstalledBinary(path) : WINDOWS_BINARIES.has(baseKey(path));
+}
+
+/** Signers whose valid signature makes a module part of Windows (Sysmon 6/7 `Signature`). */
+const MICROSOFT_SIGNERS = /^microsoft (windows|corporation)\b/i;
+
+/**
+ * A module or driver Microsoft signed, with a valid signature (Sysmon 6/7 `Signed: true`, `Signature` "Microsoft
+ * Windows" or "Microsoft Corporation", `SignatureStatus` "Valid" when given), or a stock binary at its stock path.
+ * Its hash is on every Windows machine: hunting it finds the whole fleet, blocking it breaks Windows.
+ */
+export function isMicrosoftModule(m: NonNullable<Alert['module']>): boolean {
+  if (isInstalledBinary(m.path)) return true;
+  const status = m.signatureStatus?.trim().toLowerCase();
+  return (
+    m.signed === true &&
+    m.signature !== undefined &&
+    MICROSOFT_SIGNERS.test(m.signature.trim()) &&
+    (status === undefined || status === 'valid')
+  );
+}
+
 /** Artifact types with an IocType counterpart; users, e-mail addresses and services are not indicators here. */
 function addArtifact(list: IocList, a: NonNullable<Alert['artifacts']>[number]): void {
   // The source's own label is its text, not ours: quoted, and without `;`, which separates one value's roles.
@@ -164,7 +218,7 @@ function addArtifact(list: IocList, a: NonNullable<Alert['artifacts']>[number]):
       return;
     }
     case 'file':
-      list.add('file', v, role);
+      if (!isOwnSystemFile(v)) list.add('file', v, role);
       return;
     case 'registry':
       list.add('registry', v, role);
@@ -172,10 +226,12 @@ function addArtifact(list: IocList, a: NonNullable<Alert['artifacts']>[number]):
     case 'task':
       list.add('task', v, role);
       return;
-    case 'process':
+    case 'process': {
       // An EDR's process evidence is an image path or a whole command line.
-      list.add(/\s/.test(v) && !/^[a-z]:\\[^"]*\.exe$/i.test(v) ? 'commandline' : 'file', v, role);
+      const type = /\s/.test(v) && !/^[a-z]:\\[^"]*\.exe$/i.test(v) ? 'commandline' : 'file';
+      if (type === 'commandline' || !isOwnSystemFile(v)) list.add(type, v, role);
       return;
+    }
     default:
       return;
   }
@@ -189,9 +245,12 @@ function addArtifact(list: IocList, a: NonNullable<Alert['artifacts']>[number]):
  * extractIocs(alert).map((i) => i.defanged) // ['194.165.16[.]89', 'www[.]dropbox[.]com', 'C:\\ProgramData\\…\\security.dll', …]
  */
 export function extractIocs(alert: Alert): Ioc[] {
-  const list = new IocList();
-
   const net = alert.network;
+  // The victim's own addresses: the host's, and the source of a connection it made.
+  const own = new Set((alert.host.ips ?? []).map((ip) => unmapIpv4(ip.trim()).toLowerCase()));
+  if (net?.direction === 'outbound' && net.srcIp !== undefined) own.add(unmapIpv4(net.srcIp.trim()).toLowerCase());
+  const list = new IocList(own);
+
   if (net !== undefined) {
     if (net.dstIp !== undefined) list.addIp(net.dstIp, 'network destination', net.dstPort);
     if (net.dstHostname !== undefined && isPublicDomain(net.dstHostname)) {
@@ -214,7 +273,7 @@ export function extractIocs(alert: Alert): Ioc[] {
   const p = alert.process;
   if (p !== undefined) {
     addProcess(list, p, 'process');
-    if (p.image === undefined || !isInstalledBinary(p.image)) addHashes(list, p.hashes, 'process image hash');
+    if (!isMicrosoftProcess(p)) addHashes(list, p.hashes, 'process image hash');
     if (p.parent !== undefined) addProcess(list, p.parent, 'parent process');
     if (p.grandparent !== undefined) addProcess(list, p.grandparent, 'grandparent process');
   }
@@ -223,7 +282,7 @@ export function extractIocs(alert: Alert): Ioc[] {
     list.add('file', alert.file.path, fileRole(alert));
     addHashes(list, alert.file.hashes, 'file hash');
   }
-  if (alert.module !== undefined) {
+  if (alert.module !== undefined && !isMicrosoftModule(alert.module)) {
     const driver = alert.source.product === 'sysmon' && alert.eventCode === 6;
     list.add('file', alert.module.path, driver ? 'driver loaded' : 'module loaded');
     addHashes(list, alert.module.hashes, driver ? 'driver hash' : 'module hash');

@@ -1,5 +1,6 @@
 import { DEFAULT_PRIORITY, higherPriority, incidentLabel, priorityFor, safeLabel } from '../../../lambdas/core/draft';
-import { labelsFor } from '../../../lambdas/core/draft/labels';
+import { MAX_LABELS, labelsFor } from '../../../lambdas/core/draft/labels';
+import type { TechniqueInfo } from '../../../lambdas/core/model/enrichment';
 import { T1082, T1547_001, runKeyIncident } from './factories';
 
 describe('priorityFor', () => {
@@ -50,23 +51,80 @@ describe('labels', () => {
     expect(safeLabel('***')).toBe('');
   });
 
-  it('adds parent ids, tactics, ATT&CK slugs and curated aliases', () => {
+  it('keeps the most specific technique ids, the primary tactic, the source and the incident label', () => {
     const labels = labelsFor(runKeyIncident(), [T1547_001, T1082]);
     expect(labels).toEqual(
-      expect.arrayContaining([
-        'T1547',
-        'T1547.001',
-        'T1082',
-        'persistence',
-        'privilege-escalation',
-        'discovery',
-        'registry-run-keys-startup-folder',
-        'boot-or-logon-autostart-execution',
-        'registry-run-keys',
-        'autostart-execution',
-        'system-information-discovery',
-      ]),
+      expect.arrayContaining(['T1547.001', 'T1082', 'persistence', 'sysmon', 'a2t-inc-2024-02-15-fin-ws-034-7842']),
     );
+    // No parent beside its sub-technique, no second tactic, no ATT&CK name slugs.
+    for (const l of ['T1547', 'privilege-escalation', 'discovery', 'registry-run-keys', 'autostart-execution']) {
+      expect(labels).not.toContain(l);
+    }
     expect(labels.every((l) => !l.includes(' '))).toBe(true);
+  });
+
+  it('keeps a parent id when none of its sub-techniques is there', () => {
+    const labels = labelsFor(runKeyIncident({ techniques: ['T1218'] }), [T1547_001]);
+    expect(labels).toContain('T1218');
+  });
+
+  it('never gives more than 8 labels, and always keeps the incident label ticket-sync searches by', () => {
+    const many: TechniqueInfo[] = Array.from({ length: 20 }, (_, i) => ({
+      id: `T1${String(100 + i)}`,
+      name: `Technique ${i}`,
+      tactics: ['execution'],
+      url: 'https://attack.mitre.org/',
+    }));
+    const incident = runKeyIncident({
+      incidentId: 'inc-zzz-last',
+      sources: ['crowdstrike', 'defender', 'sentinelone'],
+    });
+    const labels = labelsFor(incident, many);
+    expect(labels).toHaveLength(MAX_LABELS);
+    expect(labels).toContain('a2t-inc-zzz-last');
+    expect(labels).toContain('execution');
+    // The top-ranked technique makes it in before the sources; later ones give way.
+    expect(labels).toContain('T1100');
+    expect(labels).not.toContain('T1119');
+  });
+
+  it('gives no command-and-control label without network activity in the evidence', () => {
+    const T1105: TechniqueInfo = {
+      id: 'T1105',
+      name: 'Ingress Tool Transfer',
+      tactics: ['command-and-control'],
+      url: 'https://attack.mitre.org/techniques/T1105',
+    };
+    const local = runKeyIncident();
+    expect(local.alerts.some((a) => a.network !== undefined || a.dns !== undefined)).toBe(false);
+    const labels = labelsFor(local, [T1105, T1547_001]);
+    expect(labels).not.toContain('command-and-control');
+    expect(labels).not.toContain('T1105');
+    expect(labels).toContain('persistence');
+
+    const withNetwork = runKeyIncident({
+      alerts: [
+        ...local.alerts,
+        {
+          ...local.alerts[0],
+          alertId: 'net-1',
+          network: { direction: 'outbound', dstIp: '203.0.113.7', dstPort: 443 },
+        },
+      ],
+    });
+    const netLabels = labelsFor(withNetwork, [T1105, T1547_001]);
+    expect(netLabels).toEqual(expect.arrayContaining(['command-and-control', 'T1105']));
+
+    // A URL a command was given (certutil -urlcache -f http://…) is network activity too.
+    const first = local.alerts[0];
+    const download = {
+      type: 'url' as const,
+      value: 'http://203.0.113.7/a.exe',
+      defanged: 'hxxp://203.0.113[.]7/a.exe',
+    };
+    const withUrl = runKeyIncident({
+      alerts: [{ ...first, enrichment: { ...first.enrichment, iocs: [download] } }, ...local.alerts.slice(1)],
+    });
+    expect(labelsFor(withUrl, [T1105])).toEqual(expect.arrayContaining(['command-and-control', 'T1105']));
   });
 });

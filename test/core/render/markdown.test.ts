@@ -24,7 +24,7 @@ describe('renderMarkdown on the reference run-key incident', () => {
   it('opens with the summary, priority and labels', () => {
     const [title, , meta] = md.split('\n');
     expect(title).toBe('# T1547.001 – Registry Run Key Persistence via rundll32 DLL on FIN-WS-034');
-    expect(meta).toMatch(/^\*\*Priority:\*\* P2 – High · \*\*Severity:\*\* 80\/100 · \*\*Labels:\*\* `T1059`, /);
+    expect(meta).toMatch(/^\*\*Priority:\*\* P2 – High · \*\*Severity:\*\* 80\/100 · \*\*Labels:\*\* `T1059\.001`, /);
   });
 
   it('writes the remediation as one numbered list with code spans', () => {
