@@ -50,23 +50,31 @@ function readFile(file: string): InputFile {
   }
 }
 
-function walk(dir: string, onSkip?: (file: string) => void): InputFile[] {
+/**
+ * Every file under `dir`, depth first in name order, that may hold alerts: the paths only, so the whole-file reader
+ * here and the streaming reader (cli/stream/sources.ts) walk folders the same way.
+ */
+export function walkInputPaths(dir: string, onSkip?: (file: string) => void): string[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     throw new CliError(`cannot read directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
-  const files: InputFile[] = [];
+  const files: string[] = [];
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) files.push(...walk(p, onSkip));
+    if (e.isDirectory()) files.push(...walkInputPaths(p, onSkip));
     else if (!e.isFile()) continue;
     else if (NOT_ALERTS.test(e.name)) onSkip?.(p);
     // Every other file is read and judged by its content, whatever its name.
-    else files.push(readFile(p));
+    else files.push(p);
   }
   return files;
+}
+
+function walk(dir: string, onSkip?: (file: string) => void): InputFile[] {
+  return walkInputPaths(dir, onSkip).map(readFile);
 }
 
 function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {

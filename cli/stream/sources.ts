@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { CliError } from '../errors';
-import { NOT_ALERTS } from '../inputs';
+import { walkInputPaths } from '../inputs';
 
 /** One input to stream: a file, or stdin. */
 export interface InputRef {
@@ -37,21 +36,7 @@ export function listInputs(args: string[], onSkip?: (file: string) => void): Inp
 }
 
 function walk(dir: string, onSkip?: (file: string) => void): InputRef[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch (err) {
-    throw new CliError(`cannot read directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
-  const files: InputRef[] = [];
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) files.push(...walk(p, onSkip));
-    else if (!e.isFile()) continue;
-    else if (NOT_ALERTS.test(e.name)) onSkip?.(p);
-    else files.push({ source: p, file: p });
-  }
-  return files;
+  return walkInputPaths(dir, onSkip).map((p) => ({ source: p, file: p }));
 }
 
 /** The input's bytes as chunks of up to 1 MiB; a file that cannot be opened or read is a CliError (exit 1). */
