@@ -1,6 +1,6 @@
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Validations } from 'aws-cdk-lib';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { operatorSecret } from './operator-secret';
 
 export interface JiraSecretProps {
   secretName: string;
@@ -22,26 +22,14 @@ export class JiraSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: JiraSecretProps) {
     super(scope, id);
-    if (props.create) {
-      const secret = new secretsmanager.Secret(this, 'Secret', {
-        secretName: props.secretName,
-        description: 'alert-to-ticket: Jira email + API token, and the shared secret of the Jira webhook',
-        generateSecretString: {
-          secretStringTemplate: JSON.stringify({ email: 'set-me@example.com', apiToken: 'set-me' }),
-          generateStringKey: 'webhookSecret',
-          passwordLength: 48,
-          excludePunctuation: true,
-        },
-      });
-      Validations.of(secret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'An Atlassian API token cannot be rotated by a Lambda (it is issued in the Atlassian account UI); ' +
-          "rotate it there and update this secret. The webhook secret is rotated together with Jira's webhook.",
-      });
-      this.secret = secret;
-    } else {
-      this.secret = secretsmanager.Secret.fromSecretNameV2(this, 'Secret', props.secretName);
-    }
+    this.secret = operatorSecret(this, {
+      secretName: props.secretName,
+      create: props.create,
+      description: 'alert-to-ticket: Jira email + API token, and the shared secret of the Jira webhook',
+      template: JSON.stringify({ email: 'set-me@example.com', apiToken: 'set-me' }),
+      noRotationReason:
+        'An Atlassian API token cannot be rotated by a Lambda (it is issued in the Atlassian account UI); ' +
+        "rotate it there and update this secret. The webhook secret is rotated together with Jira's webhook.",
+    });
   }
 }

@@ -1,6 +1,6 @@
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Validations } from 'aws-cdk-lib';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { operatorSecret } from './operator-secret';
 
 export interface WebhookSecretProps {
   secretName: string;
@@ -19,26 +19,14 @@ export class WebhookSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: WebhookSecretProps) {
     super(scope, id);
-    if (props.create) {
-      const secret = new secretsmanager.Secret(this, 'Secret', {
-        secretName: props.secretName,
-        description: 'alert-to-ticket: the shared secret Jira signs its webhooks with (X-Hub-Signature)',
-        generateSecretString: {
-          secretStringTemplate: '{}',
-          generateStringKey: 'webhookSecret',
-          passwordLength: 48,
-          excludePunctuation: true,
-        },
-      });
-      Validations.of(secret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason:
-          "The webhook key must match what is configured in Jira's webhook settings, which a rotation Lambda cannot " +
-          'change; rotate it in both places together (docs/runbook.md).',
-      });
-      this.secret = secret;
-    } else {
-      this.secret = secretsmanager.Secret.fromSecretNameV2(this, 'Secret', props.secretName);
-    }
+    this.secret = operatorSecret(this, {
+      secretName: props.secretName,
+      create: props.create,
+      description: 'alert-to-ticket: the shared secret Jira signs its webhooks with (X-Hub-Signature)',
+      template: '{}',
+      noRotationReason:
+        "The webhook key must match what is configured in Jira's webhook settings, which a rotation Lambda cannot " +
+        'change; rotate it in both places together (docs/runbook.md).',
+    });
   }
 }
