@@ -28,14 +28,36 @@ export const PRIORITY_COLOURS: Record<string, string> = {
 };
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'];
 
-/** The tickets-per-day chart: one bar a day, stacked by priority, each segment with its own tooltip. */
+const DAY_MS = 86_400_000;
+
+/**
+ * Runs spanning up to this many days are charted on a calendar axis, a quiet day left as a gap (a month's replay,
+ * the usual shadow run, reads as a month). Longer spans would make the bars too thin to read: only the days with
+ * tickets are drawn, side by side, and the chart says so.
+ */
+export const CALENDAR_DAYS = 92;
+
+/** Each day's slot on the x axis: its offset from the first day on a calendar axis, else its rank. */
+function daySlots(days: ShadowReport['ticketsPerDay']): { slot: number[]; slots: number; calendar: boolean } {
+  const t = days.map((d) => Date.parse(`${d.day}T00:00:00Z`));
+  const span = Math.round((t[t.length - 1] - t[0]) / DAY_MS) + 1;
+  if (t.every(Number.isFinite) && span <= CALENDAR_DAYS)
+    return { slot: t.map((x) => Math.round((x - t[0]) / DAY_MS)), slots: span, calendar: true };
+  return { slot: days.map((_, i) => i), slots: days.length, calendar: false };
+}
+
+/**
+ * The tickets-per-day chart: one bar a day, stacked by priority, each segment with its own tooltip. The SVG scales
+ * down to the page's width (viewBox), so a long run never widens the page.
+ */
 export function ticketsChart(days: ShadowReport['ticketsPerDay']): string {
   if (days.length === 0) return '<p class="empty">No tickets.</p>';
+  const { slot, slots, calendar } = daySlots(days);
   const max = Math.max(...days.map((d) => d.tickets));
-  const bar = Math.max(3, Math.min(28, Math.floor(900 / days.length)));
+  const bar = Math.max(3, Math.min(28, Math.floor(900 / slots)));
   const plotH = 200;
   const left = 40;
-  const width = left + days.length * bar + 10;
+  const width = left + slots * bar + 10;
   const height = plotH + 50;
   const y = (v: number): number => plotH + 10 - (v / max) * plotH;
   const parts: string[] = [
@@ -45,7 +67,7 @@ export function ticketsChart(days: ShadowReport['ticketsPerDay']): string {
     `<text x="${left - 6}" y="${plotH + 14}" text-anchor="end" class="axis">0</text>`,
   ];
   days.forEach((d, i) => {
-    const x = left + i * bar;
+    const x = left + slot[i] * bar;
     let base = 0;
     for (const p of PRIORITIES) {
       const count = d.byPriority[p] ?? 0;
@@ -64,6 +86,10 @@ export function ticketsChart(days: ShadowReport['ticketsPerDay']): string {
     `<text x="${width - 5}" y="${plotH + 30}" text-anchor="end" class="axis">${escapeHtml(days[days.length - 1].day)}</text>`,
     '</svg>',
   );
+  if (!calendar)
+    parts.push(
+      `<p class="note" id="days-note">Only the ${n(days.length)} days with tickets are drawn, side by side: the run spans more than ${CALENDAR_DAYS} days.</p>`,
+    );
   return parts.join('');
 }
 
@@ -81,7 +107,7 @@ h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:1.8em}
 .summary{font-size:1.1em}.ratios,.note,.meta{color:#5f6368}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #e0e0e0;vertical-align:top}
 th{background:#f1f3f4}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-.chart .axis{font-size:11px;fill:#5f6368}.legend span{display:inline-block;margin-right:1em}
+.chart{display:block;max-width:100%;height:auto}.chart .axis{font-size:11px;fill:#5f6368}.legend span{display:inline-block;margin-right:1em}
 .swatch{display:inline-block;width:.8em;height:.8em;margin-right:.3em;vertical-align:middle}
 code{font-size:.9em;color:#5f6368}
 `;

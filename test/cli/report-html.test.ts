@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { ShadowReport } from '../../cli/commands/report';
-import { PRIORITY_COLOURS, escapeHtml, renderReportHtml } from '../../cli/report-html';
+import { CALENDAR_DAYS, PRIORITY_COLOURS, escapeHtml, renderReportHtml, ticketsChart } from '../../cli/report-html';
 
 /**
  * The HTML report is checked with a plain XML parser, not a browser: the page is written as well-formed XHTML, so
@@ -168,6 +168,25 @@ describe('the HTML shadow report', () => {
     const h = rects.map((r) => Number(r.attrs['@height']));
     expect(h[1]).toBeCloseTo(2 * h[0], 0);
     expect(h[2]).toBeCloseTo(3 * h[3], 0);
+  });
+
+  it('charts a month on a calendar axis (a quiet day is a gap), a longer run by its days with tickets, saying so', () => {
+    const bars = (days: ShadowReport['ticketsPerDay']): number[] =>
+      elements(parser.parse(ticketsChart(days)) as Node[])
+        .filter((e) => e.name === 'rect')
+        .map((e) => Number(e.attrs['@x']));
+    const day = (d: string) => ({ day: d, tickets: 1, byPriority: { P3: 1 } });
+    // 2 March, then 5 March: two empty slots between them.
+    const [a, b, c] = bars([day('2026-03-01'), day('2026-03-02'), day('2026-03-05')]);
+    expect(c - b).toBe(3 * (b - a));
+    expect(ticketsChart([day('2026-03-01'), day('2026-03-05')])).not.toContain('days-note');
+    // More than CALENDAR_DAYS apart: side by side, and the note says the axis is not a calendar.
+    const far = [day('2026-01-01'), day('2026-01-02'), day('2026-06-01')];
+    const [x, y, z] = bars(far);
+    expect(z - y).toBe(y - x);
+    expect(ticketsChart(far)).toContain(
+      `Only the 3 days with tickets are drawn, side by side: the run spans more than ${CALENDAR_DAYS} days.`,
+    );
   });
 
   it('says so when there is nothing to chart or no Sigma rule matched', () => {
