@@ -1,5 +1,11 @@
 import type { AdfDoc } from '../lambdas/core/render/adf-nodes';
-import type { CreateIssueInput, IssueState, TicketGateway } from '../lambdas/core/sync/ports';
+import type {
+  AttachmentInfo,
+  AttachmentUpload,
+  CreateIssueInput,
+  IssueState,
+  TicketGateway,
+} from '../lambdas/core/sync/ports';
 
 /**
  * `a2t replay --jira env --dry-run`: prints each request the pipeline would send to the site (method, path and a
@@ -53,5 +59,23 @@ export class DryRunGateway implements TicketGateway {
   async hasComment(key: string): Promise<boolean> {
     this.print(`GET  /rest/api/3/issue/${key}/comment`);
     return false;
+  }
+  async listAttachments(key: string): Promise<AttachmentInfo[]> {
+    this.print(`GET  /rest/api/3/issue/${key}?fields=attachment`);
+    return [];
+  }
+  async addAttachment(key: string, file: AttachmentUpload): Promise<AttachmentInfo> {
+    const size = Buffer.byteLength(file.content);
+    this.print(
+      `POST /rest/api/3/issue/${key}/attachments  multipart file=${file.fileName} (${file.mediaType}, ${size} bytes) X-Atlassian-Token: no-check`,
+    );
+    return { id: String(20_000 + this.next++), filename: file.fileName, size };
+  }
+  async removeAttachment(id: string): Promise<void> {
+    this.print(`DELETE /rest/api/3/attachment/${id}`);
+  }
+  async attachmentLimit(): Promise<number | undefined> {
+    this.print('GET  /rest/api/3/attachment/meta');
+    return undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { normalizeInput } from '../lambdas/core/formats';
 import { ingestBatch } from '../lambdas/core/ingest/ingest-batch';
-import type { IngestResult } from '../lambdas/core/ingest/ingest-batch';
+import type { IngestResult, IngestUnit } from '../lambdas/core/ingest/ingest-batch';
 import { MemoryIngestStore, MemoryTicketQueue } from '../lambdas/core/ingest/memory-store';
 import type { ContextSnapshot } from '../lambdas/core/model/enrichment';
 import type { IncidentView } from '../lambdas/core/model/incident';
@@ -24,10 +24,15 @@ export async function runInMemory(
   context: ContextSnapshot,
   detect?: DetectStage,
 ): Promise<MemoryRun> {
-  const store = new MemoryIngestStore(context);
-  const queue = new MemoryTicketQueue();
   const annotate = detect !== undefined ? { annotate: detect.annotate } : {};
   const units = files.map((f) => ({ messageId: f.source, ...normalizeInput(f.content, f.source, annotate) }));
+  return runUnitsInMemory(units, context);
+}
+
+/** `runInMemory` over inputs already normalized, one unit per file (as `draft` reads them, streamed). */
+export async function runUnitsInMemory(units: IngestUnit[], context: ContextSnapshot): Promise<MemoryRun> {
+  const store = new MemoryIngestStore(context);
+  const queue = new MemoryTicketQueue();
   const result = await ingestBatch(units, store, queue);
   return { views: store.views(), result, rejections: store.rejections, handOffs: queue.sent.length };
 }

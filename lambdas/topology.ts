@@ -16,6 +16,11 @@ export const TOPOLOGY = {
     visibilityTimeoutSeconds: 360,
     maxReceiveCount: 5,
     retentionDays: 14,
+    /**
+     * Ingest invocations at once, by default (the event source's `MaximumConcurrency`, `a2t:ingestMaxConcurrency`):
+     * the local runtime and the concurrency tests run as many, so what they prove is what is deployed.
+     */
+    maxConcurrency: 10,
   },
   ticketSync: {
     name: 'ticket-sync.fifo',

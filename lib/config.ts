@@ -6,6 +6,7 @@ import {
   SettingsSchema,
 } from '../lambdas/adapters/config';
 import { TICKETING_MODES } from '../lambdas/core/sync/control';
+import { TOPOLOGY } from '../lambdas/topology';
 
 /**
  * Deployment configuration from `cdk.json` context or `-c key=value`. Validated once, when the app is built,
@@ -105,7 +106,7 @@ const EXAMPLES: Record<keyof DeployConfig, string> = {
   alarmEmail: 'soc-oncall@example.com',
   ingestBatchSize: '100',
   ingestBatchingWindowSeconds: '5',
-  ingestMaxConcurrency: '10',
+  ingestMaxConcurrency: String(TOPOLOGY.intake.maxConcurrency),
   ticketSyncMaxConcurrency: '2',
   ticketSyncReservedConcurrency: '0',
   webhookReservedConcurrency: '0',
@@ -144,7 +145,7 @@ const DEFAULTS: Partial<Record<keyof DeployConfig, unknown>> = {
   alarmEmail: '',
   ingestBatchSize: 100,
   ingestBatchingWindowSeconds: 5,
-  ingestMaxConcurrency: 10,
+  ingestMaxConcurrency: TOPOLOGY.intake.maxConcurrency,
   ticketSyncMaxConcurrency: 2,
   ticketSyncReservedConcurrency: 0,
   webhookReservedConcurrency: 0,

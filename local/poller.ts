@@ -20,6 +20,9 @@ export interface PollerOptions {
  */
 export class EventSourcePoller {
   invocations = 0;
+  /** Invocations running now, and the most that ever ran at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   constructor(private readonly o: PollerOptions) {}
 
   /** Receives one batch and invokes; returns how many messages it handled (0: the queue looked empty). */
@@ -43,6 +46,8 @@ export class EventSourcePoller {
     }
     if (messages.length === 0) return 0;
     this.invocations++;
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     const records = messages.map((m) => this.toRecord(m));
     let failed: Set<string>;
     try {
@@ -51,6 +56,8 @@ export class EventSourcePoller {
     } catch {
       // A thrown handler fails the whole batch, as in Lambda.
       failed = new Set(records.map((r) => r.messageId));
+    } finally {
+      this.inFlight--;
     }
     const done = messages.filter((m) => !failed.has(m.MessageId!));
     for (let i = 0; i < done.length; i += 10) {
@@ -62,6 +69,16 @@ export class EventSourcePoller {
       );
     }
     return messages.length;
+  }
+
+  /**
+   * `n` polls at once, as Lambda runs up to the event source's maximum concurrency of invocations: each receives its
+   * own messages (the queue hides a received message from the others) and invokes on them. Returns how many
+   * messages they handled together.
+   */
+  async pollConcurrently(n: number): Promise<number> {
+    const handled = await Promise.all(Array.from({ length: Math.max(1, n) }, () => this.pollOnce()));
+    return handled.reduce((a, b) => a + b, 0);
   }
 
   private toRecord(m: Message): SQSRecord {

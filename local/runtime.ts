@@ -69,6 +69,11 @@ export interface RuntimeOptions {
   visibilityScale?: number;
   ingestBatchSize?: number;
   ingestBatchingWindowMs?: number;
+  /**
+   * Ingest invocations at once when draining (default: the deployed maximum, `TOPOLOGY.intake.maxConcurrency`), so
+   * concurrent batches of one attack race locally as they do in AWS; 1 runs them one after the other.
+   */
+  ingestConcurrency?: number;
   /** Unique per runtime so tests can share one server. */
   prefix?: string;
   /** ticket-sync's clock (epoch ms; default the wall clock): tests step it so coalescing never depends on speed. */
@@ -132,6 +137,8 @@ export class LocalRuntime {
     private readonly ingestPoller: EventSourcePoller,
     private readonly syncPoller: EventSourcePoller,
     private readonly owned: { dynamo?: LocalDynamo; sqs?: LocalSqs },
+    /** Ingest invocations `drain` runs at once. */
+    readonly ingestConcurrency: number,
   ) {}
 
   static async start(o: RuntimeOptions): Promise<LocalRuntime> {
@@ -238,7 +245,10 @@ export class LocalRuntime {
           { owner: `local-${randomUUID().slice(0, 8)}` },
         ),
     });
-    return new LocalRuntime(totals, counter, sqs, queues, tableName, doc, ingestPoller, syncPoller, owned);
+    const concurrency = o.ingestConcurrency ?? TOPOLOGY.intake.maxConcurrency;
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new Error(`ingestConcurrency must be a whole number ≥ 1, not ${concurrency}`);
+    return new LocalRuntime(totals, counter, sqs, queues, tableName, doc, ingestPoller, syncPoller, owned, concurrency);
   }
 
   /**
@@ -287,9 +297,19 @@ export class LocalRuntime {
     );
   }
 
+  /** The most ingest invocations that ran at once so far. */
+  get ingestMaxInFlight(): number {
+    return this.ingestPoller.maxInFlight;
+  }
+
   /** One ingest poll: how many messages it handled. */
   pollIngest(): Promise<number> {
     return this.ingestPoller.pollOnce();
+  }
+
+  /** `ingestConcurrency` ingest polls at once (concurrent invocations): how many messages they handled. */
+  pollIngestConcurrently(n = this.ingestConcurrency): Promise<number> {
+    return this.ingestPoller.pollConcurrently(n);
   }
 
   /** One ticket-sync poll (one invocation, as Lambda's event source would make it): how many messages it handled. */
@@ -297,11 +317,14 @@ export class LocalRuntime {
     return this.syncPoller.pollOnce();
   }
 
-  /** Runs both pollers until both queues are empty (dead letters aside) or the time is up; awaits `onTick` after each round. */
+  /**
+   * Runs both pollers until both queues are empty (dead letters aside) or the time is up; awaits `onTick` after each
+   * round. Each round runs `ingestConcurrency` ingest invocations at once, then one ticket-sync invocation.
+   */
   async drain(timeoutMs = 60_000, onTick?: () => void | Promise<void>): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const a = await this.ingestPoller.pollOnce();
+      const a = await this.ingestPoller.pollConcurrently(this.ingestConcurrency);
       const b = await this.syncPoller.pollOnce();
       await onTick?.();
       if (a === 0 && b === 0) {

@@ -1,11 +1,11 @@
-import { DEFAULT_MAX_RAW_BYTES, decode, normalizeRecord } from '../../lambdas/core/formats';
+import { DEFAULT_MAX_RAW_BYTES, normalizeRecord } from '../../lambdas/core/formats';
 import { isRejection } from '../../lambdas/core/model/rejection';
 import type { Rejection } from '../../lambdas/core/model/rejection';
 import { Detector, LEVELS, PackError, detectRecord, loadBuiltinPack } from '../../lambdas/core/detect';
 import { loadRulesDir } from '../../lambdas/core/detect/user-rules';
 import type { DetectionMatch, RulePack, RuleSelection, SigmaLevel } from '../../lambdas/core/detect';
 import { CliError, EXIT } from '../errors';
-import { readInputs } from '../inputs';
+import { decodeSegment, faultRejection, streamInputs } from '../stream/records';
 
 export interface DetectCommandOptions {
   /** User rule folders (`--rules DIR`, repeatable). */
@@ -90,40 +90,58 @@ export async function detectCommand(
 ): Promise<DetectSummary> {
   const packs = loadPacks(opts, err);
   const detector = new Detector(packs, selectionOf(opts));
-  const files = await readInputs(inputs);
+  const streamed = streamInputs(inputs);
   const summary: DetectSummary = {
-    files: files.length,
+    files: streamed.refs.length,
     events: 0,
     withMatches: 0,
     rejected: 0,
     rules: detector.summary.rules,
   };
   const receivedTime = new Date().toISOString();
-  for (const f of files) {
-    const decoded = decode(f.content, f.source);
-    for (const r of decoded.rejections) err.write(rejectionLine(r));
-    summary.rejected += decoded.rejections.length;
-    decoded.records.forEach((record, index) => {
-      const result = normalizeRecord(record, { source: f.source, receivedTime, maxRawBytes: DEFAULT_MAX_RAW_BYTES });
-      if (isRejection(result)) {
-        err.write(rejectionLine(result));
-        summary.rejected++;
-        return;
+  for (const ref of streamed.refs) {
+    // Inputs stream in pieces (1 MiB per record, any file size). stderr keeps the order it had when a file was read
+    // whole: the file's decode rejections first, then those of normalize, held until the file ends when it came in
+    // several pieces (a small file is one piece, its own bytes: nothing to hold).
+    const later: Rejection[] = [];
+    let index = 0;
+    for await (const piece of streamed.pieces(ref)) {
+      const decoded =
+        piece.kind === 'fault'
+          ? { records: [], rejections: [faultRejection(piece, ref.source)] }
+          : decodeSegment(piece, ref.source);
+      for (const r of decoded.rejections) err.write(rejectionLine(r));
+      summary.rejected += decoded.rejections.length;
+      const whole = piece.kind === 'segment' && piece.place.kind === 'whole';
+      for (const record of decoded.records) {
+        const at = index++;
+        const result = normalizeRecord(record, {
+          source: ref.source,
+          receivedTime,
+          maxRawBytes: DEFAULT_MAX_RAW_BYTES,
+        });
+        if (isRejection(result)) {
+          if (whole) err.write(rejectionLine(result));
+          else later.push(result);
+          summary.rejected++;
+          continue;
+        }
+        const matches = detectRecord(detector, record, result);
+        summary.events++;
+        if (matches.length > 0) summary.withMatches++;
+        if (opts.json === true) {
+          out.write(
+            `${JSON.stringify({ file: ref.source, record: at, alertId: result.alertId, matches: matches.map(shown) })}\n`,
+          );
+          continue;
+        }
+        for (const m of matches)
+          out.write(
+            `${ref.source}:${at}  ${result.alertId}  ${m.level}  ${m.title} (${m.author ?? 'unknown author'})\n`,
+          );
       }
-      const matches = detectRecord(detector, record, result);
-      summary.events++;
-      if (matches.length > 0) summary.withMatches++;
-      if (opts.json === true) {
-        out.write(
-          `${JSON.stringify({ file: f.source, record: index, alertId: result.alertId, matches: matches.map(shown) })}\n`,
-        );
-        return;
-      }
-      for (const m of matches)
-        out.write(
-          `${f.source}:${index}  ${result.alertId}  ${m.level}  ${m.title} (${m.author ?? 'unknown author'})\n`,
-        );
-    });
+    }
+    for (const r of later) err.write(rejectionLine(r));
   }
   err.write(
     `a2t detect: ${summary.files} file(s), ${summary.events} event(s), ${summary.withMatches} with matches, ` +

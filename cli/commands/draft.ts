@@ -2,9 +2,9 @@ import { draftReport } from '../../lambdas/core/draft';
 import { renderAdf, renderMarkdown } from '../../lambdas/core/render';
 import { readContextFiles } from '../context-files';
 import { CliError } from '../errors';
-import { readInputs } from '../inputs';
 import { DEFAULT_HANDOFF } from '../../lambdas/core/correlate/incident-meta';
-import { runInMemory } from '../memory-pipeline';
+import { runUnitsInMemory } from '../memory-pipeline';
+import { normalizeStreamed, streamInputs } from '../stream/records';
 import { cliDetectStage } from '../detect-stage';
 
 export type DraftFormat = 'md' | 'json' | 'adf';
@@ -22,8 +22,12 @@ export async function draftCommand(
   if (!['md', 'json', 'adf'].includes(opts.format))
     throw new CliError(`--format must be md, json or adf (got ${opts.format})`, 2);
   const { snapshot } = readContextFiles(opts.context, (line) => err.write(`a2t: context: ${line}\n`));
-  const files = await readInputs(inputs);
-  const run = await runInMemory(files, snapshot, cliDetectStage(opts.rules ?? [], err));
+  const streamed = streamInputs(inputs);
+  const detect = cliDetectStage(opts.rules ?? [], err);
+  // Inputs stream in pieces (1 MiB per record, any file size); each file stays one unit, as runInMemory has it.
+  const units = [];
+  for (const ref of streamed.refs) units.push(await normalizeStreamed(streamed, ref, { annotate: detect.annotate }));
+  const run = await runUnitsInMemory(units, snapshot);
   // Below the ticket threshold an incident is kept and counted, never ticketed: show what would be ticketed.
   const shown = opts.all ? run.views : run.views.filter((v) => v.severity >= DEFAULT_HANDOFF.ticketThreshold);
   const reports = shown.map((view) => ({ view, report: draftReport(view) }));

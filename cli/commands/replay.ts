@@ -9,14 +9,15 @@ import { DynamoTicketStore } from '../../lambdas/adapters/dynamodb/ticket-store'
 import { decode } from '../../lambdas/core/formats';
 import { draftReport } from '../../lambdas/core/draft';
 import { renderMarkdown } from '../../lambdas/core/render';
+import { rawEventsFile } from '../../lambdas/core/draft/raw-evidence';
 import { reportDrafter } from '../../lambdas/core/sync/drafter';
 import type { SyncAction } from '../../lambdas/core/sync/sync-incident';
 import { LocalRuntime } from '../../local/runtime';
 import { cliDetectStage } from '../detect-stage';
 import { readContextFiles } from '../context-files';
 import { CliError } from '../errors';
-import { readInputs } from '../inputs';
 import type { InputFile } from '../inputs';
+import { decodeSegment, faultRejection, streamInputs } from '../stream/records';
 import { envJira, localJira } from '../local-jira';
 import type { JiraTarget } from '../local-jira';
 
@@ -70,21 +71,55 @@ const MAX_MESSAGE_BYTES = 1024 * 1024;
  * (text that is not UTF-8 as well, as a message body is a string); what cannot be sent at all is rejected here.
  */
 export function messagesOf(files: InputFile[]): { bodies: string[]; rejections: ReplaySummary['rejections'] } {
-  const bodies: string[] = [];
-  const rejections: ReplaySummary['rejections'] = [];
-  for (const f of files) {
-    if (f.content.length <= MAX_MESSAGE_BYTES) {
-      const text = f.content.toString('utf8');
-      if (Buffer.from(text, 'utf8').equals(f.content)) {
-        bodies.push(text);
-        continue;
+  const out = { bodies: [] as string[], rejections: [] as ReplaySummary['rejections'] };
+  for (const f of files) messagesOfBody(f.content, f.source, out);
+  return out;
+}
+
+/** One input's messages: whole when it fits and is UTF-8, else one record per message (see `messagesOf`). */
+function messagesOfBody(
+  content: Buffer,
+  source: string,
+  out: { bodies: string[]; rejections: ReplaySummary['rejections'] },
+): void {
+  if (content.length <= MAX_MESSAGE_BYTES) {
+    const text = content.toString('utf8');
+    if (Buffer.from(text, 'utf8').equals(content)) {
+      out.bodies.push(text);
+      return;
+    }
+  }
+  const d = decode(content, source);
+  for (const r of d.records) out.bodies.push(r.text);
+  for (const r of d.rejections) out.rejections.push({ source: r.source, position: r.position, reason: r.reason });
+}
+
+/**
+ * `messagesOf` over inputs read as streams (cli/stream): a file that fits in a message comes whole (its own bytes)
+ * and is sent as before; a larger one is cut into segments of whole records, each record a message, with the 1 MiB
+ * limit per record and positions of rejections in the file, as `decode` of the whole file gives them.
+ */
+export async function streamedMessages(
+  inputs: string[],
+  onSkip?: (file: string) => void,
+): Promise<{ bodies: string[]; rejections: ReplaySummary['rejections'] }> {
+  const out = { bodies: [] as string[], rejections: [] as ReplaySummary['rejections'] };
+  // A file of exactly the message limit still comes whole, as `messagesOf` sends it.
+  const streamed = streamInputs(inputs, { onSkip, limits: { wholeFileBytes: MAX_MESSAGE_BYTES + 1 } });
+  for (const ref of streamed.refs) {
+    for await (const piece of streamed.pieces(ref)) {
+      if (piece.kind === 'fault') {
+        const r = faultRejection(piece, ref.source);
+        out.rejections.push({ source: r.source, position: r.position, reason: r.reason });
+      } else if (piece.place.kind === 'whole') messagesOfBody(piece.bytes, ref.source, out);
+      else {
+        const d = decodeSegment(piece, ref.source);
+        for (const r of d.records) out.bodies.push(r.text);
+        for (const r of d.rejections) out.rejections.push({ source: r.source, position: r.position, reason: r.reason });
       }
     }
-    const d = decode(f.content, f.source);
-    for (const r of d.records) bodies.push(r.text);
-    for (const r of d.rejections) rejections.push({ source: r.source, position: r.position, reason: r.reason });
   }
-  return { bodies, rejections };
+  return out;
 }
 
 /** The whole pipeline over the inputs: local SQS + DynamoDB, the real ingest and ticket-sync code, and Jira. */
@@ -110,9 +145,8 @@ export async function replay(
   });
   const detect = (opts.rules ?? []).length > 0 ? cliDetectStage(opts.rules ?? [], ruleErrors) : undefined;
   const skipped: string[] = [];
-  const files = await readInputs(inputs, process.stdin, (file) => skipped.push(file));
+  const { bodies, rejections } = await streamedMessages(inputs, (file) => skipped.push(file));
   if (skipped.length > 0) log(`skipped ${skipped.length} file(s) that are not alerts: ${skipped.join(', ')}`);
-  const { bodies, rejections } = messagesOf(files);
   const jira: JiraTarget =
     opts.jira === 'local' ? await localJira(opts.port ?? 0) : envJira(process.env, opts.dryRun ? log : undefined);
   const settings = { commentIntervalMinutes: 0 };
@@ -237,7 +271,16 @@ async function ticketLines(runtime: LocalRuntime, jira: JiraTarget, outDir: stri
     if (outDir !== undefined) {
       fs.mkdirSync(outDir, { recursive: true });
       markdown = path.join(outDir, `${key}.md`);
-      fs.writeFileSync(markdown, renderMarkdown(report));
+      // The raw events go beside the Markdown, as they go to the ticket as an attachment: the same file, named for
+      // the ticket (the Jira copy's name carries a content hash instead).
+      const input = { incidentId: view.incidentId, alerts: view.alerts, alertCount: view.alertCount };
+      const raw = rawEventsFile(input);
+      const rawName = `${key}-raw-events.${raw.format}`;
+      fs.writeFileSync(path.join(outDir, rawName), raw.content);
+      fs.writeFileSync(
+        markdown,
+        `${renderMarkdown(report).trimEnd()}\n\nThe raw events file is ${rawName}, beside this one.\n`,
+      );
     }
     lines.push({
       key,

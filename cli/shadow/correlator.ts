@@ -1,5 +1,6 @@
 import { DEFAULT_CORRELATION, correlate } from '../../lambdas/core/correlate/correlate';
 import type { CorrelationSettings, GroupHead } from '../../lambdas/core/correlate/correlate';
+import type { LinkKeys } from '../../lambdas/core/correlate/keys';
 import { DEFAULT_HANDOFF, ID_CONFLICT, emptyMeta, mergeIntoMeta } from '../../lambdas/core/correlate/incident-meta';
 import type { IncidentMeta } from '../../lambdas/core/correlate/incident-meta';
 import { DEFAULT_PRIORITY, maxCriticality, priorityFor } from '../../lambdas/core/draft/priority';
@@ -283,10 +284,11 @@ export class ShadowCorrelator {
     }
 
     // 7. Point the group keys at their incidents.
+    // Heads are written by core's correlate for whichever kinds of key it has (storm, the short cross-sensor keys,
+    // produced…): every key of an alert is named, so a head of any kind expires by its own host's clock.
     const hostOfKey = new Map<string, string>();
     for (const a of fresh) {
-      const k = corr.keys.get(a.alertId)!;
-      for (const key of [k.storm, ...k.produced]) hostOfKey.set(key, a.enrichment.hostKey);
+      for (const key of everyKey(corr.keys.get(a.alertId)!)) hostOfKey.set(key, a.enrichment.hostKey);
     }
     const touched = new Set<OpenIncident>([...byIncident.keys()].map((id) => this.openById.get(id)!));
     for (const h of corr.heads) {
@@ -383,6 +385,14 @@ const byTime = (a: ShadowAlert, b: ShadowAlert): number =>
   a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0;
 
 const byTimeThenId = (a: ShadowAlert, b: ShadowAlert): number => byTime(a, b) || a.alertId.localeCompare(b.alertId);
+
+/**
+ * Every link key of an alert, of every kind core's `linkKeys` makes: each is scoped to the alert's host (keys.ts),
+ * so whichever of them becomes a head, the host it belongs to is known without copying which kinds make heads.
+ */
+function everyKey(k: LinkKeys): string[] {
+  return Object.values(k).flat();
+}
 
 /** An alert kept under an id of its own: another event with other content already holds its id (ingest-batch.ts). */
 function asConflict(alert: ShadowAlert, fingerprint: string): ShadowAlert {

@@ -44,7 +44,13 @@ export function processSegment(job: SegmentJob, opts: SegmentWorkOptions): Segme
     ...(opts.annotate !== undefined ? { annotate: opts.annotate } : {}),
   });
   return {
-    alerts: alerts.map((a) => ({ ...enrichAlert(a, opts.context), raw: null, fingerprint: contentFingerprint(a) })),
+    alerts: alerts.map((a) => {
+      // enrichAlert's result is a fresh object: completed in place rather than copied once more.
+      const e = enrichAlert(a, opts.context) as ShadowAlert;
+      e.raw = null;
+      e.fingerprint = contentFingerprint(a);
+      return e;
+    }),
     rejections: rejections.map((r) => ({
       position: mapPosition(segment.place, r.position),
       reason: mapReason(segment.place, r.reason),

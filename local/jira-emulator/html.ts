@@ -75,6 +75,20 @@ export function issuePage(store: IssueStore, issue: StoredIssue): string {
     `<table class="meta">${meta.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join('')}</table>` +
     (links === '' ? '' : `<h2>Links</h2><ul>${links}</ul>`) +
     `<h2>Description</h2>${adfToHtml(issue.description)}` +
+    attachmentList(issue) +
     `<h2>Comments (${issue.comments.length})</h2>${comments}`;
   return page(`${issue.key} ${issue.summary}`, body);
+}
+
+/** Attached files with a download link (served by the emulator's page routes, as a download, never rendered). */
+function attachmentList(issue: StoredIssue): string {
+  const files = issue.attachments ?? [];
+  if (files.length === 0) return '';
+  const items = files
+    .map(
+      (a) =>
+        `<li><a href="/secure/attachment/${encodeURIComponent(a.id)}/${encodeURIComponent(a.filename)}">${escapeHtml(a.filename)}</a> (${a.size} bytes)</li>`,
+    )
+    .join('');
+  return `<h2>Attachments (${files.length})</h2><ul>${items}</ul>`;
 }

@@ -1,6 +1,6 @@
 import { PROJECT_ID, componentId, issueTypeId, priorityId, resolutionId } from './site';
 import type { Site, StatusCategoryKey, StatusDef, TransitionDef } from './site';
-import type { IssueStore, StoredComment, StoredIssue } from './store';
+import type { IssueStore, StoredAttachment, StoredComment, StoredIssue } from './store';
 
 /**
  * The emulator's state in Jira's REST v3 shapes (IssueBean, StatusDetails, Comment, …), as the OpenAPI document
@@ -184,6 +184,25 @@ export class Representation {
     };
   }
 
+  /** An `Attachment` (the upload's answer, `fields.attachment`): `content` is where its bytes are served. */
+  attachment(a: StoredAttachment): Record<string, unknown> {
+    return {
+      self: this.apiUrl(`attachment/${a.id}`),
+      id: a.id,
+      filename: a.filename,
+      author: this.user(),
+      created: jiraTime(a.created),
+      size: a.size,
+      mimeType: a.mimeType,
+      content: this.apiUrl(`attachment/content/${a.id}`),
+    };
+  }
+
+  /** `AttachmentMetadata` (`GET /attachment/{id}`): the same, with a numeric id, as the document declares it. */
+  attachmentMetadata(a: StoredAttachment): Record<string, unknown> {
+    return { ...this.attachment(a), id: Number(a.id), properties: {} };
+  }
+
   transition(t: TransitionDef): Record<string, unknown> {
     return {
       id: t.id,
@@ -254,6 +273,7 @@ export class Representation {
       creator: this.user(),
       reporter: this.user(),
       assignee: null,
+      attachment: (issue.attachments ?? []).map((a) => this.attachment(a)),
       comment: {
         comments: issue.comments.map((c) => this.comment(issue, c)),
         self: this.apiUrl(`issue/${issue.id}/comment`),

@@ -3,6 +3,7 @@
  * only after it passed authentication and the document's own validation; handlers apply what the document leaves
  * open (field-rules.ts) and answer in Jira's shapes. This file holds what every handler shares.
  */
+import type { FormPart } from './multipart';
 import type { Representation } from './representation';
 import type { Site } from './site';
 import type { IssueStore } from './store';
@@ -12,12 +13,17 @@ export interface ApiRequest {
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
+  /** The parts of a multipart/form-data body (uploads), read before validation. */
+  files?: FormPart[];
 }
 
 export interface ApiResponse {
   status: number;
   /** JSON body; undefined for an empty body (204, or Jira's empty 201 for issue links). */
   body?: unknown;
+  /** A body that is not JSON (an attachment's bytes), sent as is with its media type. */
+  raw?: { contentType: string; bytes: Buffer };
+  headers?: Record<string, string>;
 }
 
 /** What happened, for the emulator's counters. */
@@ -28,6 +34,8 @@ export interface DomainCounters {
   transitions: number;
   links: number;
   searches: number;
+  attachmentsAdded: number;
+  attachmentsRemoved: number;
 }
 
 /** The emulated site and its state, shared by every handler. */

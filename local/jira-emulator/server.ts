@@ -5,6 +5,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { Faults, faultResponse } from './faults';
 import type { FaultControl } from './faults';
 import { HTML_HEADERS, issueListPage, issuePage } from './html';
+import { boundaryOf, parseMultipart } from './multipart';
+import type { FormPart } from './multipart';
 import { jiraContract } from './openapi';
 import { Representation, jiraTime } from './representation';
 import { HANDLERS } from './routes';
@@ -52,6 +54,8 @@ export interface IssueView {
   comments: readonly { id: string; body: unknown; created: string }[];
   /** Links touching this issue, as they were requested (`inwardIssue`, `outwardIssue`). */
   links: readonly { type: string; inwardKey: string; outwardKey: string }[];
+  /** Attached files, oldest first; `content` is the file read as UTF-8. */
+  attachments: readonly { id: string; filename: string; mimeType: string; size: number; content: string }[];
 }
 
 /** One REST request: no headers, no query (it may carry alert-derived text). `status` 0: left unanswered (hang). */
@@ -126,12 +130,14 @@ export async function startJiraEmulator(options: JiraEmulatorOptions = {}): Prom
     transitions: 0,
     links: 0,
     searches: 0,
+    attachmentsAdded: 0,
+    attachmentsRemoved: 0,
   };
   const expectedAuth = Buffer.from(`Basic ${Buffer.from(`${site.email}:${site.apiToken}`).toString('base64')}`);
   // Requests are handled once the port (and so the public URL the responses link to) is known.
   const server = createServer();
 
-  function write(res: ServerResponse, status: number, headers: Record<string, string>, text?: string): void {
+  function write(res: ServerResponse, status: number, headers: Record<string, string>, text?: string | Buffer): void {
     counters.byStatus[status] = (counters.byStatus[status] ?? 0) + 1;
     res.writeHead(status, headers).end(text);
   }
@@ -184,14 +190,16 @@ export async function startJiraEmulator(options: JiraEmulatorOptions = {}): Prom
         violations.push({ operationId: answer.operationId, status: answer.status, errors: check.errors });
       }
     }
-    send(res, answer.status, answer.body, answer.headers);
+    if (answer.raw !== undefined) {
+      write(res, answer.status, { 'Content-Type': answer.raw.contentType, ...answer.headers }, answer.raw.bytes);
+    } else send(res, answer.status, answer.body, answer.headers);
   }
 
   async function respond(
     req: IncomingMessage,
     method: string,
     url: URL,
-  ): Promise<ApiResponse & { operationId?: string; headers?: Record<string, string> }> {
+  ): Promise<ApiResponse & { operationId?: string }> {
     if (!authorized(req)) {
       req.resume();
       return {
@@ -200,10 +208,37 @@ export async function startJiraEmulator(options: JiraEmulatorOptions = {}): Prom
         headers: { 'WWW-Authenticate': 'Basic realm="protected-area"' },
       };
     }
-    const raw = await readBody(req);
+    const contentType = req.headers['content-type'] ?? '';
+    const boundary = boundaryOf(contentType);
+    // An upload may carry a file up to the site's limit: its body is read up to twice that, so a file just over the
+    // limit gets the attachment endpoint's own 413, and a huge one is drained, not buffered.
+    const limit = boundary === undefined ? MAX_BODY_BYTES : Math.max(MAX_BODY_BYTES, 2 * site.maxAttachmentBytes);
+    const raw = await readBody(req, limit);
     if (raw === undefined) return { status: 413, body: { errorMessages: ['Request entity too large.'], errors: {} } };
     let body: unknown;
-    if (raw.length > 0) {
+    let files: FormPart[] | undefined;
+    if (boundary !== undefined) {
+      // Jira blocks form posts without this header (XSRF protection), before reading them: a plain-text 403.
+      const token = String(req.headers['x-atlassian-token'] ?? '').toLowerCase();
+      if (token !== 'no-check' && token !== 'nocheck') {
+        return {
+          status: 403,
+          raw: { contentType: 'text/plain;charset=UTF-8', bytes: Buffer.from('XSRF check failed') },
+        };
+      }
+      const parsed = parseMultipart(raw, boundary);
+      if (!parsed.ok)
+        return { status: 400, body: { errorMessages: [`Malformed multipart body: ${parsed.reason}.`], errors: {} } };
+      files = parsed.parts;
+      // The document describes the body as an array of MultipartFile (Spring's view of each part): validated so.
+      body = files.map((f) => ({
+        name: f.name,
+        ...(f.filename !== undefined ? { originalFilename: f.filename } : {}),
+        contentType: f.contentType,
+        size: f.data.length,
+        empty: f.data.length === 0,
+      }));
+    } else if (raw.length > 0) {
       if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
         return { status: 415, body: { errorMessages: ['Unsupported Media Type: send application/json.'], errors: {} } };
       }
@@ -247,13 +282,29 @@ export async function startJiraEmulator(options: JiraEmulatorOptions = {}): Prom
         body: { errorMessages: [`The Jira emulator does not implement ${check.operationId}.`], errors: {} },
       };
     }
-    return { operationId: check.operationId, ...handler(ctx, { params: check.params, query: url.searchParams, body }) };
+    return {
+      operationId: check.operationId,
+      ...handler(ctx, { params: check.params, query: url.searchParams, body, ...(files ? { files } : {}) }),
+    };
   }
 
   function servePage(method: string, path: string, res: ServerResponse): void {
     const browse = /^\/browse\/([A-Za-z][A-Za-z0-9_]*-\d+)$/.exec(path);
     if (method === 'GET' && path === '/') {
       res.writeHead(200, HTML_HEADERS).end(issueListPage(site, store));
+      return;
+    }
+    // Jira's own download path for attachments; a download (never rendered inline), as the files hold alert text.
+    const download = /^\/secure\/attachment\/(\d+)\/[^/]*$/.exec(path);
+    const file = method === 'GET' && download !== null ? store.findAttachment(download[1]) : undefined;
+    if (file !== undefined) {
+      res
+        .writeHead(200, {
+          'Content-Type': 'application/octet-stream',
+          'Content-Disposition': `attachment; filename="${file.attachment.filename.replace(/[^\w.-]/g, '_')}"`,
+          'X-Content-Type-Options': 'nosniff',
+        })
+        .end(Buffer.from(file.attachment.contentBase64, 'base64'));
       return;
     }
     const issue = method === 'GET' && browse !== null ? store.find(browse[1]) : undefined;
@@ -289,6 +340,13 @@ export async function startJiraEmulator(options: JiraEmulatorOptions = {}): Prom
           .links()
           .filter((l) => l.inwardKey === issue.key || l.outwardKey === issue.key)
           .map((l) => ({ type: l.typeName, inwardKey: l.inwardKey, outwardKey: l.outwardKey })),
+        attachments: (issue.attachments ?? []).map((a) => ({
+          id: a.id,
+          filename: a.filename,
+          mimeType: a.mimeType,
+          size: a.size,
+          content: Buffer.from(a.contentBase64, 'base64').toString('utf8'),
+        })),
       }),
     );
   }
@@ -336,14 +394,14 @@ export async function startJiraEmulator(options: JiraEmulatorOptions = {}): Prom
   };
 }
 
-/** The body, or undefined when it exceeds the limit (the rest is drained, not buffered). */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** The body, or undefined when it exceeds `limit` bytes (the rest is drained, not buffered). */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) tooLarge = true;
+    if (size > limit) tooLarge = true;
     if (!tooLarge) chunks.push(chunk as Buffer);
   }
   return tooLarge ? undefined : Buffer.concat(chunks);

@@ -59,6 +59,16 @@ export interface SiteOptions {
   deniedPermissions?: string[];
   /** Jira refuses comments beyond 5,000 per issue with 413; lower it to test that path cheaply. */
   maxComments?: number;
+  /**
+   * The site's per-file attachment limit in bytes (`GET /attachment/meta` uploadLimit; a larger file gets Jira's 413).
+   * Default 10 MiB: on Jira Cloud it is a site setting (Atlassian documents 1 GB by default, 2 GB at most) that admins
+   * commonly lower; 10 MB (10,485,760 bytes) is Jira Server and Data Center's default. Small enough for tests.
+   */
+  maxAttachmentBytes?: number;
+  /** Files per issue: Jira Cloud refuses more than 2,000 per issue with 413 (its 2024 per-issue limits). */
+  maxAttachments?: number;
+  /** Whether attachments are enabled on the site (off: uploads get a 403, `/attachment/meta` says `enabled: false`). */
+  attachmentsEnabled?: boolean;
 }
 
 export type Site = Required<SiteOptions>;
@@ -69,6 +79,10 @@ export const JIRA_LIMITS = {
   textChars: 32_767,
   labelChars: 255,
   comments: 5_000,
+  attachmentBytes: 10 * 1024 * 1024,
+  attachments: 2_000,
+  /** Files in one upload request (the OpenAPI document: "more than 60 files are requested to be uploaded" → 413). */
+  filesPerUpload: 60,
 } as const;
 
 /** The project permissions the emulator knows, as `GET /mypermissions` names them. */
@@ -83,6 +97,9 @@ export const KNOWN_PERMISSIONS = [
   'CLOSE_ISSUES',
   'ASSIGN_ISSUES',
   'DELETE_ISSUES',
+  'CREATE_ATTACHMENTS',
+  'DELETE_OWN_ATTACHMENTS',
+  'DELETE_ALL_ATTACHMENTS',
 ] as const;
 
 /** The site with every option not given set to its default. */
@@ -119,6 +136,9 @@ export function siteFrom(options: SiteOptions): Site {
     displayName: options.displayName ?? 'alert-to-ticket integration',
     deniedPermissions: options.deniedPermissions ?? [],
     maxComments: options.maxComments ?? JIRA_LIMITS.comments,
+    maxAttachmentBytes: options.maxAttachmentBytes ?? JIRA_LIMITS.attachmentBytes,
+    maxAttachments: options.maxAttachments ?? JIRA_LIMITS.attachments,
+    attachmentsEnabled: options.attachmentsEnabled ?? true,
   };
 }
 

@@ -8,6 +8,17 @@ export interface StoredComment {
   created: number;
 }
 
+/** One attached file as the emulator keeps it: its bytes base64-encoded, so the state file stays JSON. */
+export interface StoredAttachment {
+  id: string;
+  filename: string;
+  mimeType: string;
+  size: number;
+  authorAccountId: string;
+  created: number;
+  contentBase64: string;
+}
+
 /** One issue as the emulator keeps it; timestamps are epoch milliseconds. */
 export interface StoredIssue {
   id: string;
@@ -30,6 +41,8 @@ export interface StoredIssue {
   /** From this time on, search sees the issue (Jira's index lags behind its writes). */
   searchableAt: number;
   comments: StoredComment[];
+  /** Absent in state files written before the emulator kept attachments: read as none. */
+  attachments?: StoredAttachment[];
 }
 
 export interface StoredLink {
@@ -84,6 +97,15 @@ export class IssueStore {
 
   nextId(): string {
     return String(this.state.nextId++);
+  }
+
+  /** The issue holding attachment `id`, and the attachment. */
+  findAttachment(id: string): { issue: StoredIssue; attachment: StoredAttachment } | undefined {
+    for (const issue of this.state.issues) {
+      const attachment = (issue.attachments ?? []).find((a) => a.id === id);
+      if (attachment !== undefined) return { issue, attachment };
+    }
+    return undefined;
   }
 
   addLink(link: Omit<StoredLink, 'id'>): StoredLink {

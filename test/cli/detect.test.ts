@@ -131,6 +131,46 @@ describe('a2t detect', () => {
     });
   });
 
+  it('streams a file larger than a message: every record in order, rejections at their line in the file', async () => {
+    // Prepare: the fixture's three events (its first lines; the last one is cut off) repeated past 1 MiB, with a
+    // broken line in the middle.
+    const events = fs.readFileSync(FIXTURE, 'utf8').split('\n').slice(0, 3);
+    const lines: string[] = [];
+    for (let size = 0, i = 0; size < 1.5 * 1024 * 1024; i++) {
+      lines.push(events[i % events.length]!);
+      size += events[i % events.length]!.length + 1;
+    }
+    const broken = Math.floor(lines.length / 2);
+    lines.splice(broken, 0, '{"EventID": 1, "Channel": "cut off');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'a2t-detect-big-'));
+    const file = path.join(dir, 'big.ndjson');
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const out = capture();
+    const err = capture();
+    try {
+      // Act
+      const s = await detectCommand([file], { json: true }, out.stream, err.stream);
+      // Assess: one line per good record, numbered from 0 in file order; the broken one named by its own line.
+      const printed = out
+        .text()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Line);
+      expect(s.events).toBe(lines.length - 1);
+      expect(printed.map((l) => l.record)).toEqual(printed.map((_, i) => i));
+      expect(printed.every((l) => l.matches.length > 0)).toBe(true);
+      const rejections = err
+        .text()
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { position: string });
+      expect(rejections.map((r) => r.position)).toEqual([`line ${broken + 1}`]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 for a bad level and 1 for a missing input', async () => {
     const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {

@@ -13,6 +13,8 @@ import { startJiraEmulator } from '../../local/jira-emulator';
 import { startLocalDynamo } from '../../local/dynamodb-server';
 import type { LocalDynamo } from '../../local/dynamodb-server';
 import { LocalRuntime } from '../../local/runtime';
+import { TOPOLOGY } from '../../lambdas/topology';
+import { SeededScheduler } from '../helpers/seeded-scheduler';
 import {
   DynamoFaults,
   DynamoIngestStore,
@@ -128,7 +130,7 @@ const FAULTS: IngestFault[] = [
   crashFault('crash after alert items', 'putAlerts', { after: true }),
   crashFault('crash after incident write', 'writeMeta', { after: true }),
   crashFault('crash after duplicates count', 'addDuplicates', { after: true }, ['duplicates']),
-  crashFault('crash after heads', 'putHeads', { after: true }),
+  crashFault('crash after heads claimed', 'putHostHeads', { after: true }),
   dynamoFault('throttle PutItem ×3', [{ kind: 'throttle', operation: 'PutItem', count: 3 }], 1),
   dynamoFault('throttle UpdateItem ×2', [{ kind: 'throttle', operation: 'UpdateItem', count: 2 }], 1),
   dynamoFault('throttle BatchWriteItem ×2', [{ kind: 'throttle', operation: 'BatchWriteItem', count: 2 }], 1),
@@ -192,7 +194,10 @@ const FAULTS: IngestFault[] = [
   },
 ];
 
-const WORKLOADS: WorkloadName[] = ['attacks', 'duplicates', 'out-of-order', 'burst'];
+const WORKLOADS: WorkloadName[] = ['attacks', 'duplicates', 'out-of-order', 'burst', 'wave'];
+
+/** Every cell runs as many ingest pollers at once as the deployed event source allows. */
+const POLLERS = TOPOLOGY.intake.maxConcurrency;
 
 const CELLS = FAULTS.flatMap((f) =>
   WORKLOADS.filter((w) => f.only === undefined || f.only.includes(w)).map((w) => [f.name, w] as const),
@@ -210,12 +215,15 @@ describe('ingest fault matrix: every accepted alert in one incident, rejections 
     const queue = new MemoryTicketQueue();
     // The burst opens its incident first, then its batches arrive together.
     const [first, ...rest] = batches;
-    const concurrent = armed.concurrency ?? 1;
+    const concurrent = armed.concurrency ?? POLLERS;
+    // Which poller takes each step is the cell's seeded choice: a failing cell replays the same interleaving.
+    const scheduler = new SeededScheduler(cellNo);
     const intakeA = await deliver(workloadName === 'burst' ? [first] : [], { storeFor: armed.storeFor, queue });
     const intakeB = await deliver(workloadName === 'burst' ? rest : batches, {
       storeFor: armed.storeFor,
       queue,
       concurrency: concurrent,
+      scheduler,
     });
     armed.close();
     const receives = intakeA.receives + intakeB.receives;
@@ -241,13 +249,16 @@ describe('ingest fault matrix: every accepted alert in one incident, rejections 
       });
       const cell = `${faultName} × ${workloadName}`;
       const attempts = `${receives} ingest · ${sync.receives} sync`;
-      matrix.add(rowOf(faultName, workloadName, attempts, verdict, resultOf(verdict)));
+      matrix.add(rowOf(faultName, workloadName, attempts, verdict, resultOf(verdict), intakeB.maxInFlight));
 
       expect(verdict.violations).toEqual([]);
-      // Correlation is not an invariant under faults (a retry may keep the incident its first receive chose, and
-      // concurrent first batches of a new attack each open one); without either, one attack is one incident.
-      const splitAllowed = fault.expect === 'redelivers' || concurrent > 1;
-      expect({ cell, notes: splitAllowed ? [] : verdict.notes }).toEqual({ cell, notes: [] });
+      // One attack, one incident, under every fault and with every poller running: heads are claimed on condition
+      // before anything names an incident (core/ingest/host-heads.ts).
+      expect({ cell, notes: verdict.notes }).toEqual({ cell, notes: [] });
+      expect({ cell, concurrent: intakeB.maxInFlight }).toEqual({
+        cell,
+        concurrent: Math.min(concurrent, workloadName === 'burst' ? rest.length : batches.length),
+      });
       expect(armed.served({ ...intakeB, receives })).toBeGreaterThan(0);
       // A fault the pipeline must absorb costs no redelivery; one it cannot must make the queue deliver again.
       const redelivered = receives > batches.length;
@@ -310,7 +321,7 @@ describe('through the local SQS server', () => {
         intakeDlq: dlq.Messages ?? [],
       });
       const fault = 'throttle UpdateItem past SDK retries, via SQS';
-      matrix.add(rowOf(fault, 'attacks', `${redelivered} redelivered`, verdict, resultOf(verdict)));
+      matrix.add(rowOf(fault, 'attacks', `${redelivered} redelivered`, verdict, resultOf(verdict), POLLERS));
       expect(verdict.violations).toEqual([]);
       expect(verdict.notes).toEqual([]);
       expect(faults.served).toBe(1);

@@ -5,11 +5,13 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { JiraGateway } from '../../lambdas/adapters/jira/gateway';
+import { RetryableError } from '../../lambdas/core/errors';
+import type { IncidentMeta } from '../../lambdas/core/correlate/incident-meta';
 import type { TicketGateway, TicketState, TicketStore } from '../../lambdas/core/sync/ports';
 import type { SyncSettings } from '../../lambdas/core/sync/settings';
 import type { SyncDeps } from '../../lambdas/core/sync/sync-incident';
 import { startJiraEmulator } from '../../local/jira-emulator';
-import type { FaultRule, JiraEmulator } from '../../local/jira-emulator';
+import type { FaultRule, JiraEmulator, JiraEmulatorOptions } from '../../local/jira-emulator';
 import { startLocalDynamo } from '../../local/dynamodb-server';
 import type { LocalDynamo } from '../../local/dynamodb-server';
 import {
@@ -67,6 +69,10 @@ interface JiraFault {
   timeoutMs?: number;
   /** What Jira's refusal leaves: no ticket (create), or a ticket with the error recorded (escalation). */
   permanent?: 'create' | 'update';
+  /** The emulated site's settings for this cell (an attachment limit). */
+  site?: JiraEmulatorOptions;
+  /** Each raw-events file holds fewer events than its incident (cut to the site's limit, with a marker). */
+  attachmentCut?: boolean;
   arm(ctx: Ctx): ArmedSync;
 }
 
@@ -114,6 +120,69 @@ function crashFault<K extends 'jira' | 'store'>(
 }
 
 const withTicket = (args: unknown[]) => (args[0] as TicketState).ticketKey !== undefined;
+
+/**
+ * Jira applies the upload but the answer is lost (a 500 from its edge, a reset): the gateway reports an ambiguous
+ * failure, on the first receive of every hand-off. The retry must find the file rather than upload it again.
+ */
+function uploadAppliedThenFailed(): JiraFault {
+  return {
+    name: 'Jira 500 after the upload was applied',
+    arm: ({ gateway }) => {
+      let served = 0;
+      const lossy: TicketGateway = new Proxy(gateway, {
+        get(t, p, r) {
+          const v = Reflect.get(t, p, r);
+          if (typeof v !== 'function') return v;
+          if (p !== 'addAttachment') return v.bind(t);
+          return async (...args: Parameters<NonNullable<TicketGateway['addAttachment']>>) => {
+            await t.addAttachment(...args);
+            served++;
+            throw new RetryableError(
+              'Jira unavailable for addAttachment (HTTP 500); the request may or may not have been applied',
+              { operation: 'addAttachment', status: 500 },
+              { mayHaveBeenApplied: true },
+            );
+          };
+        },
+      });
+      return {
+        round: () => undefined,
+        over: (receive) => (receive === 1 ? { jira: lossy } : {}),
+        served: () => served,
+      };
+    },
+  };
+}
+
+/** The raw-events files of every ticket: one per ticket, the one its state names, holding all of its events. */
+async function attachmentViolations(
+  jira: JiraEmulator,
+  tickets: DynamoTicketStore,
+  metas: IncidentMeta[],
+  cut: boolean,
+): Promise<string[]> {
+  const v: string[] = [];
+  for (const m of metas) {
+    const t = await tickets.loadTicket(m.incidentId);
+    if (t?.ticketKey === undefined) continue;
+    const files = (jira.issue(t.ticketKey)?.attachments ?? []).filter((a) => a.filename.startsWith('raw-events-'));
+    if (files.length !== 1) v.push(`${t.ticketKey}: ${files.length} raw-events files, not 1`);
+    if (new Set(files.map((f) => f.filename)).size !== files.length) v.push(`${t.ticketKey}: a file attached twice`);
+    if (t.attachmentDue !== undefined) v.push(`${t.ticketKey}: the file is still due (v${t.attachmentDue})`);
+    if (files.length === 1 && t.attachment?.file !== files[0].filename) {
+      v.push(`${t.ticketKey}: the state names ${t.attachment?.file ?? 'no file'}, Jira has ${files[0].filename}`);
+    }
+    // Every event of the incident is in its file (all are loaded at these sizes), or, on a site whose limit cut the
+    // file, the file ends with the marker that says how many were left out.
+    const whole = t.attachment?.events === m.alertCount;
+    const marked = files[0]?.content.includes('were cut so this file stays within') ?? false;
+    if (files.length === 1 && !whole && !(cut && marked)) {
+      v.push(`${t.ticketKey}: the file holds ${t.attachment?.events} events, the incident ${m.alertCount}`);
+    }
+  }
+  return v;
+}
 
 const FAULTS: JiraFault[] = [
   { name: 'none', arm: () => ({ round: () => undefined, over: () => ({}), served: () => 1 }) },
@@ -209,6 +278,31 @@ const FAULTS: JiraFault[] = [
     { only: ['update'] },
   ),
   crashFault('crash after comment posted', 'jira', 'addComment', { after: true }, { only: ['update'] }),
+  // The raw-events attachment: Jira failing before the upload is applied, after it is, and the sync dying around it.
+  statusFault('Jira 503 ×3 on POST /issue/… (uploads, comments; not applied)', {
+    status: 503,
+    count: 3,
+    // Creates are POST /rest/api/3/issue (no slash after it): in the attacks workload only uploads match.
+    match: { method: 'POST', pathPrefix: '/rest/api/3/issue/' },
+  }),
+  uploadAppliedThenFailed(),
+  crashFault('crash before attachment upload', 'jira', 'addAttachment', { after: false }),
+  crashFault('crash after attachment upload', 'jira', 'addAttachment', { after: true }),
+  crashFault('crash after old attachment deleted', 'jira', 'removeAttachment', { after: true }, { only: ['update'] }),
+  crashFault('crash after attachment recorded', 'store', 'saveTicket', {
+    after: true,
+    when: (_n, args) => (args[0] as TicketState).attachment !== undefined,
+  }),
+  {
+    name: 'site attachment limit 2 KB (file cut to fit)',
+    site: { maxAttachmentBytes: 2048 },
+    attachmentCut: true,
+    arm: ({ jira }) => ({
+      round: () => undefined,
+      over: () => ({}),
+      served: () => jira.counters().attachmentsAdded,
+    }),
+  },
   {
     name: 'hand-off consumed twice at once',
     arm: () => ({ round: () => undefined, over: () => ({}), served: () => 1, twice: true }),
@@ -228,7 +322,11 @@ describe('ticket-sync fault matrix: one ticket per incident, no duplicate commen
     const w = workload(workloadName, `j${++cellNo}`);
     const table = await freshTable(dynamo.endpoint);
     const clock: Clock = { now: Date.now() };
-    const jira = await startJiraEmulator({ searchDelayMs: fault.searchDelayMs ?? 0, now: () => clock.now });
+    const jira = await startJiraEmulator({
+      searchDelayMs: fault.searchDelayMs ?? 0,
+      now: () => clock.now,
+      ...fault.site,
+    });
     try {
       const gateway = new JiraGateway({
         baseUrl: jira.url,
@@ -265,6 +363,14 @@ describe('ticket-sync fault matrix: one ticket per incident, no duplicate commen
         commentsPerTicket: workloadName === 'update' && !armed.twice ? 1 : undefined,
         exactComments: !armed.twice,
       });
+      if (fault.permanent !== 'create') {
+        verdict.violations.push(
+          ...(await attachmentViolations(jira, tickets, verdict.metas, fault.attachmentCut ?? false)),
+        );
+        const cutFiles = jira.issues().filter((i) => i.attachments.some((a) => a.content.includes('were cut so')));
+        if (fault.attachmentCut && cutFiles.length === 0)
+          verdict.violations.push('no file was cut: the cell tests nothing');
+      }
       if (fault.permanent === 'update') {
         for (const m of verdict.metas) {
           const t = await tickets.loadTicket(m.incidentId);

@@ -26,6 +26,7 @@ import { syncRecords } from '../../lambdas/ticket-sync/sync-records';
 import type { JiraEmulator } from '../../local/jira-emulator';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable } from '../../local/dynamodb-server';
 import { mulberry32 } from '../../bench/generator';
+import type { SeededScheduler } from '../helpers/seeded-scheduler';
 
 export const SETTINGS = DEFAULT_SETTINGS;
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -172,7 +173,86 @@ class Builder {
 const chunk = <T>(xs: T[], n: number): T[][] =>
   Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
-export type WorkloadName = 'attacks' | 'duplicates' | 'out-of-order' | 'burst' | 'update';
+export type WorkloadName = 'attacks' | 'duplicates' | 'out-of-order' | 'burst' | 'update' | 'wave';
+
+/**
+ * One attacker process on a host and what it does, each step under its own rule (so no storm key joins them): it
+ * starts two children, drops a DLL, sets a Run value that loads it, and calls out. Every event names the attacker's
+ * process (as the process or the parent), so one incident whatever order the events arrive in.
+ */
+function attackOnHost(tag: string, n: number): Rec[] {
+  const host = `WAVE-WS-${String(n).padStart(3, '0')}`;
+  const attacker = { guid: `{${tag}-${n}-0000-attacker}`, image: 'C:\\Users\\Public\\update.exe' };
+  const dll = `C:\\Users\\Public\\w${n}.dll`;
+  const steps: Record<string, unknown>[] = [
+    {
+      rule: 'Suspicious child of an unsigned binary',
+      technique: 'T1059.001',
+      process: {
+        guid: `{${tag}-${n}-0001-child}`,
+        image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+        command_line: 'powershell -nop -w hidden -enc SQBFAFgA',
+        parent: attacker,
+      },
+    },
+    { rule: 'DLL dropped in a public folder', technique: 'T1105', process: attacker, file: { path: dll } },
+    {
+      rule: 'Registry Run Key Modification by Suspicious Process',
+      technique: 'T1547.001',
+      process: attacker,
+      registry: {
+        key: 'HKU\\S-1-5-21-1\\Software\\Microsoft\\Windows\\CurrentVersion\\Run',
+        value_name: `Updater${n}`,
+        value_data: `rundll32.exe ${dll},Start`,
+      },
+    },
+    {
+      rule: 'Outbound connection from an unsigned binary',
+      technique: 'T1071.001',
+      process: attacker,
+      network: { protocol: 'tcp', direction: 'outbound', dst_ip: '203.0.113.45', dst_port: 443 },
+    },
+    {
+      rule: 'Discovery commands from a script host',
+      technique: 'T1082',
+      process: {
+        guid: `{${tag}-${n}-0002-child}`,
+        image: 'C:\\Windows\\System32\\cmd.exe',
+        command_line: 'cmd /c whoami /all & systeminfo',
+        parent: attacker,
+      },
+    },
+  ];
+  return steps.map((step, i) => {
+    const id = `${tag}-wave-${n}-${i}`;
+    const text = JSON.stringify({
+      alert_id: id,
+      timestamp: new Date(BASE + n * 1000 + i * 20_000).toISOString(),
+      host,
+      user: `CORP\\user${n}`,
+      severity: 80,
+      ...step,
+    });
+    return { text, alertId: `generic:${id}` };
+  });
+}
+
+/**
+ * `attacks` attacks on as many hosts, their events shuffled (seeded) into one- and two-event messages, `perBatch`
+ * messages a batch: each attack reaches several batches, which concurrent pollers run at the same time.
+ */
+export function attackWave(tag: string, o: { attacks: number; seed: number; perBatch: number }): Workload {
+  const b = new Builder(tag);
+  const rnd = prng(o.seed);
+  const recs = shuffle(Array.from({ length: o.attacks }, (_, n) => attackOnHost(tag, n)).flat(), rnd);
+  const messages: Message[] = [];
+  for (let i = 0; i < recs.length;) {
+    const take = rnd() < 0.5 ? 1 : 2;
+    messages.push(b.send(recs.slice(i, i + take)));
+    i += take;
+  }
+  return { name: 'wave', batches: chunk(messages, o.perBatch), expected: b.expected(o.attacks, o.attacks) };
+}
 
 /**
  * - attacks: two ticketable attacks on two hosts, one below the threshold, two bad records; 14 messages, 4 batches.
@@ -232,6 +312,8 @@ export function workload(name: WorkloadName, tag: string): Workload {
       );
       return { name, batches: [seed, ...batches], expected: b.expected(1, 1) };
     }
+    case 'wave':
+      return attackWave(tag, { attacks: 5, seed: 0x3a7e, perBatch: 2 });
     case 'update': {
       // The update adds credential theft (T1003.001), a P1 row of the rubric: the ticket's priority must rise.
       const first = chunk(alertsOf(A, 0, 4), 2).map((r) => b.send(r));
@@ -461,45 +543,61 @@ export async function deliver(
   o: {
     storeFor: (receive: number) => Invocation;
     queue?: MemoryTicketQueue;
+    /** Pollers running at once, as the event source's maximum concurrency (default 1). */
     concurrency?: number;
     maxReceiveCount?: number;
+    /** Decides which poller takes each step (store call or hand-off), for a replayable interleaving. */
+    scheduler?: SeededScheduler;
   },
 ): Promise<IntakeRun> {
   const queue = o.queue ?? new MemoryTicketQueue();
   const max = o.maxReceiveCount ?? TOPOLOGY.intake.maxReceiveCount;
   const pending = batches.map((messages) => ({ messages, receive: 1 }));
   const run: IntakeRun = { receives: 0, maxInFlight: 0, dlq: [], errors: [], handOffs: queue.sent };
-  while (pending.length > 0) {
-    const wave = pending.splice(0, o.concurrency ?? 1);
-    run.maxInFlight = Math.max(run.maxInFlight, wave.length);
-    const failed = await Promise.all(
-      wave.map(async (d) => {
-        run.receives++;
-        const records = d.messages.map((m) => sqsRecord(m, d.receive));
-        const inv = o.storeFor(d.receive);
-        // A dead invocation sends nothing either.
-        const sendOrDie: TicketQueue = {
-          send: async (handOffs) => {
-            if (inv.died?.()) throw new Crash('the invocation is dead');
-            await queue.send(handOffs);
-          },
-        };
-        const r = await ingestRecords(records, { store: inv.store, queue: sendOrDie, settings: SETTINGS });
-        if (r.error !== undefined) run.errors.push(r.error instanceof Error ? r.error.message : String(r.error));
-        run.errors.push(...(r.result?.errors ?? []));
-        // A partial batch response: only the messages reported failed come back; all of them when the Lambda died.
-        const back = new Set(r.response.batchItemFailures.map((f) => f.itemIdentifier));
-        const messages = d.messages.filter((m) => inv.died?.() === true || back.has(m.id));
-        return messages.length > 0 ? { messages, receive: d.receive } : undefined;
-      }),
-    );
-    for (const d of failed) {
-      if (d === undefined) continue;
-      if (d.receive >= max) run.dlq.push(d.messages);
-      else pending.push({ messages: d.messages, receive: d.receive + 1 });
-    }
+  let inFlight = 0;
+  const receiveOne = async (d: { messages: Message[]; receive: number }, turn?: () => Promise<void>) => {
+    run.receives++;
     // A redelivery comes later than the first receive (minutes in the stack): never within the same millisecond.
-    if (failed.some((d) => d !== undefined)) await sleep(3);
+    if (d.receive > 1) await sleep(3);
+    const records = d.messages.map((m) => sqsRecord(m, d.receive));
+    const inv = o.storeFor(d.receive);
+    // A dead invocation sends nothing either.
+    const sendOrDie: TicketQueue = {
+      send: async (handOffs) => {
+        if (inv.died?.()) throw new Crash('the invocation is dead');
+        await queue.send(handOffs);
+      },
+    };
+    const store = turn !== undefined && o.scheduler !== undefined ? o.scheduler.port(inv.store, turn) : inv.store;
+    const sender = turn !== undefined && o.scheduler !== undefined ? o.scheduler.port(sendOrDie, turn) : sendOrDie;
+    const r = await ingestRecords(records, { store, queue: sender, settings: SETTINGS });
+    if (r.error !== undefined) run.errors.push(r.error instanceof Error ? r.error.message : String(r.error));
+    run.errors.push(...(r.result?.errors ?? []));
+    // A partial batch response: only the messages reported failed come back; all of them when the Lambda died.
+    const back = new Set(r.response.batchItemFailures.map((f) => f.itemIdentifier));
+    const messages = d.messages.filter((m) => inv.died?.() === true || back.has(m.id));
+    if (messages.length === 0) return;
+    if (d.receive >= max) run.dlq.push(messages);
+    else pending.push({ messages, receive: d.receive + 1 });
+  };
+  // Each poller takes the next batch when it is free, as Lambda's pollers do; a failed batch goes to the back.
+  const poller = async (turn?: () => Promise<void>) => {
+    for (let d = pending.shift(); d !== undefined; d = pending.shift()) {
+      inFlight++;
+      run.maxInFlight = Math.max(run.maxInFlight, inFlight);
+      try {
+        await receiveOne(d, turn);
+      } finally {
+        inFlight--;
+      }
+    }
+  };
+  // Pollers that find the queue empty while a batch is in flight come back for its redelivery.
+  while (pending.length > 0) {
+    const n = Math.min(o.concurrency ?? 1, pending.length);
+    await Promise.all(
+      Array.from({ length: n }, () => (o.scheduler !== undefined ? o.scheduler.run((turn) => poller(turn)) : poller())),
+    );
   }
   return run;
 }
@@ -789,6 +887,8 @@ export async function checkInvariants(
 export interface MatrixRow {
   fault: string;
   workload: string;
+  /** Ingest invocations that ran at once (the pollers). */
+  concurrency: string;
   attempts: string;
   tickets: string;
   alerts: string;
@@ -809,6 +909,7 @@ export class Matrix {
     const head: MatrixRow = {
       fault: 'fault',
       workload: 'workload',
+      concurrency: 'pollers',
       attempts: 'attempts',
       tickets: 'tickets',
       alerts: 'alerts',
@@ -821,8 +922,10 @@ export class Matrix {
     const rule = `|${cols.map((c) => '-'.repeat(width(c) + 2)).join('|')}|`;
     const ok = this.rows.filter((r) => r.result.startsWith('ok')).length;
     const split = this.rows.filter((r) => r.result.includes('split:')).length;
+    const pollers = [...new Set(this.rows.map((r) => r.concurrency))].sort((a, b) => Number(a) - Number(b));
     return [
-      `${this.title}: ${this.rows.length} cells, ${ok} hold every invariant, ${this.rows.length - ok} fail; ${split} split an attack`,
+      `${this.title}: ${this.rows.length} cells, ${ok} hold every invariant, ${this.rows.length - ok} fail; ${split} split an attack` +
+        `; ingest pollers at once: ${pollers.join(', ')}`,
       line(head),
       rule,
       ...this.rows.map(line),
@@ -844,12 +947,14 @@ export function rowOf(
   attempts: string,
   verdict: Verdict,
   result: string,
+  concurrency = 1,
 ): MatrixRow {
   const e = verdict.expected;
   const dup = [...e.extraCopies.values()].reduce((s, n) => s + n, 0);
   return {
     fault,
     workload: workloadName,
+    concurrency: String(concurrency),
     attempts,
     tickets: `${verdict.observed.tickets}/${verdict.observed.ticketable}`,
     alerts: `${verdict.observed.alerts}/${e.alerts.size}`,

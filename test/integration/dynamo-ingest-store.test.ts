@@ -126,17 +126,41 @@ describe('DynamoIngestStore against a local DynamoDB server', () => {
 
   it('writes many items in batches of 25 and reads them back in batches of 100', async () => {
     counter.reset();
+    const rejections = Array.from({ length: 120 }, (_, i) => ({
+      rejected: true as const,
+      source: `sqs:m-${i}`,
+      position: 'line 1',
+      reason: 'invalid JSON',
+      excerpt: `{"n":${i}`,
+      time: '2024-02-15T21:25:03.000Z',
+    }));
+    await store.putRejections(rejections);
+    const read = await store.getSeen(Array.from({ length: 120 }, (_, i) => `nothing-${i}`));
+    expect(read.size).toBe(0);
+    expect(counter.byOperation.get('BatchWriteItem')).toBe(5);
+    expect(counter.byOperation.get('BatchGetItem')).toBe(2);
+  });
+
+  it("keeps a host's heads in one item, written only on the version it was read at", async () => {
     const heads = Array.from({ length: 120 }, (_, i) => ({
       key: `storm:h:${i}`,
       incidentId: 'INC-H',
       lastSeen: '2024-02-15T21:25:03.000Z',
       incidentCreated: '2024-02-15T21:25:03.000Z',
     }));
-    await store.putHeads(heads);
-    const read = await store.getHeads(heads.map((h) => h.key));
-    expect(read.size).toBe(120);
-    expect(counter.byOperation.get('BatchWriteItem')).toBe(5);
-    expect(counter.byOperation.get('BatchGetItem')).toBe(2);
+    counter.reset();
+    expect(await store.putHostHeads({ host: 'h', version: 1, heads }, 0)).toBe(true);
+    // A second opener that read no heads loses, as does a writer that read an older version.
+    expect(await store.putHostHeads({ host: 'h', version: 1, heads: heads.slice(0, 1) }, 0)).toBe(false);
+    const read = (await store.getHostHeads(['h', 'other'])).get('h')!;
+    expect(await store.putHostHeads({ ...read, version: 2 }, 1)).toBe(true);
+    expect(await store.putHostHeads({ ...read, version: 2 }, 1)).toBe(false);
+    const again = await store.getHostHeads(['h', 'other']);
+    expect([...again.keys()]).toEqual(['h']);
+    expect(again.get('h')!.version).toBe(2);
+    expect(again.get('h')!.heads).toHaveLength(120);
+    expect(new Set(again.get('h')!.heads)).toEqual(new Set(heads));
+    expect(counter.byOperation.get('PutItem')).toBe(4);
   });
 
   it('stores rejections under the day with their reason', async () => {

@@ -108,13 +108,28 @@ describe('ingest against the local DynamoDB server', () => {
     const retry = await ingestBatch(units, store, new MemoryTicketQueue());
     const [id] = [...retry.incidents.keys()];
     expect(await metaOf(store, id)).toMatchObject({ alertCount: 10, duplicates: 0 });
-    // And a crash after the incident write (before the heads) retried again adds nothing.
+    // And a crash right after the incident write, retried again, adds nothing.
     const crashLate: IngestStore = Object.create(store, {
-      putHeads: { value: async () => Promise.reject(new Error('killed')) },
+      writeMeta: {
+        value: async (next: never, v: number) => {
+          await store.writeMeta(next, v);
+          throw new Error('killed');
+        },
+      },
     });
-    await expect(ingestBatch(units, crashLate, new MemoryTicketQueue())).rejects.toThrow('killed');
+    const late = await ingestBatch(
+      storm(2, 10).map((b, i) => unit(`late-${i}`, b)),
+      crashLate,
+      new MemoryTicketQueue(),
+    );
+    expect(late.failedMessages.size).toBe(2);
+    await ingestBatch(
+      storm(2, 10).map((b, i) => unit(`late-${i}`, b)),
+      store,
+      new MemoryTicketQueue(),
+    );
     await ingestBatch(units, store, new MemoryTicketQueue());
-    expect(await metaOf(store, id)).toMatchObject({ alertCount: 10, duplicates: 0 });
+    expect(await metaOf(store, id)).toMatchObject({ alertCount: 12, duplicates: 0 });
   });
 
   it('gives back only the messages of an incident whose write failed, and their retry is exact', async () => {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { GroupHead } from '../../core/correlate/correlate';
 import type { IncidentMeta } from '../../core/correlate/incident-meta';
 import { duplicatesToken } from '../../core/correlate/incident-meta';
-import type { IngestStore, SeenClaim, Suppression, UnstoredAlert } from '../../core/ingest/ports';
+import type { HostHeads, IngestStore, SeenClaim, Suppression, UnstoredAlert } from '../../core/ingest/ports';
 import type {
   AssetContext,
   ContextSnapshot,
@@ -63,6 +63,8 @@ const CREATE_FIELDS = [
  * this many bytes, which leaves room for its keys (at most 3 KB) and attributes.
  */
 export const MAX_ALERT_ITEM_BYTES = 350 * 1024;
+/** A host's heads item stays under this; beyond it, its oldest heads are dropped (see MAX_HEADS_PER_HOST). */
+const MAX_HEADS_ITEM_BYTES = 350 * 1024;
 /** A rejected body is kept for re-drive when it fits an item beside its rejection. */
 const MAX_REJECTED_BODY_BYTES = 300 * 1024;
 
@@ -172,20 +174,21 @@ export class DynamoIngestStore implements IngestStore {
     );
   }
 
-  async getHeads(keys: string[]): Promise<Map<string, GroupHead>> {
-    const byKey = byPartitionKey(keys, KEYS.head);
-    const items = await batchGet(this.doc, this.table, keys.map(KEYS.head));
+  async getHostHeads(hosts: string[]): Promise<Map<string, HostHeads>> {
+    const byKey = byPartitionKey(hosts, KEYS.hostHeads);
+    const items = await batchGet(this.doc, this.table, hosts.map(KEYS.hostHeads));
     return new Map(
       items.flatMap((i) => {
-        const key = byKey.get(String(i.pk));
-        if (key === undefined) return [];
-        const head: GroupHead = {
-          key,
-          incidentId: String(i.incidentId),
-          lastSeen: String(i.lastSeen),
-          incidentCreated: String(i.incidentCreated),
-        };
-        return [[key, head] as const];
+        const host = byKey.get(String(i.pk));
+        if (host === undefined) return [];
+        const rows = Array.isArray(i.heads) ? (i.heads as unknown[][]) : [];
+        const heads: GroupHead[] = rows.map(([key, incidentId, lastSeen, incidentCreated]) => ({
+          key: String(key),
+          incidentId: String(incidentId),
+          lastSeen: String(lastSeen),
+          incidentCreated: String(incidentCreated),
+        }));
+        return [[host, { host, version: Number(i.version), heads }] as const];
       }),
     );
   }
@@ -206,18 +209,35 @@ export class DynamoIngestStore implements IngestStore {
     );
   }
 
-  async putHeads(heads: GroupHead[]): Promise<void> {
-    await batchPut(
-      this.doc,
-      this.table,
-      heads.map((h) => ({
-        ...KEYS.head(h.key),
-        incidentId: h.incidentId,
-        lastSeen: h.lastSeen,
-        incidentCreated: h.incidentCreated,
-        expiresAt: expiresAt(h.lastSeen, RETENTION_DAYS.head),
-      })),
-    );
+  async putHostHeads(next: HostHeads, expectedVersion: number): Promise<boolean> {
+    // Newest first, so a host beyond the item limit keeps its recent keys (those its next alerts can still join).
+    const rows = [...next.heads]
+      .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
+      .map((h) => [h.key, h.incidentId, h.lastSeen, h.incidentCreated]);
+    const newest = rows[0]?.[2] ?? new Date().toISOString();
+    const item = {
+      ...KEYS.hostHeads(next.host),
+      host: next.host,
+      version: next.version,
+      heads: rows,
+      expiresAt: expiresAt(newest, RETENTION_DAYS.head),
+    };
+    while (rows.length > 1 && itemBytes(item) > MAX_HEADS_ITEM_BYTES) rows.splice(Math.floor(rows.length * 0.9));
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          // Optimistic versioning over the host's whole key set: the write lands only on what correlation read.
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+          ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw asStoreError(err);
+    }
   }
 
   async getMetas(incidentIds: string[]): Promise<Map<string, IncidentMeta>> {

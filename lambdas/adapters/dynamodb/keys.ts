@@ -26,7 +26,8 @@ export const KEYS = {
   }),
   alertPrefix: 'ALERT#',
   seen: (alertId: string) => ({ pk: pk(`ALERT#${alertId}`), sk: 'SEEN' }),
-  head: (key: string) => ({ pk: pk(`GROUP#${key}`), sk: 'OPEN' }),
+  /** Where the host's link keys point (core/ingest/host-heads.ts): one item, so one conditional write moves them all. */
+  hostHeads: (hostKey: string) => ({ pk: pk(`HOST#${hostKey}`), sk: 'HEADS' }),
   suppression: (groupKey: string) => ({ pk: pk(`GROUP#${groupKey}`), sk: 'SUPPRESS' }),
   asset: (hostKey: string) => ({ pk: pk(`ASSET#${hostKey}`), sk: 'CTX' }),
   user: (userKey: string) => ({ pk: pk(`USER#${userKey}`), sk: 'CTX' }),

@@ -22,6 +22,9 @@ const SYNC_FIELDS = [
   'lastError',
   'statusCategory',
   'closedAt',
+  // The raw-events attachment (ticket-sync, core/sync/attach-events.ts).
+  'attachmentDue',
+  'attachment',
 ] as const satisfies readonly (keyof TicketState)[];
 
 export class DynamoTicketStore implements TicketStore {

@@ -2,10 +2,17 @@ import { createCloudClient } from 'jira.js';
 import type { CloudClient, SchemaMismatchBehavior } from 'jira.js';
 import { ConfigError, PermanentError } from '../../core/errors';
 import type { AdfDoc } from '../../core/render/adf-nodes';
-import { TransitionUnavailableError } from '../../core/sync/ports';
-import type { CreateIssueInput, IssueState, TicketGateway } from '../../core/sync/ports';
+import { AttachmentTooLargeError, TransitionUnavailableError } from '../../core/sync/ports';
+import type {
+  AttachmentInfo,
+  AttachmentUpload,
+  CreateIssueInput,
+  IssueState,
+  TicketGateway,
+} from '../../core/sync/ports';
 import { jiraCreateFields, jiraIssueEdit } from '../../core/sync/jira-fields';
 import { CallPolicy } from './call-policy';
+import { JiraAuthError } from './errors';
 import type { CallKind, CallPolicyOptions, GatewayStats } from './call-policy';
 import { jqlIncidentLookup } from './jql';
 import { checkSite, checkSiteReport } from './site-check';
@@ -39,6 +46,8 @@ const ISSUE_KEY = /^[A-Z][A-Z0-9_]*-[1-9]\d*$/;
 const SEARCH_PAGE = 100;
 const MAX_SEARCH_PAGES = 50;
 const CATEGORIES = new Set(['new', 'indeterminate', 'done']);
+/** Attachment ids are numbers; anything else is refused before it reaches a URL path. */
+const ATTACHMENT_ID = /^\d{1,19}$/;
 
 /**
  * {@link TicketGateway} on Jira Cloud REST v3 through jira.js 6. Every call goes through one {@link CallPolicy}
@@ -52,6 +61,8 @@ const CATEGORIES = new Set(['new', 'indeterminate', 'done']);
 export class JiraGateway implements TicketGateway {
   private readonly jira: CloudClient;
   private readonly policy: CallPolicy;
+  /** The site's upload limit, read once per gateway (a container's lifetime): it is a site setting. */
+  private uploadLimit: Promise<number | undefined> | undefined;
 
   constructor(options: JiraGatewayOptions) {
     let url: URL;
@@ -225,6 +236,97 @@ export class JiraGateway implements TicketGateway {
         outwardIssue: { key: outward },
       }),
     );
+  }
+
+  /** The issue's files, from `fields.attachment` (a consistent read: a file uploaded a moment ago is listed). */
+  async listAttachments(key: string): Promise<AttachmentInfo[]> {
+    const issueIdOrKey = checkedKey(key);
+    const issue = await this.call('getIssue', 'read', (j) =>
+      j.issues.getIssue({ issueIdOrKey, fields: ['attachment'] }),
+    );
+    const files = ((issue.fields ?? {}) as Record<string, unknown>).attachment;
+    if (!Array.isArray(files)) return [];
+    const out: AttachmentInfo[] = [];
+    for (const f of files as { id?: unknown; filename?: unknown; size?: unknown }[]) {
+      const id = typeof f.id === 'number' ? String(f.id) : f.id;
+      if (typeof id !== 'string' || typeof f.filename !== 'string') continue;
+      out.push({ id, filename: f.filename, ...(typeof f.size === 'number' ? { size: f.size } : {}) });
+    }
+    return out;
+  }
+
+  /**
+   * Uploads one file with jira.js `addAttachment` (multipart/form-data, part `file`, header `X-Atlassian-Token:
+   * no-check`). Not retried after an ambiguous failure (a timeout, a 500): the upload may have happened, and the
+   * sync lists the issue's files before trying again. Jira's 413 → {@link AttachmentTooLargeError}; a 403 (no
+   * permission to attach, attachments disabled) is permanent for this file, not a credential problem to wait out.
+   */
+  async addAttachment(key: string, file: AttachmentUpload): Promise<AttachmentInfo> {
+    const issueIdOrKey = checkedKey(key);
+    // A Blob carries the media type: jira.js would otherwise guess it from the name (`.jsonl` is not in its table).
+    const content = new Blob([file.content], { type: file.mediaType });
+    let added: Awaited<ReturnType<CloudClient['issueAttachments']['addAttachment']>>;
+    try {
+      added = await this.call('addAttachment', 'write', (j) =>
+        j.issueAttachments.addAttachment({ issueIdOrKey, attachments: { filename: file.fileName, content } }),
+      );
+    } catch (err) {
+      const status = (err as { context?: { status?: unknown } }).context?.status;
+      if (err instanceof PermanentError && status === 413) {
+        throw new AttachmentTooLargeError(
+          `Jira refused ${file.fileName} (${Buffer.byteLength(file.content)} bytes) on ${issueIdOrKey} as too large (413)`,
+          { operation: 'addAttachment', key: issueIdOrKey, status },
+          { cause: err },
+        );
+      }
+      if (err instanceof JiraAuthError && err.status === 403) {
+        throw new PermanentError(
+          `Jira refused to attach ${file.fileName} to ${issueIdOrKey} (403): the integration's account needs the Create attachments permission, and attachments must be enabled`,
+          { operation: 'addAttachment', key: issueIdOrKey, status: 403 },
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+    const first = added.find((a) => a.filename === file.fileName) ?? added[0];
+    if (first?.id === undefined) {
+      throw new PermanentError(`Jira answered the upload of ${file.fileName} without an attachment id`, {
+        operation: 'addAttachment',
+        key: issueIdOrKey,
+      });
+    }
+    return {
+      id: first.id,
+      filename: first.filename ?? file.fileName,
+      ...(first.size !== undefined ? { size: first.size } : {}),
+    };
+  }
+
+  /** Deletes an attachment. Idempotent in effect (a second delete gets a 404), so retried like a read. */
+  async removeAttachment(id: string): Promise<void> {
+    if (!ATTACHMENT_ID.test(id))
+      throw new PermanentError(`not a Jira attachment id: ${JSON.stringify(id.slice(0, 40))}`);
+    await this.call('removeAttachment', 'idempotent-write', (j) => j.issueAttachments.removeAttachment({ id }));
+  }
+
+  /**
+   * The site's per-file limit (`GET /attachment/meta` uploadLimit), asked once per gateway. Undefined when the site
+   * does not say or the read is refused: the configured cap applies, and a 413 still makes the file smaller.
+   */
+  attachmentLimit(): Promise<number | undefined> {
+    this.uploadLimit ??= this.call('getAttachmentMeta', 'read', (j) => j.issueAttachments.getAttachmentMeta()).then(
+      (meta) =>
+        meta.enabled !== false && typeof meta.uploadLimit === 'number' && meta.uploadLimit > 0
+          ? meta.uploadLimit
+          : undefined,
+      (err: unknown) => {
+        // Asked again next time: a transient failure must not fix the limit for the container's life.
+        this.uploadLimit = undefined;
+        if (err instanceof PermanentError || err instanceof JiraAuthError) return undefined;
+        throw err;
+      },
+    );
+    return this.uploadLimit;
   }
 
   /**

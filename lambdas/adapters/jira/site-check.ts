@@ -28,6 +28,9 @@ export const REQUIRED_PERMISSIONS = [
   'ADD_COMMENTS',
   'TRANSITION_ISSUES',
   'LINK_ISSUES',
+  // The raw-events attachment: uploaded, and the one it replaces deleted (core/sync/attach-events.ts).
+  'CREATE_ATTACHMENTS',
+  'DELETE_OWN_ATTACHMENTS',
 ] as const;
 
 /** What a problem is about: the first four make ticketing impossible, the rest degrade it. */

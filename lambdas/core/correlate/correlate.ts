@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EnrichedAlert } from '../model/enrichment';
+import { followers, isBurstSignal, withoutStormRepeats } from './followers';
 import { SHORT_LINK_WINDOW_MS, linkKeys } from './keys';
 import type { LinkKeys } from './keys';
 
@@ -23,6 +24,11 @@ export interface CorrelationSettings {
    * (an outbreak on N hosts) instead of N tickets. Default `DEFAULT_FAN_OUT_HOSTS`.
    */
   fanOutHosts?: number;
+  /**
+   * Background telemetry follows the nearest signal of its host (followers.ts). Default true; false tells the
+   * attack's own groups from what followed them (see background.ts).
+   */
+  followSignals?: boolean;
 }
 
 /**
@@ -59,6 +65,7 @@ export function keysToRead(alerts: EnrichedAlert[]): string[] {
     for (const x of k.short) all.add(x);
     for (const x of k.produced) all.add(x);
     for (const x of k.consumed) all.add(x);
+    for (const x of k.near) all.add(x);
   }
   return [...all].sort();
 }
@@ -111,7 +118,12 @@ export function correlate(
   const sorted = [...alerts].sort(
     (a, b) => a.eventTime.localeCompare(b.eventTime) || a.alertId.localeCompare(b.alertId),
   );
-  const keys = new Map(sorted.map((a) => [a.alertId, linkKeys(a)] as const));
+  const keys = withoutStormRepeats(
+    sorted,
+    new Map(sorted.map((a) => [a.alertId, linkKeys(a)] as const)),
+    heads,
+    settings.stormWindowMs,
+  );
   const uf = new UnionFind(sorted.length);
 
   // Producers of each key inside the batch.
@@ -162,6 +174,8 @@ export function correlate(
   /** The open incident a group joins: the oldest any of its keys points to within the key's window. */
   const bestHead = (members: number[]): GroupHead | undefined => {
     let best: GroupHead | undefined;
+    // `near` keys lead only a group with no signal: noise follows an attack, never leads one into another.
+    const follower = !members.some((i) => isBurstSignal(keys.get(sorted[i].alertId)!));
     for (const i of members) {
       const a = sorted[i];
       const k = keys.get(a.alertId)!;
@@ -170,6 +184,7 @@ export function correlate(
         ...k.short.map((x) => [x, SHORT_LINK_WINDOW_MS] as [string, number]),
         ...k.produced.map((x) => [x, settings.linkWindowMs] as [string, number]),
         ...k.consumed.map((x) => [x, settings.linkWindowMs] as [string, number]),
+        ...(follower ? k.near.map((x) => [x, SHORT_LINK_WINDOW_MS] as [string, number]) : []),
       ];
       for (const [key, window] of candidates) {
         const h = heads.get(key);
@@ -191,6 +206,13 @@ export function correlate(
       .map((i) => pins.get(sorted[i].alertId))
       .filter((x): x is string => x !== undefined)
       .sort()[0];
+
+  // Groups with no signal that nothing claims follow the nearest signal of their host in the batch (followers.ts).
+  const free = (members: readonly number[]): boolean =>
+    pinOf([...members]) === undefined && bestHead([...members]) === undefined;
+  if (settings.followSignals !== false) {
+    for (const [i, j] of followers(sorted, keys, grouped(), free, SHORT_LINK_WINDOW_MS)) uf.union(i, j);
+  }
 
   const outbreakRoots = foldFanOut(
     grouped(),

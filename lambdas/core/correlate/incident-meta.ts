@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { boundedId, clipText } from '../bounded';
+import { hasMeasuredTime } from '../formats/sysmon/local-time';
 import { emptyJudgeState, foldAlerts, judgeIncident } from '../judge';
 import type { JudgeState } from '../judge';
 import type { EnrichedAlert, Ioc, IocType } from '../model/enrichment';
@@ -68,6 +69,12 @@ export interface IncidentMeta {
   judge?: JudgeState;
   /** The rubric row that decided the priority (docs/priority.md). */
   priorityBasis?: PriorityBasis;
+  /**
+   * Alerts whose only time is a local clock reading with an offset nothing measured (`time-zone-unverified`): they
+   * are counted but kept out of `firstSeen`/`lastSeen`, which are UTC, unless the incident has no other time at all.
+   * Absent on items written before it existed.
+   */
+  unmeasuredTimes?: number;
 }
 
 /**
@@ -288,14 +295,38 @@ function legacyJudgeState(prev: IncidentMeta): JudgeState {
   };
 }
 
+/**
+ * First and last seen, in UTC: a local time whose offset was not measured may be hours off, so it widens the span
+ * only while the incident has no measured time at all (then the span is the source's local clock, and the alerts
+ * say so by their flag); the first measured time replaces such a span.
+ */
+function foldSpan(next: IncidentMeta, prev: IncidentMeta, alerts: readonly EnrichedAlert[]): void {
+  const measured = alerts.filter(hasMeasuredTime);
+  const unmeasured = alerts.length - measured.length;
+  const prevUnmeasured = prev.unmeasuredTimes ?? 0;
+  const prevHasMeasured = prev.alertCount > prevUnmeasured;
+  if (unmeasured > 0 || prevUnmeasured > 0) next.unmeasuredTimes = prevUnmeasured + unmeasured;
+  let span = measured;
+  if (measured.length > 0 && !prevHasMeasured) {
+    // Replace a span the unmeasured times (or the empty item's placeholder) set.
+    next.firstSeen = measured[0].eventTime;
+    next.lastSeen = measured[0].eventTime;
+  } else if (measured.length === 0 && prevHasMeasured) {
+    span = [];
+  } else if (measured.length === 0) {
+    span = [...alerts];
+  }
+  for (const a of span) {
+    if (a.eventTime < next.firstSeen) next.firstSeen = a.eventTime;
+    if (a.eventTime > next.lastSeen) next.lastSeen = a.eventTime;
+  }
+}
+
 /** Fold a batch's alerts into the incident: pure; the caller writes the result under a version condition. */
 export function mergeIntoMeta(prev: IncidentMeta, input: MergeInput): IncidentMeta {
   const next: IncidentMeta = { ...prev, overflow: { ...prev.overflow } };
   const alerts = [...input.alerts].sort((a, b) => a.eventTime.localeCompare(b.eventTime));
-  for (const a of alerts) {
-    if (a.eventTime < next.firstSeen) next.firstSeen = a.eventTime;
-    if (a.eventTime > next.lastSeen) next.lastSeen = a.eventTime;
-  }
+  foldSpan(next, prev, alerts);
   const o = next.overflow;
   next.hosts = addCapped(
     prev.hosts,

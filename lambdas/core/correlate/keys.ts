@@ -1,5 +1,8 @@
 import { boundedId } from '../bounded';
+import { hasMeasuredTime } from '../formats/sysmon/local-time';
+import { DISPOSITION_FLAGS } from '../model/alert';
 import type { EnrichedAlert } from '../model/enrichment';
+import { PRODUCTS, isTelemetryFormat } from '../model/products';
 import { baseKey, isSystemAncestor, normalizePath, pathsInText } from '../windows';
 
 /**
@@ -12,6 +15,10 @@ import { baseKey, isSystemAncestor, normalizePath, pathsInText } from '../window
  * - `file:` a file written by one event and executed, loaded or referenced (registry value, task) by another.
  * - `dns:` a name resolved and then connected to; `ip:` an address resolved and then connected to.
  * - `storm:` the same rule (else technique, else event shape) on the host: a storm of one detection is one incident.
+ * - `burst:` the host itself, for signals only (see `isSignal`), minutes wide: detections on one host within minutes
+ *   of each other are one attack even where the sensors missed the link (a parent not captured, a log cleared by
+ *   another process, a service started by the SCM). Events that are no signal never carry it, so background noise
+ *   cannot chain two attacks; they may only follow one (`near`).
  *
  * Keys are `produced` (the alert creates the fact) or `consumed` (it refers to it). Two alerts join when one
  * produces what the other consumes, or both produce the same key; two consumers of one key (two loads of
@@ -34,18 +41,69 @@ export interface LinkKeys {
   short: string[];
   produced: string[];
   consumed: string[];
+  /**
+   * Keys an alert that is no signal looks up but never writes or joins through (`burst:` of its host): background
+   * telemetry (see `isTelemetryFormat`) within minutes of an attack follows that attack's incident, when nothing
+   * else claims it, and cannot extend the window or bridge two attacks.
+   */
+  near: string[];
+}
+
+/** An alert is a signal from this severity (the hand-off threshold): it would make a ticket on its own. */
+export const SIGNAL_SCORE = 40;
+
+const ACCUSING_LEVELS: ReadonlySet<string> = new Set(['medium', 'high', 'critical']);
+
+/**
+ * Whether an alert accuses on its own: a severity that would make a ticket, or a Sigma rule of medium level or
+ * above (a low rule describes, it does not accuse). A vendor's benign verdict or a posture finding never is.
+ * Background telemetry (image loads, system processes' registry writes, the Azure agent's connections) is not, and
+ * so joins an attack only through a causal key or by following it (`near`).
+ */
+export function isSignal(alert: EnrichedAlert): boolean {
+  if (alert.flags.includes(DISPOSITION_FLAGS.benign) || alert.flags.includes(DISPOSITION_FLAGS.compliance))
+    return false;
+  if (alert.enrichment.severity.score >= SIGNAL_SCORE) return true;
+  return (alert.detections ?? []).some((d) => ACCUSING_LEVELS.has(d.level));
+}
+
+/** The host's burst key (see `LinkKeys.near`). */
+export function burstKey(host: string): string {
+  return bound(`burst:${host}`);
 }
 
 function isLinkableProcess(image: string | undefined): boolean {
   return image === undefined || !isSystemAncestor(image);
 }
 
-function processKeys(host: string, p: { guid?: string; pid?: number; image?: string } | undefined): string[] {
+/**
+ * Process keys. A `pid:` key is made only from an operating-system PID: a product whose own "process id" is a sensor
+ * id (Falcon's 64-bit `ProcessId`, see `ProcessIdKind`) keeps it as the guid, and its `pid` (when set) must have
+ * come from a field the product documents as the OS PID. A product that names processes by path only has no pid.
+ */
+function processKeys(
+  host: string,
+  p: { guid?: string; pid?: number; image?: string } | undefined,
+  pidIsOsPid: boolean,
+): string[] {
   if (p === undefined || !isLinkableProcess(p.image)) return [];
   const keys: string[] = [];
   if (p.guid !== undefined) keys.push(`proc:${host}:${p.guid.toLowerCase().replace(/[{}]/g, '')}`);
-  if (p.pid !== undefined && p.image !== undefined) keys.push(`pid:${host}:${p.pid}:${baseKey(p.image)}`);
+  if (pidIsOsPid && p.pid !== undefined && p.image !== undefined) {
+    keys.push(`pid:${host}:${p.pid}:${baseKey(p.image)}`);
+  }
   return keys;
+}
+
+/**
+ * Whether the `pid` an adapter put on this alert's processes is an OS PID. Sensor-id products (Falcon) are read
+ * into `guid`, with the OS PID in `pid` only from `local_process_id`; a sensor id that looks like a PID (more than
+ * 32 bits) is never one, whatever field it came in.
+ */
+function pidIsOsPid(alert: EnrichedAlert, pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  if (PRODUCTS[alert.source.product].processIds === 'none') return false;
+  return pid >= 0 && pid <= 0xffffffff;
 }
 
 /**
@@ -124,6 +182,7 @@ function artifactKeys(alert: EnrichedAlert, host: string): string[] {
     if (filter !== undefined) keys.push(`wmi:${host}:filter:${filter}`);
   }
   if (alert.service !== undefined) keys.push(`svc:${host}:${alert.service.name.trim().toLowerCase()}`);
+  keys.push(...serviceBinaryKeys(alert, host));
   const regPath = alert.registry?.key;
   const svc = regPath === undefined ? undefined : SERVICE_KEY_RE.exec(regPath)?.[1];
   if (svc !== undefined) keys.push(`svc:${host}:${svc.toLowerCase()}`);
@@ -168,11 +227,14 @@ export function linkKeys(alert: EnrichedAlert): LinkKeys {
   const produced = new Set<string>();
   const consumed = new Set<string>();
 
-  for (const k of processKeys(host, alert.process)) produced.add(k);
-  for (const k of processKeys(host, alert.process?.parent)) produced.add(k);
+  const osPid = (p: { pid?: number } | undefined): boolean => pidIsOsPid(alert, p?.pid);
+  for (const k of processKeys(host, alert.process, osPid(alert.process))) produced.add(k);
+  for (const k of processKeys(host, alert.process?.parent, osPid(alert.process?.parent))) produced.add(k);
   // A remote thread or process access reaches into another process: the target becomes part of the story,
   // except the system processes everybody touches (lsass is the object of credential theft, not a participant).
-  if (alert.eventType === 'create_remote_thread') for (const k of processKeys(host, alert.target)) produced.add(k);
+  if (alert.eventType === 'create_remote_thread') {
+    for (const k of processKeys(host, alert.target, osPid(alert.target))) produced.add(k);
+  }
 
   if (alert.file !== undefined) produced.add(`file:${host}:${normalizePath(alert.file.path)}`);
   if (alert.process?.image !== undefined) consumed.add(`file:${host}:${normalizePath(alert.process.image)}`);
@@ -191,11 +253,52 @@ export function linkKeys(alert: EnrichedAlert): LinkKeys {
     if (alert.network.dstIp !== undefined) consumed.add(`ip:${host}:${alert.network.dstIp.toLowerCase()}`);
   }
   for (const k of artifactKeys(alert, host)) produced.add(k);
+  for (const k of serviceStartKeys(alert, host)) consumed.add(k);
+  for (const k of urlHostKeys(alert, host)) consumed.add(k);
   for (const k of produced) consumed.delete(k);
+  // Time joins need a clock in UTC: a local time whose offset was not measured may be hours off.
+  const timed = hasMeasuredTime(alert);
+  const signal = timed && isSignal(alert);
+  const short = shortKeys(alert, host);
+  if (signal) short.push(burstKey(host));
   return {
     storm: stormKey(alert, host),
-    short: [...new Set(shortKeys(alert, host))].map(bound).sort(),
+    short: [...new Set(short)].map(bound).sort(),
     produced: [...produced].map(bound).sort(),
     consumed: [...consumed].map(bound).sort(),
+    near: timed && !signal && isTelemetryFormat(alert.source.format) ? [burstKey(host)] : [],
   };
+}
+
+/** The Service Control Manager: a process it starts is a service's binary. */
+const SCM_RE = /(?:^|\\)services\.exe$/i;
+
+/**
+ * A service's binary, as its installation names it (7045/4697 `ImagePath`, an `sc create binPath=`) and as the
+ * process the Service Control Manager then starts: the install produces `svcbin:`, the start consumes it. A PsExec
+ * style `PSEXESVC` install and the shell it runs are one attack though Sysmon sees the start as services.exe's child.
+ */
+function serviceStartKeys(alert: EnrichedAlert, host: string): string[] {
+  const p = alert.process;
+  if (alert.eventType !== 'process_create' || p?.image === undefined || p.parent?.image === undefined) return [];
+  if (!SCM_RE.test(p.parent.image) || !isLinkableProcess(p.image)) return [];
+  return [`svcbin:${host}:${normalizePath(p.image)}`];
+}
+
+/** `svcbin:` keys a service installation produces: the first path of its ImagePath. */
+function serviceBinaryKeys(alert: EnrichedAlert, host: string): string[] {
+  const path = pathsIn(alert.service?.path)[0];
+  return path === undefined ? [] : [`svcbin:${host}:${path}`];
+}
+
+const URL_HOST_RE = /\bhttps?:\/\/([a-z0-9.-]+\.[a-z]{2,})(?=[:/\s"']|$)/gi;
+
+/**
+ * Host names of URLs in a command line: a download tool names the server, and another process (the BITS service,
+ * a proxy) resolves it. The name resolved (`dns:`, produced by the DNS query) is what the command line consumes.
+ */
+function urlHostKeys(alert: EnrichedAlert, host: string): string[] {
+  const cmd = alert.process?.commandLine;
+  if (cmd === undefined) return [];
+  return [...cmd.matchAll(URL_HOST_RE)].map((m) => `dns:${host}:${m[1].toLowerCase()}`);
 }

@@ -43,11 +43,16 @@ export function parseRundll32(command: string): Rundll32Call | undefined {
   return { dll: m[1].trim(), entry: m[2], rest: m[3]?.trim() || undefined };
 }
 
-/** Value of a `/flag value` or `/flag "value"` switch (schtasks, sc), case-insensitive. */
+/**
+ * Value of a `/flag value` or `/flag "value"` switch (schtasks, sc), case-insensitive. Inside the quotes `\"` is an
+ * escaped quote, as schtasks reads it (`/TR "powershell -c \"IEX …\""`): the value runs to the unescaped closing
+ * quote and comes back with `\"` as `"`, so a task action is never cut at its first inner quote.
+ */
 export function switchValue(command: string, flag: string): string | undefined {
-  const re = new RegExp(`(?:^|\\s)[/-]${flag}\\s+(?:"([^"]*)"|(\\S+))`, 'i');
+  const re = new RegExp(`(?:^|\\s)[/-]${flag}\\s+(?:"((?:\\\\"|[^"])*)"|(\\S+))`, 'i');
   const m = re.exec(forScan(command));
-  return m ? (m[1] ?? m[2]) : undefined;
+  if (!m) return undefined;
+  return m[1] !== undefined ? m[1].replace(/\\"/g, '"') : m[2];
 }
 
 /** Longest name put into a suggested command: longer ones are shown, not pasted. */

@@ -9,7 +9,7 @@ import type { Rich } from '../model/report';
  * Built from the alert's structured fields only; long values are cut so a line stays a line.
  */
 
-const VALUE_CHARS = 300;
+const VALUE_CHARS = 160;
 
 /** A value from the alert for a sentence: one line, at most `VALUE_CHARS`. */
 function shortValue(text: string): string {

@@ -4,12 +4,13 @@ import { businessImpact } from './business-impact';
 import { detectionRows } from './detections';
 import { executiveSummary } from './executive-summary';
 import { gatherFacts } from './facts';
+import { headerLines } from './header';
 import { initialContext } from './initial-context';
 import { iocRows } from './iocs';
 import { labelsFor } from './labels';
 import type { DraftLimits } from './limits';
 import { DEFAULT_LIMITS } from './limits';
-import { remediationSteps } from './playbook';
+import { caseSections } from './playbook';
 import type { PriorityConfig } from './priority';
 import { DEFAULT_PRIORITY, priorityFor } from './priority';
 import { rawEvidence } from './raw-evidence';
@@ -51,7 +52,8 @@ export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): Inci
     cfg.priority ?? DEFAULT_PRIORITY,
     incident.priorityBasis,
   );
-  const remediation = remediationSteps(f);
+  const sections = caseSections(f);
+  const remediation = sections.remediation;
   const isolate = remediation.some((s) => s.family === 'isolate-host');
   const tl = timeline(f, limits);
   const iocs = iocRows(f, limits);
@@ -59,6 +61,7 @@ export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): Inci
   const detections = detectionRows(f.alerts);
   const report: IncidentReport = {
     incidentId: incident.incidentId,
+    header: headerLines(f, top, priority, coverage, isolate),
     summary: jiraSummary(summaryLine(f, top)),
     severity: incident.severity,
     priority,
@@ -67,7 +70,7 @@ export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): Inci
       ranked.map((t) => t.info),
     ),
     coverage,
-    executiveSummary: executiveSummary(f, top, coverage, isolate),
+    executiveSummary: executiveSummary(f, top, coverage),
     initialContext: initialContext(f, ranked, priority, coverage),
     technicalAnalysis: technicalAnalysis(f, limits),
     timeline: tl.entries,
@@ -80,6 +83,10 @@ export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): Inci
     rootCause: rootCause(f),
     businessImpact: businessImpact(f, isolate),
     remediation,
+    nextQueries: sections.nextQueries,
+    contributingFactors: sections.contributingFactors,
+    detectionFollowUps: sections.detectionFollowUps,
+    lookAlikes: sections.lookAlikes,
     rawEvidence: raw.records,
     rawEvidenceOmitted: raw.omitted + Math.max(0, coverage.total - coverage.analysed),
   };

@@ -1,17 +1,18 @@
 import type { IncidentFacts } from './facts';
-import { blockableDestinations, filesToRemove, humanUsers, userContextText } from './facts';
+import { humanUsers } from './facts';
 import { actor, PRODUCT_NAMES } from './display';
 import { networkStatement } from './network-statement';
 import type { PersistenceFact } from './persistence';
 import type { RankedTechnique } from './summary-line';
 import { whatHappened } from './summary-line';
 import { baseName, samePath } from '../windows';
-import { code, codeList, count, distinct, joinAnd, oneLine, rich, utc } from './text';
+import { code, count, distinct, joinAnd, oneLine, rich } from './text';
 import type { Coverage, Rich, Statement } from '../model/report';
 
 /**
- * Three to five plain sentences for a manager: what happened, when, where and to whom; the key finding; whether a
- * connection was made; what to do now; and, when the incident was sampled, how much of it the analysis covers.
+ * Two to four plain sentences for a manager: what happened, when, where and to whom; the key finding; whether a
+ * connection was made; and, when the incident was sampled, how much of it the analysis covers. What to do now is the
+ * header's last line, said once.
  */
 
 /** `Registry Run Key Persistence` → `registry run key persistence`; acronyms and mixed case (DLL, PowerShell) stay. */
@@ -22,33 +23,24 @@ function sentenceCase(phrase: string): string {
     .join(' ');
 }
 
-function period(f: IncidentFacts): string {
-  const a = utc(f.firstSeen);
-  const b = utc(f.lastSeen);
-  if (a === b) return `At ${a}`;
-  return `Between ${a} and ${b.slice(0, 10) === a.slice(0, 10) ? b.slice(11) : b}`;
-}
-
+/**
+ * Where and whose, in plain words: `FIN-WS-034, a Finance computer used by Jennifer Williams`. The exact account,
+ * criticality and times are the header's; said once.
+ */
 function whereAndWho(f: IncidentFacts): Rich {
-  const asset = f.asset;
-  const assetBits = [
-    asset?.department !== undefined ? `${oneLine(asset.department)} department` : undefined,
-    f.criticality !== undefined ? `${f.criticality} criticality` : undefined,
-  ].filter((x): x is string => x !== undefined);
+  const dept = f.asset?.department !== undefined ? oneLine(f.asset.department) : undefined;
   const others = f.hostCount > 1 ? ` and ${count(f.hostCount - 1, 'other host')}` : '';
   const users = humanUsers(f);
+  const person = users[0]?.context?.name !== undefined ? oneLine(users[0].context.name) : undefined;
   const who =
-    users.length > 0
-      ? rich(
-          ', under the account ',
-          code(users[0].display),
-          userContextText(users[0]) !== undefined ? ` (${userContextText(users[0])})` : '',
-          users.length > 1 ? ` and ${count(users.length - 1, 'other account')}` : '',
-        )
-      : f.users.length > 0
-        ? rich(', running as ', code(f.users[0].display))
-        : rich(', with no user recorded in the events');
-  return rich(f.hostDisplay, assetBits.length > 0 ? ` (${assetBits.join(', ')})` : '', others, who);
+    person !== undefined
+      ? ` used by ${person}`
+      : users.length > 0
+        ? rich(' under the account ', code(users[0].key))
+        : f.users.length > 0
+          ? rich(' running as ', code(f.users[0].key))
+          : '';
+  return rich(f.hostDisplay, others, dept !== undefined ? rich(`, a ${dept} computer`, who) : rich(who));
 }
 
 function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
@@ -64,7 +56,6 @@ function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
           code(baseName(created.path)),
           ' itself was written by ',
           actor(created.proc ?? created.alert.process),
-          ` at ${utc(created.alert.eventTime)}`,
         )
       : [];
   switch (p.kind) {
@@ -75,29 +66,9 @@ function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
           : p.scope === 'user'
             ? "at the user's next logon"
             : 'at the next logon';
-      const runs =
-        p.dll !== undefined
-          ? rich(
-              code(baseName(p.program ?? 'rundll32.exe')),
-              ' loads ',
-              code(p.dll),
-              p.entry !== undefined ? rich(' (export ', code(p.entry), ')') : '',
-            )
-          : p.payload !== undefined
-            ? rich('Windows starts ', code(p.payload))
-            : rich('Windows runs ', code(p.data ?? ''));
-      return rich(
-        writer,
-        ' set the Run value ',
-        code(p.valueName),
-        ' under ',
-        code(p.key),
-        ' so that ',
-        runs,
-        ` ${when}`,
-        origin,
-        '.',
-      );
+      // Plain words: which file will start and when; the key, value data and export are in the attack chain.
+      const target = p.payload !== undefined ? code(baseName(p.payload)) : code(p.data ?? p.valueName);
+      return rich(writer, ' registered ', target, ` to start automatically ${when} (Run key)`, origin, '.');
     }
     case 'startup-folder':
       return rich(
@@ -172,61 +143,16 @@ function keyFinding(f: IncidentFacts): Rich {
     : rich('The alerts do not say which process was involved.');
 }
 
-function recommendation(f: IncidentFacts, isolate: boolean): Rich {
-  const parts: Rich[] = [];
-  if (isolate) parts.push(rich('isolate ', f.hostDisplay, ' from the network'));
-  const ext = blockableDestinations(f);
-  if (ext.length === 1) parts.push(rich('block ', code(ext[0].display)));
-  else if (ext.length > 1) parts.push(rich(`block ${ext.length} external destinations`));
-  const runValues = f.persistence.flatMap((p) => (p.kind === 'run-key' ? [p.valueName] : []));
-  const otherMechanisms = f.persistence.filter((p) => p.kind !== 'run-key').length;
-  if (runValues.length > 0)
-    parts.push(
-      rich(
-        runValues.length === 1 ? 'delete the Run value ' : 'delete the Run values ',
-        codeList(distinct(runValues).slice(0, 3)),
-      ),
-    );
-  if (otherMechanisms > 0) parts.push(rich(`remove ${count(otherMechanisms, 'other persistence mechanism')}`));
-  const files = filesToRemove(f).map(baseName);
-  if (files.length > 0 && files.length <= 3) parts.push(rich('delete ', codeList(files)));
-  else if (files.length > 3) parts.push(rich(`delete ${files.length} files`));
-  if (f.lsass.length > 0) parts.push(rich('reset the credentials of the accounts logged on to ', f.hostDisplay));
-  const users = humanUsers(f);
-  if (users.length > 0 && (isolate || f.persistence.length > 0))
-    parts.push(rich('reset the password of ', codeList(users.slice(0, 3).map((u) => u.key))));
-  if (parts.length === 0)
-    parts.push(rich('confirm with the user and the owner of ', f.hostDisplay, ' whether this activity was expected'));
-  const out: Rich = [{ text: 'Recommended now: ' }];
-  parts.forEach((p, i) => {
-    if (i > 0) out.push({ text: i === parts.length - 1 ? ' and ' : ', ' });
-    out.push(...p);
-  });
-  out.push({ text: '.' });
-  return out;
-}
-
-export function executiveSummary(
-  f: IncidentFacts,
-  top: RankedTechnique | undefined,
-  coverage: Coverage,
-  isolate: boolean,
-): Statement[] {
+export function executiveSummary(f: IncidentFacts, top: RankedTechnique | undefined, coverage: Coverage): Statement[] {
   const sources = joinAnd(distinct(f.alerts.map((a) => PRODUCT_NAMES[a.source.product] ?? a.source.product)));
   const what = sentenceCase(whatHappened(f, top));
-  const id = top !== undefined ? ` (${top.info.id})` : '';
   const out: Statement[] = [
     {
       basis: 'observed',
-      text: rich(
-        `${period(f)} (UTC), ${sources === '' ? 'the sources' : sources} recorded ${what}${id} on `,
-        whereAndWho(f),
-        '.',
-      ),
+      text: rich(`${sources === '' ? 'The sources' : sources} recorded ${what} on `, whereAndWho(f), '.'),
     },
     { basis: 'observed', text: keyFinding(f) },
-    networkStatement(f),
-    { basis: 'recommended', text: recommendation(f, isolate) },
+    networkStatement(f, true),
   ];
   if (coverage.analysed < coverage.total) {
     out.push({

@@ -1,5 +1,8 @@
 import type { SourceProduct } from '../model/alert';
-import { PRODUCTS, SOURCE_PRODUCTS } from '../model/products';
+import { PRODUCTS, SOURCE_PRODUCTS, vendorFinding } from '../model/products';
+import type { VendorFinding } from '../model/products';
+import { hasMeasuredTime } from '../formats/sysmon/local-time';
+import { followerIds } from '../correlate/background';
 import type { AssetContext, Criticality, EnrichedAlert, Ioc, TechniqueInfo, UserContext } from '../model/enrichment';
 import { hostKey, userKey } from '../model/host';
 import type { IncidentView } from '../model/incident';
@@ -88,6 +91,21 @@ export interface IncidentFacts {
   networkCapable: boolean;
   firstSeen: string;
   lastSeen: string;
+  /**
+   * Each EDR alert's own finding: product, console link (the analyst's pivot) and disposition (blocked, benign or
+   * only detected), oldest first. Raw telemetry has none. Optional: facts built before it existed lack it.
+   */
+  vendorFindings?: VendorFinding[];
+  /**
+   * Alerts whose time is a local clock reading with an unknown offset (`time-zone-unverified`): not in the UTC
+   * first/last seen, and to be listed apart from the UTC timeline, in their source's clock. Optional, as above.
+   */
+  unmeasuredTimes?: EnrichedAlert[];
+  /**
+   * The host's background telemetry that joined the incident by time only (no key to the attack): left out of
+   * `alerts` and of every analysis, kept for counts and raw evidence. Optional, as above.
+   */
+  background?: EnrichedAlert[];
 }
 
 /** Sources whose sensors record network connections, so "no connection in the events" means something. */
@@ -137,7 +155,10 @@ const earliest = (xs: (string | undefined)[]): string => validTimes(xs)[0] ?? xs
 const latest = (xs: (string | undefined)[]): string => validTimes(xs).at(-1) ?? xs.find((x) => x !== undefined) ?? '';
 
 export function gatherFacts(incident: IncidentView): IncidentFacts {
-  const alerts = [...incident.alerts].sort((a, b) => byText(a.eventTime, b.eventTime) || byText(a.alertId, b.alertId));
+  const all = [...incident.alerts].sort((a, b) => byText(a.eventTime, b.eventTime) || byText(a.alertId, b.alertId));
+  // Background telemetry that only followed the attack by time is counted, not analysed (core/correlate/background).
+  const followers = followerIds(all);
+  const alerts = all.filter((a) => !followers.has(a.alertId));
   const graph = buildProcessGraph(alerts);
   const procOf = (a: EnrichedAlert): ProcEntry | undefined => {
     const k = graph.actorOf.get(a.alertId);
@@ -253,8 +274,11 @@ export function gatherFacts(incident: IncidentView): IncidentFacts {
     iocs,
     networkCapable: alerts.some((a) => NETWORK_CAPABLE.has(a.source.product)),
     // The stored incident spans all its alerts; the analysed ones may be a sample.
-    firstSeen: earliest([incident.firstSeen, alerts[0]?.eventTime]),
-    lastSeen: latest([incident.lastSeen, alerts[alerts.length - 1]?.eventTime]),
+    firstSeen: earliest([incident.firstSeen, alerts.find(hasMeasuredTime)?.eventTime]),
+    lastSeen: latest([incident.lastSeen, alerts.findLast(hasMeasuredTime)?.eventTime]),
+    vendorFindings: alerts.flatMap((a) => vendorFinding(a) ?? []),
+    unmeasuredTimes: alerts.filter((a) => !hasMeasuredTime(a)),
+    background: all.filter((a) => followers.has(a.alertId)),
   };
 }
 

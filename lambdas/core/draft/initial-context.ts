@@ -10,7 +10,8 @@ import type { ContextRow, Coverage, Rich } from '../model/report';
 
 /** Initial context: detection sources and rules, severity with its reasons, host, user, first and last seen. */
 
-const IMPORT_HINT = rich(' — import it with ', code('a2t context import'));
+/** Said where a context table had nothing for the host or user: what is missing, never how to fix it (no tool talk in tickets). */
+const NOT_IMPORTED = ' (not imported)';
 
 /** Distinct rich values with how often each occurs: `a ×2; b`. */
 function listWithCounts(values: Rich[]): Rich {
@@ -42,7 +43,7 @@ function hostValue(f: IncidentFacts): Rich {
   // One message named them all at once: a fleet-wide event, or an intruder inventing hosts to flood the queue.
   const outbreak =
     f.incident.outbreak === true ? rich(`outbreak on ${count(f.hostCount, 'host')}, all named in one message: `) : [];
-  if (a === undefined) return rich(outbreak, f.hostDisplay, fqdn, ': asset context unknown', IMPORT_HINT, others);
+  if (a === undefined) return rich(outbreak, f.hostDisplay, fqdn, ': asset context unknown', NOT_IMPORTED, others);
   const bits = [
     a.department !== undefined ? `${oneLine(a.department)} department` : undefined,
     a.criticality !== undefined ? `criticality ${a.criticality}` : undefined,
@@ -67,7 +68,7 @@ function userValue(f: IncidentFacts): Rich {
     const ctx = userContextText(u);
     if (ctx !== undefined) out.push({ text: ` (${ctx})` });
     else if (u.system) out.push({ text: ' (system account)' });
-    else out.push(...rich(' (user context unknown', IMPORT_HINT, ')'));
+    else out.push({ text: ' (user context unknown)' });
   });
   if (f.users.length > 10) out.push({ text: ` and ${count(f.users.length - 10, 'more account')}` });
   return out;

@@ -1,10 +1,11 @@
-import type { IocType } from '../model/enrichment';
+import type { Ioc, IocType } from '../model/enrichment';
 import { IOC_TYPES } from '../model/enrichment';
 import type { IncidentFacts } from './facts';
 import type { DraftLimits } from './limits';
 import { byText, clip, distinct, oneLine } from './text';
 import { IOC_TYPE_LABELS } from '../model/report';
-import { isPopularService } from '../enrich';
+import { notBlockableReason } from '../enrich/popular-services';
+import { baseName } from '../windows';
 import type { IocRow } from '../model/report';
 
 /**
@@ -29,6 +30,18 @@ function withoutCutCopies(roles: string[]): string[] {
 
 const NETWORK_TYPES: ReadonlySet<IocType> = new Set<IocType>(['ipv4', 'ipv6', 'domain', 'url']);
 
+const HASH_TYPES: ReadonlySet<IocType> = new Set<IocType>(['md5', 'sha1', 'sha256']);
+
+/** File name of each hash the events tie to a file (a process image, a written or loaded file), by hash. */
+function hashOwners(f: IncidentFacts): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of f.graph.procs.values())
+    if (p.image !== undefined)
+      for (const h of Object.values(p.hashes ?? {})) out.set(h.toLowerCase(), oneLine(baseName(p.image)));
+  for (const x of f.files) if (x.sha256 !== undefined) out.set(x.sha256.toLowerCase(), oneLine(baseName(x.path)));
+  return out;
+}
+
 /** Rows for the indicator table; a well-known service (github.com, a CDN address) is marked not blockable. */
 export function iocRows(f: IncidentFacts, limits: DraftLimits): { rows: IocRow[]; omitted: number } {
   const merged = new Map<
@@ -38,10 +51,22 @@ export function iocRows(f: IncidentFacts, limits: DraftLimits): { rows: IocRow[]
   // Command lines are shown whole in the process tree; the indicator table lists what can be blocked or hunted.
   // Each indicator carries the severity of the strongest alert it came from: when the table is full, decoys from
   // harmless alerts give way to what the attack itself brought.
+  // Say each file once: an alert that gave a file's SHA256 lists neither its MD5 nor its SHA1 beside it.
+  const ofAlert = (a: IncidentFacts['alerts'][number]): Ioc[] => {
+    const iocs = a.enrichment.iocs;
+    return iocs.some((i) => i.type === 'sha256') ? iocs.filter((i) => i.type !== 'md5' && i.type !== 'sha1') : iocs;
+  };
+  const fromAlerts = new Set(
+    f.alerts.flatMap((a) => a.enrichment.iocs.map((i) => `${i.type}#${i.value.toLowerCase()}`)),
+  );
   const all = [
-    ...f.incident.iocs.map((i) => ({ i, severity: 0 })),
-    ...f.alerts.flatMap((a) => a.enrichment.iocs.map((i) => ({ i, severity: a.enrichment.severity.score }))),
+    // The incident's own list repeats what its alerts gave; it adds what alerts outside the sample gave.
+    ...f.incident.iocs
+      .filter((i) => !fromAlerts.has(`${i.type}#${i.value.toLowerCase()}`))
+      .map((i) => ({ i, severity: 0 })),
+    ...f.alerts.flatMap((a) => ofAlert(a).map((i) => ({ i, severity: a.enrichment.severity.score }))),
   ].filter(({ i }) => i.type !== 'commandline');
+  const owners = hashOwners(f);
   for (const { i, severity } of all) {
     const k = `${i.type}#${i.value.toLowerCase()}`;
     const cur = merged.get(k) ?? {
@@ -68,11 +93,14 @@ export function iocRows(f: IncidentFacts, limits: DraftLimits): { rows: IocRow[]
     )
     .map((i): IocRow => {
       const hit = intel.find((x) => x.value.toLowerCase() === i.value.toLowerCase());
+      const owner = HASH_TYPES.has(i.type) ? owners.get(i.value.toLowerCase()) : undefined;
       const notes = [
-        ...withoutCutCopies(distinct(i.roles)),
+        ...(owner !== undefined ? [`hash of ${owner}`] : []),
+        // The first roles say what it is; the rest repeat where else the same value appeared.
+        ...withoutCutCopies(distinct(i.roles)).slice(0, 2),
         ...(i.private ? ['private address'] : []),
-        ...(NETWORK_TYPES.has(i.type) && isPopularService(i.value)
-          ? ['well-known service: context, not blockable']
+        ...(NETWORK_TYPES.has(i.type) && notBlockableReason(i.value) !== undefined
+          ? [notBlockableReason(i.value) ?? '']
           : []),
         ...(hit !== undefined
           ? [

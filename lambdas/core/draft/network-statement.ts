@@ -9,7 +9,10 @@ import type { Statement } from '../model/report';
  * when a source that records connections contributed events, and even then only about those events.
  */
 
-export function networkStatement(f: IncidentFacts): Statement {
+/**
+ * @param short For the executive summary: the observation alone, without the hedges the impact section states.
+ */
+export function networkStatement(f: IncidentFacts, short = false): Statement {
   const ext = externalDestinations(f);
   if (ext.length > 0) {
     const first = ext[0];
@@ -24,7 +27,7 @@ export function networkStatement(f: IncidentFacts): Statement {
           ? rich(' (', code(defangValue(first.hostname, f.iocs)), ')')
           : '',
         more,
-        '; the events do not show what was transferred.',
+        short ? '.' : '; the events do not show what was transferred.',
       ),
     };
   }
@@ -38,6 +41,8 @@ export function networkStatement(f: IncidentFacts): Statement {
       ),
     };
   }
+  if (f.networkCapable && short)
+    return { basis: 'observed', text: rich('No outbound network connection was observed in the collected events.') };
   if (f.networkCapable) {
     const later = f.persistence.length > 0 ? ', for example once the persistence runs,' : '';
     return {
@@ -71,7 +76,7 @@ export function exposureStatement(f: IncidentFacts): Statement {
     return {
       basis: 'observed',
       text: rich(
-        'Data exposure: none observed in the collected events (no outbound connection appears in them); exposure outside those events is unknown.',
+        'Data exposure: none observed (no outbound connection in the collected events); outside those events it is unknown.',
       ),
     };
   }

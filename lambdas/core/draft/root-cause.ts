@@ -1,5 +1,6 @@
 import type { IncidentFacts } from './facts';
 import { earliestNonSystemAncestor, humanUsers, parentOf } from './facts';
+import { accountKindOf } from './case-profile';
 import { actor, actorLabel, knownImage } from './display';
 import type { ProcEntry } from './process-graph';
 import { ancestry, procOrder } from './process-graph';
@@ -190,8 +191,8 @@ function rootStatement(f: IncidentFacts, root: ProcEntry, parent: ProcEntry | un
   return {
     basis: 'observed',
     text: rich(
-      'The earliest non-system process in the collected events is ',
-      code(root.image ?? actorLabel(root)),
+      'The earliest non-system process is ',
+      code(root.image !== undefined ? baseName(root.image) : actorLabel(root)),
       root.pid !== undefined ? ` (PID ${root.pid})` : '',
       `, ${when}`,
       by,
@@ -288,9 +289,11 @@ function unnamedFirstActor(f: IncidentFacts): Statement | undefined {
 
 export function rootCause(f: IncidentFacts): RootCause {
   const statements: Statement[] = [];
-  const users = humanUsers(f);
+  // People who can say how it began: not a service account, which nobody sits behind.
+  const users = humanUsers(f).filter((u) => accountKindOf(f, u) !== 'service');
   const unnamed = unnamedFirstActor(f);
   const root = earliestNonSystemAncestor(f);
+  // One sentence for what the events cannot show about delivery; the user is the one who can say.
   const unknownDelivery = (subject: Rich): Statement => ({
     basis: 'unknown',
     text: rich(
@@ -298,7 +301,9 @@ export function rootCause(f: IncidentFacts): RootCause {
       subject,
       ' reached ',
       f.hostDisplay,
-      ' (email, web download, removable media or another route).',
+      ' (email, web download, removable media or another route)',
+      users.length > 0 ? rich('; ', code(users[0].key), ' may be able to say') : '',
+      '.',
     ),
   });
 
@@ -309,15 +314,6 @@ export function rootCause(f: IncidentFacts): RootCause {
       text: rich('The alerts carry no process ancestry, so where the activity began cannot be traced from them.'),
     });
     statements.push(unknownDelivery(rich('the attacker or the malicious file')));
-    if (users.length > 0)
-      statements.push({
-        basis: 'unknown',
-        text: rich(
-          'Whether ',
-          code(users[0].key),
-          ' opened an email, link or attachment beforehand is unknown; ask the user.',
-        ),
-      });
     return { vector: 'unknown: the events do not show how the activity began', confidence: 'low', statements };
   }
 
@@ -342,31 +338,8 @@ export function rootCause(f: IncidentFacts): RootCause {
   const rule = VECTOR_RULES.find((r) => r.test(vctx));
   const vector = rule?.vector ?? 'unknown: nothing in the process tree points to a delivery route';
   const confidence: Confidence = rule?.confidence ?? 'low';
-  statements.push({
-    basis: 'inferred',
-    text:
-      rule !== undefined
-        ? rich(`Likely initial access: ${vector} — confidence ${confidence}, because `, rule.because(vctx), '.')
-        : rich(`Likely initial access: ${vector} — confidence low.`),
-  });
 
-  const elevated = [...f.graph.procs.values()].some(
-    (p) =>
-      /^high$/i.test(p.integrity ?? '') &&
-      p.user !== undefined &&
-      users.some((u) => p.user?.toLowerCase().endsWith(u.key)),
-  );
-  if (elevated && users.length > 0) {
-    const hklm = f.persistence.some((p) => p.kind === 'run-key' && p.scope === 'machine');
-    statements.push({
-      basis: 'inferred',
-      text: rich(
-        `Processes of ${users[0].key} ran with High integrity, so the account has administrative rights on `,
-        f.hostDisplay,
-        hklm ? ', which is what allowed the write under HKLM.' : '.',
-      ),
-    });
-  }
+  // Administrative rights (High integrity) are a contributing factor, stated once in that list.
 
   // A Windows binary did not "arrive": what arrived is the document it opened, the payload it runs, or the files
   // the incident wrote.
@@ -380,16 +353,6 @@ export function rootCause(f: IncidentFacts): RootCause {
           : rich('the malicious files'),
     ),
   );
-  if (users.length > 0) {
-    statements.push({
-      basis: 'unknown',
-      text: rich(
-        'Whether ',
-        code(users[0].key),
-        ' opened an email, link or attachment before this is unknown; ask the user.',
-      ),
-    });
-  }
   for (const p of f.persistence) {
     if (p.payload === undefined) continue;
     const payload = p.payload;
@@ -410,5 +373,5 @@ export function rootCause(f: IncidentFacts): RootCause {
       });
     }
   }
-  return { vector, confidence, statements };
+  return { vector, confidence, statements, ...(rule !== undefined ? { because: rule.because(vctx) } : {}) };
 }

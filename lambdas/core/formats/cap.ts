@@ -29,6 +29,38 @@ export const ID_HASHED = 'id-hashed';
  * `…` when cut; the id bounded by `boundedId`. Returns a new alert, flagged when anything was cut.
  */
 export function capAlert(alert: Alert): Alert {
+  const { raw, ...rest } = alert;
+  // Nearly every alert is within bounds already: then nothing is copied but the top level (as the full pass would).
+  if (fits(rest)) {
+    const flags = [...rest.flags];
+    const alertId = boundedId(rest.alertId, MAX_ALERT_ID_CHARS);
+    if (alertId !== rest.alertId && !flags.includes(ID_HASHED)) flags.push(ID_HASHED);
+    return { ...rest, alertId, flags, raw };
+  }
+  return capAll(rest, raw);
+}
+
+/** Any surrogate at all sends the text through `wellFormed` (the exact test); without one it is well-formed. */
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** Whether `capAll` would leave a value as it is: every string short and surrogate-free, every key short. */
+function fits(v: unknown): boolean {
+  if (typeof v === 'string') return v.length <= MAX_FIELD_CHARS && !SURROGATE.test(v);
+  if (Array.isArray(v)) {
+    for (const x of v) if (!fits(x)) return false;
+    return true;
+  }
+  if (isObject(v)) {
+    for (const k in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      if (k.length > MAX_KEY_CHARS || !fits(v[k])) return false;
+    }
+    return Object.getPrototypeOf(v) === Object.prototype;
+  }
+  return true;
+}
+
+function capAll(rest: Omit<Alert, 'raw'>, raw: Alert['raw']): Alert {
   let cut = false;
   // Keys of the model's free-form maps (hashes by algorithm): a name, never a value.
   const capKey = (k: string): string => {
@@ -47,7 +79,6 @@ export function capAlert(alert: Alert): Alert {
     if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [capKey(k), capped(x)]));
     return v;
   };
-  const { raw, ...rest } = alert;
   const out = capped(rest) as Omit<Alert, 'raw'>;
   const flags = [...out.flags];
   if (cut && !flags.includes(FIELD_TRUNCATED)) flags.push(FIELD_TRUNCATED);

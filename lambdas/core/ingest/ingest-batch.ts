@@ -1,6 +1,6 @@
 import { enrichAlert, extractIocs, indicatorKey } from '../enrich';
-import { correlate, DEFAULT_CORRELATION, keysToRead } from '../correlate/correlate';
-import type { CorrelationSettings } from '../correlate/correlate';
+import { DEFAULT_CORRELATION } from '../correlate/correlate';
+import type { Correlation, CorrelationSettings } from '../correlate/correlate';
 import {
   DEFAULT_HANDOFF,
   ID_CONFLICT,
@@ -18,6 +18,7 @@ import { makeRejection } from '../model/rejection';
 import type { Rejection } from '../model/rejection';
 import { PermanentError, RetryableError, errorMessage } from '../errors';
 import { conflictId, contentFingerprint } from './fingerprint';
+import { correlateAndClaim } from './host-heads';
 import type { HandOff, IngestStore, Suppression, TicketQueue } from './ports';
 
 /** One input unit: an SQS record (or a CLI file), already decoded and normalized. */
@@ -242,10 +243,17 @@ async function ingestUnits(
     messageOf.set(alert.alertId, messageId);
   }
 
-  // 3. Correlate against the open groups (one message naming many new hosts becomes one outbreak incident).
+  // 3. Correlate against the open groups (one message naming many new hosts becomes one outbreak incident), and
+  // claim the heads before anything names an incident: a concurrent batch of the same attack either sees them or
+  // loses the conditional write and correlates again (host-heads.ts).
   const alerts = [...enriched.values()];
-  const heads = await store.getHeads(keysToRead(alerts));
-  const corr = correlate(alerts, heads, settings.correlation, now(), pins, messageOf);
+  const corr = await correlateAndClaim(alerts, store, {
+    settings: settings.correlation,
+    now,
+    pins,
+    messageOf,
+    maxAttempts: settings.maxVersionRetries,
+  });
 
   // 4. Claim each new alert id. A claim lost to a concurrent invocation makes the alert a duplicate there; a claim
   // held by the same message (a redelivery running at the same time) keeps the alert where that claim put it.
@@ -360,8 +368,6 @@ async function ingestUnits(
     }
   }
 
-  // 7. Point the group keys at their incidents (after the incident exists, so a reader never finds a dangling head).
-  await store.putHeads(corr.heads.filter((h) => !failed.has(h.incidentId) && byIncident.has(h.incidentId)));
   if (storeRejections.length > 0) await store.putRejections(storeRejections, (source) => bodies.get(source));
 
   const duplicates = duplicatesCounted;
@@ -379,7 +385,7 @@ async function ingestUnits(
 
 interface WriteJob {
   suppressions: Map<string, Suppression>;
-  corr: ReturnType<typeof correlate>;
+  corr: Correlation;
   messageOf: Map<string, string>;
   store: IngestStore;
   queue: TicketQueue;

@@ -1,4 +1,3 @@
-import type { GroupHead } from '../correlate/correlate';
 import type { IncidentMeta } from '../correlate/incident-meta';
 import { duplicatesToken } from '../correlate/incident-meta';
 import type { ContextSnapshot, EnrichedAlert } from '../model/enrichment';
@@ -6,7 +5,7 @@ import { emptyContext } from '../model/enrichment';
 import type { IncidentView } from '../model/incident';
 import { toView } from '../model/incident-view';
 import type { Rejection } from '../model/rejection';
-import type { HandOff, IngestStore, SeenClaim, Suppression, TicketQueue, UnstoredAlert } from './ports';
+import type { HandOff, HostHeads, IngestStore, SeenClaim, Suppression, TicketQueue, UnstoredAlert } from './ports';
 
 const clone = <T>(x: T): T => structuredClone(x);
 
@@ -16,7 +15,7 @@ const clone = <T>(x: T): T => structuredClone(x);
  */
 export class MemoryIngestStore implements IngestStore {
   readonly seen = new Map<string, SeenClaim>();
-  readonly heads = new Map<string, GroupHead>();
+  readonly hostHeads = new Map<string, HostHeads>();
   readonly suppressions = new Map<string, Suppression>();
   readonly metas = new Map<string, IncidentMeta>();
   readonly alerts = new Map<string, EnrichedAlert[]>();
@@ -54,16 +53,18 @@ export class MemoryIngestStore implements IngestStore {
         list.filter((a) => a.alertId !== move.alertId),
       );
   }
-  async getHeads(keys: string[]): Promise<Map<string, GroupHead>> {
-    return new Map(keys.flatMap((k) => (this.heads.has(k) ? [[k, this.heads.get(k)!] as const] : [])));
+  async getHostHeads(hosts: string[]): Promise<Map<string, HostHeads>> {
+    return new Map(hosts.flatMap((h) => (this.hostHeads.has(h) ? [[h, clone(this.hostHeads.get(h)!)] as const] : [])));
   }
   async getSuppressions(groupKeys: string[]): Promise<Map<string, Suppression>> {
     return new Map(
       groupKeys.flatMap((k) => (this.suppressions.has(k) ? [[k, this.suppressions.get(k)!] as const] : [])),
     );
   }
-  async putHeads(heads: GroupHead[]): Promise<void> {
-    for (const h of heads) this.heads.set(h.key, h);
+  async putHostHeads(next: HostHeads, expectedVersion: number): Promise<boolean> {
+    if ((this.hostHeads.get(next.host)?.version ?? 0) !== expectedVersion) return false;
+    this.hostHeads.set(next.host, clone(next));
+    return true;
   }
   async getMetas(ids: string[]): Promise<Map<string, IncidentMeta>> {
     return new Map(ids.flatMap((id) => (this.metas.has(id) ? [[id, clone(this.metas.get(id)!)] as const] : [])));

@@ -24,10 +24,15 @@ export interface IngestStore {
    * re-drive of its body must find the id free, not count the alert as a duplicate of nothing.
    */
   releaseClaim(alertId: string, messageId: string): Promise<void>;
-  getHeads(keys: string[]): Promise<Map<string, GroupHead>>;
+  /** The open heads of these hosts' link keys (a host with none stored is absent). */
+  getHostHeads(hosts: string[]): Promise<Map<string, HostHeads>>;
   /** Suppressions by group key (false-positive verdicts), with their expiry and what the analyst judged. */
   getSuppressions(groupKeys: string[]): Promise<Map<string, Suppression>>;
-  putHeads(heads: GroupHead[]): Promise<void>;
+  /**
+   * Conditional write: replaces the host's heads only if the stored version is `expectedVersion` (0: none may be
+   * stored). False when another invocation changed them first: the caller reads them again (see host-heads.ts).
+   */
+  putHostHeads(next: HostHeads, expectedVersion: number): Promise<boolean>;
   getMetas(incidentIds: string[]): Promise<Map<string, IncidentMeta>>;
   /** Conditional write: succeeds only if the stored version is `expectedVersion` (0: the item must not exist). */
   writeMeta(next: IncidentMeta, expectedVersion: number): Promise<boolean>;
@@ -43,6 +48,17 @@ export interface IngestStore {
   putAlerts(byIncident: Map<string, EnrichedAlert[]>): Promise<UnstoredAlert[]>;
   /** Stores rejections with the body that carried them (capped), so `a2t dlq redrive` can send it again. */
   putRejections(rejections: Rejection[], bodyOf: (source: string) => string | undefined): Promise<void>;
+}
+
+/**
+ * Where one host's link keys point, kept together: every key is scoped to its host, so one conditional write of
+ * this set is an atomic change of everything correlation knows about the host.
+ */
+export interface HostHeads {
+  host: string;
+  /** Bumped by every write; 0 only for a host nothing was stored for yet. */
+  version: number;
+  heads: GroupHead[];
 }
 
 export interface SeenClaim {

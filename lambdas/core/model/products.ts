@@ -22,10 +22,16 @@ export interface FormatRow {
   /** Adapter id, stamped on every alert as `source.format`. Lower-case words joined by `-`. */
   readonly id: string;
   /**
-   * Where this format carries a link to the alert in the vendor's console (a dotted path in the raw record). The
-   * raw record is kept on the alert, so an analyst finds the link there; no stage copies it yet.
+   * Where this format carries a link to the alert in the vendor's console (a dotted path in the raw record): the
+   * analyst's one-click pivot, which the ticket keeps (see `vendorFinding`).
    */
   readonly consoleLinkField?: string;
+  /**
+   * The format carries raw host telemetry (every process start, image load, registry write the sensor saw), not
+   * detections a product raised. Telemetry that accuses nothing may follow an attack on its host (core/correlate);
+   * a vendor's detection, however low, is its own finding and never just follows.
+   */
+  readonly telemetry?: boolean;
 }
 
 /** One source product. */
@@ -57,12 +63,12 @@ const TABLE = [
     recordsNetwork: true,
     processIds: 'os-pid',
     formats: [
-      { id: 'sysmon-xml' },
-      { id: 'sysmon-evtx-json' },
-      { id: 'sysmon-ecs' },
-      { id: 'sysmon-flat' },
+      { id: 'sysmon-xml', telemetry: true },
+      { id: 'sysmon-evtx-json', telemetry: true },
+      { id: 'sysmon-ecs', telemetry: true },
+      { id: 'sysmon-flat', telemetry: true },
       // Azure Monitor Agent rows as Microsoft Sentinel stores them (the WindowsEvent table).
-      { id: 'sysmon-sentinel' },
+      { id: 'sysmon-sentinel', telemetry: true },
     ],
   },
   {
@@ -146,7 +152,7 @@ const TABLE = [
     recordsNetwork: false,
     processIds: 'os-pid',
     // `windows-event`: Windows channels other than Sysmon (Security, PowerShell, Defender's own log…).
-    formats: [{ id: 'generic-alert' }, { id: 'windows-event' }],
+    formats: [{ id: 'generic-alert' }, { id: 'windows-event', telemetry: true }],
   },
 ] as const satisfies readonly ProductRow[];
 
@@ -183,6 +189,103 @@ function byProduct<V>(value: (row: ProductRow) => V): Readonly<Record<SourceProd
   const out = {} as Record<SourceProduct, V>;
   for (const row of TABLE) out[row.id] = value(row);
   return out;
+}
+
+const TELEMETRY_FORMATS: ReadonlySet<string> = new Set(
+  TABLE.flatMap((p) => p.formats.filter((f: FormatRow) => f.telemetry === true).map((f) => f.id)),
+);
+
+/** Whether a format (adapter id) carries raw host telemetry rather than a product's detections (see `FormatRow`). */
+export function isTelemetryFormat(format: string): boolean {
+  return TELEMETRY_FORMATS.has(format);
+}
+
+const CONSOLE_LINK_FIELD: ReadonlyMap<string, string> = new Map(
+  TABLE.flatMap((p) =>
+    p.formats.flatMap((f: FormatRow) =>
+      f.consoleLinkField !== undefined ? [[f.id, f.consoleLinkField] as const] : [],
+    ),
+  ),
+);
+
+/** Longest console link kept: vendor links are short; anything longer is not one. */
+const MAX_LINK_CHARS = 2048;
+
+/** The value at a dotted path of a JSON value (`event.FalconHostLink`), when it is a string. */
+function atPath(raw: unknown, path: string): string | undefined {
+  let cur: unknown = raw;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, part)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return typeof cur === 'string' ? cur : undefined;
+}
+
+/**
+ * The link to an alert in its vendor's console, read from the raw record where the format's row says it is. Only
+ * an `https:` URL of at most 2,048 characters is a link: anything else in that field (a `javascript:` URL, text) is
+ * not one a ticket may carry. Undefined when the format has no link, the raw record was capped or it is missing.
+ */
+export function consoleLinkOf(alert: { source: { format: string }; raw: unknown }): string | undefined {
+  const field = CONSOLE_LINK_FIELD.get(alert.source.format);
+  if (field === undefined) return undefined;
+  const value = atPath(alert.raw, field)?.trim();
+  if (value === undefined || value.length > MAX_LINK_CHARS) return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hostname !== '' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a vendor says it did about a finding: stopped it, judged it harmless, or only detected it. */
+export type VendorDisposition = 'blocked' | 'benign' | 'detected';
+
+/** A product's own finding in an incident: what the ticket shows for each EDR alert besides the merged story. */
+export interface VendorFinding {
+  product: SourceProduct;
+  /** The product's full name (`CrowdStrike Falcon`). */
+  productName: string;
+  /** The alert's id (the vendor's id for EDR alerts). */
+  alertId: string;
+  /** Rule or detection name, as the vendor wrote it. */
+  title?: string;
+  /** The link to the alert in the vendor's console (see `consoleLinkOf`). */
+  consoleLink?: string;
+  disposition: VendorDisposition;
+}
+
+/**
+ * The vendor finding of an alert, or undefined for raw telemetry (Sysmon, Windows events), which is no product's
+ * finding. The disposition comes from the flags the adapter set (`vendor-blocked`, `vendor-benign`, see
+ * model/alert.ts `DISPOSITION_FLAGS`); an alert with neither is `detected`.
+ */
+export function vendorFinding(alert: {
+  alertId: string;
+  source: { product: SourceProduct; format: string };
+  rule?: { name: string };
+  title?: string;
+  flags: readonly string[];
+  raw: unknown;
+}): VendorFinding | undefined {
+  if (isTelemetryFormat(alert.source.format)) return undefined;
+  const link = consoleLinkOf(alert);
+  const title = alert.rule?.name ?? alert.title;
+  // The values of DISPOSITION_FLAGS (model/alert.ts imports this table, so it cannot be imported here).
+  const disposition: VendorDisposition = alert.flags.includes('vendor-blocked')
+    ? 'blocked'
+    : alert.flags.includes('vendor-benign')
+      ? 'benign'
+      : 'detected';
+  return {
+    product: alert.source.product,
+    productName: PRODUCTS[alert.source.product].name,
+    alertId: alert.alertId,
+    ...(title !== undefined ? { title } : {}),
+    ...(link !== undefined ? { consoleLink: link } : {}),
+    disposition,
+  };
 }
 
 /** Whether `id` is a product of the table (incident META holds plain strings). */

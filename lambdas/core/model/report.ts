@@ -138,9 +138,12 @@ export interface TimelineEntry {
   /** UTC, `YYYY-MM-DD HH:MM:SSZ`. */
   time: string;
   text: Rich;
-  /** Source event id: `Sysmon 13 #483204`, `CrowdStrike #ldt:…`. */
+  /** Reference of the (first) event, as the raw-events attachment names it: `Sysmon 13 #483204`, `CrowdStrike #ldt:…`. */
   ref: string;
-  /** Identical events folded into this line (storms): count and the last one's time. */
+  /**
+   * Events this line stands for: repeats collapsed into a counted line (`42 × image load by …`), whose text already
+   * says the count, with the last one's time.
+   */
   count: number;
   lastTime?: string;
 }
@@ -186,6 +189,8 @@ export interface RootCause {
   /** One line: the likely initial access vector, or that it is unknown. */
   vector: string;
   confidence: Confidence;
+  /** Why that vector, from the events (`scanner.exe ran from the user's Downloads folder`), when a rule matched. */
+  because?: Rich;
   /** Observed evidence, inferences and unknowns, in that order. */
   statements: Statement[];
 }
@@ -209,6 +214,27 @@ export interface RawEvidence {
   truncated: boolean;
   /** The alert's severity: when only some records fit, the most severe are kept. */
   severity: number;
+}
+
+/** The five lines an analyst reads first. */
+export type HeaderField = 'what' | 'where' | 'who' | 'howBad' | 'doNow';
+
+export interface HeaderLine {
+  field: HeaderField;
+  value: Rich;
+}
+
+/**
+ * A query an analyst runs next, built from the events' own fields (a logon id, a file name, a hash), so it can be
+ * pasted as it is. Drafted by the remediation stage (`core/draft`), laid out by the renderers after remediation.
+ */
+export interface NextQuery {
+  /** The question it answers, one line: `Which logon session ran powershell.exe (LogonId 0x3e7a1)?`. */
+  question: string;
+  /** Where to run it: `Windows Security log`, `Sysmon`, `mail gateway`, `EDR`, `SIEM`. */
+  source: string;
+  /** The query text, literal: rendered as code, never as the report's words. */
+  query: string;
 }
 
 /** Jira priority levels, most urgent first. */
@@ -240,6 +266,8 @@ export const IOC_TYPE_LABELS: Readonly<Record<IocType, string>> = {
 
 export interface IncidentReport {
   incidentId: string;
+  /** What, where, who, how bad and why, what to do now: one line each, at the top of the ticket. */
+  header: HeaderLine[];
   /** Jira summary, ≤ 255 characters: `<technique> – <what happened> on <HOST>`. */
   summary: string;
   /** Technique the summary names, when there is one. */
@@ -262,6 +290,21 @@ export interface IncidentReport {
   rootCause: RootCause;
   businessImpact: Statement[];
   remediation: RemediationStep[];
+  /**
+   * What let the attack happen (no application control, local admin rights), as the reference reports list them.
+   * Optional: drafted by the remediation stage when the evidence shows a factor; rendered after the root cause.
+   */
+  contributingFactors?: Statement[];
+  /** Detections to add so the next attempt alerts sooner (`alert on Run-key writes by non-system processes`). */
+  detectionFollowUps?: Rich[];
+  /** Concrete queries to run next; rendered after remediation. Optional until a stage drafts them. */
+  nextQueries?: NextQuery[];
+  /**
+   * Names made to pass for Windows, Microsoft or a well-known service (`svch0st.exe`, a task named like OneDrive's
+   * own, `azureedge-cdn.net`), one observed line each. Optional: drafted with remediation.
+   */
+  lookAlikes?: Statement[];
+  /** Raw records, headed for the ticket's attachment: the description itself no longer carries them. */
   rawEvidence: RawEvidence[];
   /** Alerts whose raw record is not in `rawEvidence` (sample cap). */
   rawEvidenceOmitted: number;

@@ -1,58 +1,45 @@
 /**
- * How much of a report a rendering may show. Jira refuses a description over 32,767 characters, so the ADF
- * renderer walks down these levels until the JSON fits: the raw evidence appendix shrinks first (shorter, then
- * fewer records), then the timeline, then table rows and long values, and last the detail that repeats what
- * another section already shows (`compact`).
+ * How much of a report a rendering may show. The ticket is read in a minute, so even the full budget is a short
+ * one: the strongest rows of each table, values cut where a line would wrap three times, and a timeline of counted
+ * lines (the raw events, whole, are the ticket's attachment). When a description still does not fit, the ADF
+ * renderer walks down these levels: fewer timeline lines, fewer rows, shorter values, and last the detail that
+ * repeats what another section already shows (`compact`).
  */
 export interface RenderBudget {
-  rawRecords: number;
-  rawChars: number;
+  /** Timeline lines shown. */
   timeline: number;
-  /** Rows of each table and list (processes, files, network, IOCs, heuristics). */
+  /** Rows of each table and list (processes, indicators, heuristics, techniques, rules). */
   rows: number;
   /** Characters of any one value (inline span, cell, code block). */
   valueChars: number;
   /**
-   * 0: everything. 1: heuristics without explanations, ATT&CK evidence as the event reference, process tree without
-   * its actions (the timeline has them), tables without hash and source columns. 2: also no command lines in the
-   * tree, indicators without roles, files and destinations as one line each.
+   * 0: everything. 1: no command lines in the attack chain, indicators without roles, no rule false positives.
+   * 2: also no heuristics, ATT&CK as a line of ids, and root-cause and impact statements capped to the budget's rows.
    */
   compact: 0 | 1 | 2;
 }
 
-const ALL = Number.POSITIVE_INFINITY;
+/** What the ticket shows of an ordinary incident: nothing of it is cut. */
+export const FULL_BUDGET: RenderBudget = { timeline: 30, rows: 12, valueChars: 300, compact: 0 };
 
-export const FULL_BUDGET: RenderBudget = {
-  rawRecords: ALL,
-  rawChars: ALL,
-  timeline: ALL,
-  rows: ALL,
-  valueChars: ALL,
-  compact: 0,
-};
-
-const NO_RAW = { ...FULL_BUDGET, rawRecords: 0, rawChars: 0 };
+/**
+ * Visible characters a description should stay under (issue 16: ≤ 5,000 typical, ≤ 8,000 for any): the renderer
+ * shrinks a description above it like one above Jira's limit.
+ */
+export const DESCRIPTION_TARGET_CHARS = 8000;
 
 /** Successive levels, each smaller than the one before. */
 export const SHRINK_LEVELS: readonly RenderBudget[] = [
   FULL_BUDGET,
-  { ...FULL_BUDGET, rawChars: 4000 },
-  { ...FULL_BUDGET, rawChars: 2000 },
-  { ...FULL_BUDGET, rawChars: 1000, rawRecords: 10 },
-  { ...FULL_BUDGET, rawChars: 500, rawRecords: 5 },
-  { ...FULL_BUDGET, rawChars: 300, rawRecords: 3 },
-  NO_RAW,
-  { ...NO_RAW, timeline: 100 },
-  { ...NO_RAW, timeline: 50 },
-  { ...NO_RAW, timeline: 25, rows: 30, valueChars: 1000 },
-  { ...NO_RAW, timeline: 20, rows: 20, valueChars: 400, compact: 1 },
-  { ...NO_RAW, timeline: 10, rows: 10, valueChars: 200, compact: 1 },
-  { ...NO_RAW, timeline: 5, rows: 5, valueChars: 120, compact: 2 },
+  { timeline: 20, rows: 10, valueChars: 200, compact: 0 },
+  { timeline: 15, rows: 8, valueChars: 160, compact: 1 },
+  { timeline: 10, rows: 6, valueChars: 120, compact: 1 },
+  { timeline: 6, rows: 4, valueChars: 80, compact: 2 },
 ];
 
 /**
- * Cut a value to the budget (no-op at full budget). The mark is a bare ellipsis: the truncation note at the top
- * says what was cut, and a longer mark would make short values longer, not shorter.
+ * Cut a value to the budget (no-op for an infinite one). The mark is a bare ellipsis: the note at the top says what
+ * was cut, and a longer mark would make short values longer, not shorter.
  */
 export function fit(value: string, max: number): string {
   if (!Number.isFinite(max) || value.length <= max) return value;
@@ -62,30 +49,18 @@ export function fit(value: string, max: number): string {
   return `${value.slice(0, end)}…`;
 }
 
-/** What a budget cut from a report, as sentences for the truncation note. */
+/** What a budget below the full one cut from a report, as phrases for the note at the top. */
 export function truncationNotes(
   b: RenderBudget,
-  counts: { raw: number; rawLongest: number; timeline: number; rowsLargest: number; valueLongest: number },
+  counts: { timeline: number; rowsLargest: number; valueLongest: number },
 ): string[] {
   const notes: string[] = [];
-  if (counts.raw > 0 && b.rawRecords < counts.raw) {
-    notes.push(
-      b.rawRecords === 0
-        ? 'the raw evidence appendix was left out'
-        : `raw evidence shows the ${b.rawRecords} most severe of ${counts.raw} records`,
-    );
-  }
-  if (b.rawRecords > 0 && counts.rawLongest > b.rawChars)
-    notes.push(`raw records were cut to ${b.rawChars.toLocaleString('en-US')} characters each`);
-  if (counts.timeline > b.timeline)
-    notes.push(`the timeline shows the first ${b.timeline} of ${counts.timeline} entries`);
-  if (counts.rowsLargest > b.rows) notes.push(`tables and lists show at most ${b.rows} rows`);
-  if (counts.valueLongest > b.valueChars)
-    notes.push(`long values were cut to ${b.valueChars.toLocaleString('en-US')} characters`);
-  if (b.compact >= 1)
-    notes.push(
-      'details repeated elsewhere (heuristic explanations, process actions, event references in tables) were left out',
-    );
-  if (b.compact >= 2) notes.push('command lines, indicator roles and the file and network tables were condensed');
+  if (counts.timeline > b.timeline && b.timeline < FULL_BUDGET.timeline)
+    notes.push(`the timeline shows its first ${b.timeline} of ${counts.timeline} lines`);
+  if (counts.rowsLargest > b.rows && b.rows < FULL_BUDGET.rows) notes.push(`tables show at most ${b.rows} rows`);
+  if (counts.valueLongest > b.valueChars && b.valueChars < FULL_BUDGET.valueChars)
+    notes.push(`values were cut to ${b.valueChars} characters`);
+  if (b.compact >= 1) notes.push('command lines, indicator roles and false-positive notes were left out');
+  if (b.compact >= 2) notes.push('heuristics and most statements were left out');
   return notes;
 }

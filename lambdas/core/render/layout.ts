@@ -1,28 +1,76 @@
-import type { Basis, IncidentReport, ProcessNode, RemediationPhase, TechnicalSubsection } from '../model/report';
+import type {
+  Basis,
+  Field,
+  HeaderField,
+  PersistenceFinding,
+  ProcessNode,
+  RemediationPhase,
+  Rich,
+  TimelineEntry,
+} from '../model/report';
 
 /** What both renderers share: section titles, labels for statement bases and phases, the process tree shape. */
 
+/** The ticket's sections, in the order an analyst reads them (issue 16; docs/ticket.md). */
 export const SECTION_TITLES = {
   executiveSummary: 'Executive summary',
-  initialContext: 'Initial context',
-  technicalAnalysis: 'Technical analysis',
+  attackChain: 'Attack chain',
   timeline: 'Timeline (UTC)',
   iocs: 'Indicators of compromise',
-  attack: 'MITRE ATT&CK mapping',
-  detections: 'Detections (Sigma rules)',
-  rootCause: 'Root-cause hypothesis',
-  businessImpact: 'Business impact',
-  remediation: 'Recommended containment and remediation',
-  rawEvidence: 'Raw evidence',
+  attack: 'MITRE ATT&CK',
+  rootCause: 'Root cause',
+  businessImpact: 'Impact',
+  remediation: 'Remediation',
+  nextQueries: 'Next queries',
+  detections: 'Detections',
 } as const;
 
-export const SUB_TITLES: Readonly<Record<TechnicalSubsection, string>> = {
-  processTree: 'Attack chain (process tree)',
-  persistence: 'Persistence mechanism',
-  files: 'File activity',
-  network: 'Network activity',
-  heuristics: 'Why it is suspicious (heuristics)',
+/** Labels of the five header lines. */
+export const HEADER_LABELS: Readonly<Record<HeaderField, string>> = {
+  what: 'What',
+  where: 'Where',
+  who: 'Who',
+  howBad: 'How bad',
+  doNow: 'Do now',
 };
+
+/**
+ * Persistence fields said elsewhere: the value data shows the launcher, DLL and export (`rundll32.exe <dll>,<export>`),
+ * the timeline who set it, the root cause where the payload came from.
+ */
+const SAID_ELSEWHERE: ReadonlySet<string> = new Set(['Launcher', 'DLL', 'Export', 'Set by', 'Payload file']);
+
+/** Next queries a ticket shows: the few an analyst runs first (they come most useful first). */
+export const MAX_QUERIES = 3;
+
+/**
+ * A heuristic's line: its title says why; evidence short enough to read at a glance (`-WindowStyle Hidden`) follows
+ * it, longer evidence is a value the chain and timeline already show.
+ */
+export function heuristicLine(h: { title: string; evidence: string[] }): { title: string; evidence?: string } {
+  const e = h.evidence[0];
+  return e !== undefined && e.length <= 50 ? { title: h.title, evidence: e } : { title: h.title };
+}
+
+/**
+ * The fields of a persistence finding a ticket shows: those no other part says, and no value its timeline line
+ * already shows whole (a Run key's key, value name and data are all on the line of its registry event).
+ */
+export function persistenceFields(p: PersistenceFinding, timeline: readonly TimelineEntry[]): Field[] {
+  const line = timeline.find((e) => e.ref === p.ref);
+  const said = line !== undefined ? plainText(line.text) : '';
+  return p.fields.filter((fl) => !SAID_ELSEWHERE.has(fl.label) && !said.includes(fl.value));
+}
+
+/** `Boot or Logon Autostart Execution: Registry Run Keys / Startup Folder` → the sub-technique's own name. */
+export function techniqueName(name: string): string {
+  const i = name.indexOf(': ');
+  return i > 0 ? name.slice(i + 2) : name;
+}
+
+function plainText(r: Rich): string {
+  return r.map((s) => s.text).join('');
+}
 
 export const BASIS_LABELS: Readonly<Record<Basis, string>> = {
   observed: 'Observed',
@@ -63,22 +111,60 @@ export function buildTree(nodes: ProcessNode[], maxDepth: number): TreeNode[] {
   return roots;
 }
 
-/** Length of the longest string in a report outside the raw appendix: whether value cuts will show. */
-export function longestValue(report: IncidentReport): number {
-  let max = 0;
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') max = Math.max(max, v.length);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (typeof v === 'object' && v !== null) Object.values(v).forEach(walk);
+/**
+ * Times for the timeline: the clock time alone when every line falls on the first line's day (the heading names
+ * the day once), else the full UTC time. A counted line shows its span: `10:01:02–10:01:09`.
+ */
+export function timelineClock(entries: readonly TimelineEntry[]): {
+  day?: string;
+  /** A time as the timeline shows it. */
+  show: (t: string) => string;
+  time: (e: TimelineEntry) => string;
+} {
+  const day = entries[0]?.time.slice(0, 10);
+  const sameDay =
+    day !== undefined &&
+    /^\d{4}-\d{2}-\d{2}$/.test(day) &&
+    entries.every((e) => e.time.startsWith(day) && (e.lastTime === undefined || e.lastTime.startsWith(day)));
+  const show = (t: string): string => (sameDay && t.startsWith(day) ? t.slice(11) : t);
+  return {
+    ...(sameDay ? { day } : {}),
+    show,
+    time: (e) => (e.lastTime !== undefined ? `${show(e.time)}–${show(e.lastTime)}` : show(e.time)),
   };
-  walk({ ...report, rawEvidence: [] });
-  return max;
 }
 
-/** `2024-05-01 12:00:00Z` or, for folded rows, `2024-05-01 12:00:00Z (×120, last 2024-05-01 12:01:59Z)`. */
-export function foldedTime(row: { time: string; count: number; lastTime?: string }): string {
-  if (row.count <= 1) return row.time;
-  return `${row.time} (×${row.count}${row.lastTime !== undefined ? `, last ${row.lastTime}` : ''})`;
+/** `[Sysmon 7 #316]`, or `[Sysmon 7 #316 +41]` for a line that stands for 42 events. */
+export function timelineRef(e: TimelineEntry): string {
+  return e.count > 1 ? `[${e.ref} +${(e.count - 1).toLocaleString('en-US')}]` : `[${e.ref}]`;
+}
+
+/**
+ * What a process line shows beside the image, each fact once: the account only where it differs from the parent's
+ * (the header names the incident's accounts), the start as the timeline shows times, elevation only when elevated.
+ */
+export function processFacts(
+  n: ProcessNode,
+  parent: ProcessNode | undefined,
+  clock: (t: string) => string = (t) => t,
+): string[] {
+  return [
+    n.pid !== undefined ? `PID ${n.pid}` : undefined,
+    n.started !== undefined ? `started ${clock(n.started)}` : undefined,
+    n.user !== undefined && parent !== undefined && n.user !== parent.user ? `user ${n.user}` : undefined,
+    n.integrity !== undefined && /^(high|system)$/i.test(n.integrity) ? `integrity ${n.integrity}` : undefined,
+  ].filter((x): x is string => x !== undefined);
+}
+
+/** Whether a command line says more than the image it starts (`"C:\x\scanner.exe" ` does not). */
+export function commandSaysMore(n: ProcessNode): boolean {
+  const c = n.commandLine
+    ?.trim()
+    .replace(/^"([^"]*)"$/, '$1')
+    .toLowerCase();
+  if (c === undefined || c === '') return false;
+  const image = n.image.toLowerCase();
+  return c !== image && c !== image.split('\\').pop();
 }
 
 /** `Sysmon 1 #4711` or `Sysmon 1 #4711 and 3 more alerts`: where a rule matched. */

@@ -1,199 +1,170 @@
 import type { IncidentReport, Rich, Statement } from '../model/report';
+import { FULL_BUDGET, fit } from './budget';
 import {
   BASIS_LABELS,
+  HEADER_LABELS,
+  MAX_QUERIES,
   PHASE_LABELS,
   SECTION_TITLES,
-  SUB_TITLES,
   buildTree,
+  commandSaysMore,
   detectionMatched,
-  foldedTime,
+  heuristicLine,
+  persistenceFields,
+  processFacts,
+  techniqueName,
+  timelineClock,
+  timelineRef,
 } from './layout';
 import type { TreeNode } from './layout';
 import { mdCellCode, mdCode, mdCodeBlock, mdTable, mdText } from './markdown-escape';
 
 /**
- * The report as GitHub-flavoured Markdown, for the CLI and `out/` files. Same sections as the ADF; every value from
- * the events goes through an escaper, so the only markup in the output is the renderer's.
+ * The report as GitHub-flavoured Markdown, for the CLI and `out/` files: the Jira description's sections in the same
+ * order and at the same (full) budget, so the file reads like the ticket. Every value from the events goes through an
+ * escaper, so the only markup in the output is the renderer's.
  */
 
 const MAX_NESTING = 6;
+const B = FULL_BUDGET;
 
 function md(r: Rich): string {
-  return r.map((s) => (s.code === true ? mdCode(s.text) : mdText(s.text))).join('');
-}
-
-/** Rich text inside a table cell: code spans that contain a pipe fall back to escaped text. */
-function mdCell(r: Rich): string {
-  return r.map((s) => (s.code === true ? mdCellCode(s.text) : mdText(s.text))).join('');
+  return r.map((s) => (s.code === true ? mdCode(fit(s.text, B.valueChars)) : mdText(s.text))).join('');
 }
 
 function statement(s: Statement): string {
   return `- **${BASIS_LABELS[s.basis]}:** ${md(s.text)}`;
 }
 
-function processLines(t: TreeNode, level: number): string[] {
-  const n = t.node;
-  const pad = '  '.repeat(level);
-  const bits = [
-    `${n.named ? mdCode(n.image) : mdText(n.image)}${n.pid !== undefined ? ` (PID ${n.pid})` : ''}`,
-    n.user !== undefined ? `user ${mdCode(n.user)}` : undefined,
-    n.integrity !== undefined ? `integrity ${mdText(n.integrity)}` : undefined,
-    n.started !== undefined ? `started ${mdText(n.started)}` : 'start not in the collected events',
-    n.sha256 !== undefined ? `SHA256 ${mdCode(n.sha256)}` : undefined,
-  ].filter((b): b is string => b !== undefined);
-  const lines = [`${pad}- ${bits.join(' · ')}`];
-  if (n.commandLine !== undefined && n.commandLine !== '') lines.push('', mdCodeBlock(n.commandLine, `${pad}  `), '');
-  for (const a of n.actions) lines.push(`${pad}  - → ${md(a)}`);
-  for (const k of t.kids) lines.push(...processLines(k, level + 1));
-  return lines;
-}
-
 function omitted(n: number, what: string): string[] {
   return n > 0 ? ['', `${n.toLocaleString('en-US')} more ${what} not shown.`] : [];
 }
 
-function technical(report: IncidentReport): string[] {
+function processLines(
+  t: TreeNode,
+  parent: TreeNode | undefined,
+  level: number,
+  clock: (t: string) => string,
+): string[] {
+  const n = t.node;
+  const pad = '  '.repeat(level);
+  const facts = processFacts(n, parent?.node, clock);
+  const image = n.named ? mdCode(fit(n.image, B.valueChars)) : mdText(n.image);
+  const lines = [`${pad}- ${image}${facts.length > 0 ? ` (${mdText(facts.join(' · '))})` : ''}`];
+  if (commandSaysMore(n)) lines.push('', mdCodeBlock(fit(n.commandLine ?? '', B.valueChars), `${pad}  `), '');
+  for (const k of t.kids) lines.push(...processLines(k, t, level + 1, clock));
+  return lines;
+}
+
+function attackChain(report: IncidentReport): string[] {
   const ta = report.technicalAnalysis;
-  const out: string[] = [`### ${SUB_TITLES.processTree}`, ''];
-  if (ta.processTree.length > 0) out.push(...buildTree(ta.processTree, MAX_NESTING).flatMap((t) => processLines(t, 0)));
+  const out: string[] = [];
+  out.push(
+    ...buildTree(ta.processTree.slice(0, B.rows), MAX_NESTING).flatMap((t) =>
+      processLines(t, undefined, 0, timelineClock(report.timeline).show),
+    ),
+  );
   if (ta.notes.processTree !== undefined) out.push(md(ta.notes.processTree.text));
-  out.push(...omitted(ta.processesOmitted, 'processes'), '', `### ${SUB_TITLES.persistence}`, '');
-  for (const p of ta.persistence) {
-    out.push(`**${mdText(p.title)}** — ${mdText(p.ref)}, ${mdText(p.time)}`, '');
-    for (const fl of p.fields) {
-      if (fl.block === true) out.push(`- **${mdText(fl.label)}:**`, '', mdCodeBlock(fl.value, '  '), '');
-      else out.push(`- **${mdText(fl.label)}:** ${mdCode(fl.value)}`);
+  out.push(...omitted(ta.processesOmitted + Math.max(0, ta.processTree.length - B.rows), 'processes'));
+  for (const p of ta.persistence.slice(0, B.rows)) {
+    out.push('', `**Persistence: ${mdText(p.title)}** (${mdText(p.ref)})`, '');
+    for (const fl of persistenceFields(p, report.timeline)) {
+      const v = fit(fl.value, B.valueChars);
+      if (fl.block === true) out.push(`- **${mdText(fl.label)}:**`, '', mdCodeBlock(v, '  '), '');
+      else out.push(`- **${mdText(fl.label)}:** ${mdCode(v)}`);
     }
     if (p.effect !== undefined) out.push('', `**${BASIS_LABELS[p.effect.basis]}:** ${md(p.effect.text)}`);
-    out.push('');
   }
-  if (ta.notes.persistence !== undefined) out.push(md(ta.notes.persistence.text), '');
-  out.push(`### ${SUB_TITLES.files}`, '');
-  if (ta.files.length > 0) {
-    out.push(
-      mdTable(
-        ['Time (UTC)', 'Action', 'File', 'Process', 'SHA256', 'Source'],
-        ta.files.map((x) => [
-          mdText(foldedTime(x)),
-          mdText(x.action),
-          mdCellCode(x.path),
-          mdText(x.process ?? 'not recorded'),
-          x.sha256 !== undefined ? mdCellCode(x.sha256) : 'not recorded',
-          mdText(x.ref),
-        ]),
-      ),
-    );
+  if (ta.heuristics.length > 0) {
+    out.push('', '**Why it is suspicious**', '');
+    for (const h of ta.heuristics.slice(0, B.rows)) {
+      const line = heuristicLine(h);
+      out.push(`- **${mdText(line.title)}**${line.evidence !== undefined ? `: ${mdCode(line.evidence)}` : ''}`);
+    }
   }
-  if (ta.notes.files !== undefined) out.push(md(ta.notes.files.text));
-  out.push(...omitted(ta.filesOmitted, 'file events'), '', `### ${SUB_TITLES.network}`, '');
-  if (ta.network.length > 0) {
-    out.push(
-      mdTable(
-        ['Time (UTC)', 'Kind', 'Process', 'Destination', 'Detail', 'Source'],
-        ta.network.map((x) => [
-          mdText(foldedTime(x)),
-          x.kind === 'dns' ? 'DNS query' : 'connection',
-          mdText(x.process ?? 'not recorded'),
-          mdCellCode(x.destination),
-          mdText(x.detail ?? '—'),
-          mdText(x.ref),
-        ]),
-      ),
-    );
-  }
-  if (ta.notes.network !== undefined) out.push(md(ta.notes.network.text));
-  out.push(...omitted(ta.networkOmitted, 'network events'), '', `### ${SUB_TITLES.heuristics}`, '');
-  for (const h of ta.heuristics) {
-    const ev = h.evidence.length > 0 ? ` Evidence: ${h.evidence.map(mdCode).join(', ')}` : '';
-    out.push(`- **${mdText(h.title)}** — ${mdText(h.explanation)}${ev}`);
-  }
-  if (ta.notes.heuristics !== undefined) out.push(md(ta.notes.heuristics.text));
+  const lookAlikes = report.lookAlikes ?? [];
+  if (lookAlikes.length > 0) out.push('', '**Look-alike names**', '', ...lookAlikes.slice(0, B.rows).map(statement));
   return out;
 }
 
 /**
- * Render a report as Markdown: a title line with priority, severity and labels, then the ticket's sections.
+ * Render a report as Markdown: the summary as the title, priority and labels, then the ticket's sections.
  *
  * @example
  * process.stdout.write(renderMarkdown(draftReport(incident)));
  */
 export function renderMarkdown(report: IncidentReport): string {
+  const clock = timelineClock(report.timeline);
   const out: string[] = [
     `# ${mdText(report.summary)}`,
     '',
-    `**Priority:** ${mdText(`${report.priority.level} – ${report.priority.name}`)} · **Severity:** ${report.severity}/100 · **Labels:** ${report.labels.map(mdCode).join(', ')}`,
+    `**Labels:** ${report.labels.map(mdCode).join(', ')}`,
+    '',
+    ...report.header.map((h) => `**${HEADER_LABELS[h.field]}:** ${md(h.value)}  `),
     '',
     `## ${SECTION_TITLES.executiveSummary}`,
     '',
     report.executiveSummary.map((s) => md(s.text)).join(' '),
     '',
-    `## ${SECTION_TITLES.initialContext}`,
+    `## ${SECTION_TITLES.attackChain}`,
     '',
-    mdTable(
-      ['Field', 'Value'],
-      report.initialContext.map((row) => [`**${mdText(row.label)}**`, mdCell(row.value)]),
-    ),
+    ...attackChain(report),
     '',
-    `## ${SECTION_TITLES.technicalAnalysis}`,
-    '',
-    ...technical(report),
-    '',
-    `## ${SECTION_TITLES.timeline}`,
+    `## ${clock.day !== undefined ? `Timeline (UTC, ${clock.day})` : SECTION_TITLES.timeline}`,
     '',
   ];
-  for (const e of report.timeline) {
-    const folded = e.count > 1 ? ` (×${e.count}${e.lastTime !== undefined ? `, last ${mdText(e.lastTime)}` : ''})` : '';
-    out.push(`- **${mdText(e.time)}** — ${md(e.text)}${folded} \\[${mdText(e.ref)}\\]`);
-  }
+  for (const e of report.timeline.slice(0, B.timeline))
+    out.push(`- **${mdText(clock.time(e))}** — ${md(e.text)} ${mdText(timelineRef(e))}`);
   if (report.timeline.length === 0) out.push('No events in the analysed alerts.');
-  out.push(...omitted(report.timelineOmitted, 'timeline entries'), '', `## ${SECTION_TITLES.iocs}`, '');
+  out.push(
+    ...omitted(report.timelineOmitted + Math.max(0, report.timeline.length - B.timeline), 'timeline lines'),
+    '',
+    `## ${SECTION_TITLES.iocs}`,
+    '',
+  );
   if (report.iocs.length > 0) {
     out.push(
       mdTable(
         ['Type', 'Indicator (defanged)', 'Role'],
-        report.iocs.map((i) => [mdText(i.typeLabel), mdCellCode(i.value), mdText(i.role)]),
+        report.iocs
+          .slice(0, B.rows)
+          .map((i) => [mdText(i.typeLabel), mdCellCode(fit(i.value, B.valueChars)), mdText(fit(i.role, 120))]),
       ),
     );
   } else out.push('No indicators were extracted from the collected events.');
-  out.push(...omitted(report.iocsOmitted, 'indicators'), '', `## ${SECTION_TITLES.attack}`, '');
+  out.push(
+    ...omitted(report.iocsOmitted + Math.max(0, report.iocs.length - B.rows), 'indicators'),
+    '',
+    `## ${SECTION_TITLES.attack}`,
+    '',
+  );
   if (report.attack.length > 0) {
     out.push(
       mdTable(
-        ['Technique', 'Name', 'Tactics', 'Evidence'],
-        report.attack.map((a) => [
-          mdCellCode(a.id),
-          mdText(a.name),
-          mdText(a.tactics.length > 0 ? a.tactics.join(', ') : 'unknown'),
-          mdText(a.evidence),
-        ]),
+        ['Technique', 'Name', 'Tactics', 'First event'],
+        report.attack
+          .slice(0, B.rows)
+          .map((a) => [
+            mdCellCode(a.id),
+            mdText(techniqueName(a.name)),
+            mdText(a.tactics.length > 0 ? a.tactics.join(', ') : 'unknown'),
+            mdText(a.evidence.split(': ')[0]),
+          ]),
       ),
     );
   } else out.push('No ATT&CK technique was named by the sources or recognised in the events.');
-  if (report.detections.length > 0) {
-    out.push(
-      '',
-      `## ${SECTION_TITLES.detections}`,
-      '',
-      mdTable(
-        ['Sigma rule', 'Level', 'Author', 'Matched', 'Known false positives'],
-        report.detections.map((d) => [
-          mdText(d.title),
-          mdText(d.level),
-          mdText(d.author),
-          mdText(detectionMatched(d)),
-          mdText(d.falsePositives ?? '—'),
-        ]),
-      ),
-      ...omitted(report.detectionsOmitted, 'matching rules'),
-    );
-  }
   out.push(
+    ...omitted(Math.max(0, report.attack.length - B.rows), 'techniques'),
     '',
     `## ${SECTION_TITLES.rootCause}`,
     '',
-    `**Hypothesis:** ${mdText(report.rootCause.vector)} — confidence ${report.rootCause.confidence}.`,
+    `**Hypothesis:** ${mdText(report.rootCause.vector)} — confidence ${report.rootCause.confidence}${report.rootCause.because !== undefined ? `, because ${md(report.rootCause.because)}` : ''}.`,
     '',
     ...report.rootCause.statements.map(statement),
+  );
+  const factors = report.contributingFactors ?? [];
+  if (factors.length > 0) out.push('', '**Contributing factors**', '', ...factors.map(statement));
+  out.push(
     '',
     `## ${SECTION_TITLES.businessImpact}`,
     '',
@@ -202,15 +173,45 @@ export function renderMarkdown(report: IncidentReport): string {
     `## ${SECTION_TITLES.remediation}`,
     '',
     ...report.remediation.map((s, i) => `${i + 1}. **${PHASE_LABELS[s.phase]}:** ${md(s.text)}`),
-    '',
-    `## ${SECTION_TITLES.rawEvidence}`,
-    '',
   );
-  for (const e of report.rawEvidence) {
-    const cut = e.truncated ? ` (cut: ${e.chars.toLocaleString('en-US')} characters in the record)` : '';
-    out.push(`#### ${mdText(e.title)}${cut}`, '', mdCodeBlock(e.text), '');
+  if (report.remediation.length === 0) out.push('No action is recommended beyond reviewing the alerts.');
+  const queries = report.nextQueries ?? [];
+  if (queries.length > 0) {
+    out.push('', `## ${SECTION_TITLES.nextQueries}`, '');
+    for (const q of queries.slice(0, MAX_QUERIES))
+      out.push(
+        `- ${mdText(q.question)} (${mdText(q.source)})`,
+        '',
+        mdCodeBlock(fit(q.query, B.valueChars * 2), '  '),
+        '',
+      );
   }
-  if (report.rawEvidence.length === 0 && report.rawEvidenceOmitted === 0) out.push('No raw records were collected.');
-  out.push(...omitted(report.rawEvidenceOmitted, 'raw records'));
+  const followUps = report.detectionFollowUps ?? [];
+  if (report.detections.length > 0 || followUps.length > 0) out.push('', `## ${SECTION_TITLES.detections}`, '');
+  if (report.detections.length > 0) {
+    out.push(
+      mdTable(
+        ['Sigma rule', 'Level', 'Author', 'Matched', 'Known false positives'],
+        report.detections
+          .slice(0, B.rows)
+          .map((d) => [
+            mdText(d.title),
+            mdText(d.level),
+            mdText(d.author),
+            mdText(detectionMatched(d)),
+            mdText(fit(d.falsePositives ?? '—', B.valueChars)),
+          ]),
+      ),
+      ...omitted(report.detectionsOmitted + Math.max(0, report.detections.length - B.rows), 'matching rules'),
+    );
+  }
+  if (followUps.length > 0)
+    out.push('', '**Detections to add**', '', ...followUps.slice(0, B.rows).map((x) => `- ${md(x)}`));
+  const raw = report.rawEvidence.length + report.rawEvidenceOmitted;
+  if (raw > 0)
+    out.push(
+      '',
+      `Raw events: the ${raw.toLocaleString('en-US')} records are attached to the ticket, under the references the timeline gives.`,
+    );
   return `${out.join('\n').trimEnd()}\n`;
 }

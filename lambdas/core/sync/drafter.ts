@@ -42,6 +42,8 @@ export function reportDrafter(cfg: DraftConfig = {}): Drafter {
       const report = draftReport(view, cfg);
       return {
         summary: report.summary,
+        // The raw records are not in the description (it says they are attached): ticket-sync attaches them as a
+        // file (attach-events.ts).
         description: renderAdf(report),
         labels: report.labels,
         priority: report.priority.level,

@@ -1,5 +1,5 @@
 import type { AdfDoc } from '../render/adf-nodes';
-import type { CreateIssueInput, TicketGateway, TicketStore } from './ports';
+import type { AttachmentUpload, CreateIssueInput, TicketGateway, TicketStore } from './ports';
 import type { SyncDeps } from './sync-incident';
 
 /**
@@ -48,6 +48,21 @@ function dryRunGateway(jira: TicketGateway, print: (line: string) => void): Tick
     async linkIssues(inwardKey, outwardKey, typeName) {
       print(`would link ${inwardKey} to ${outwardKey} (${typeName})`);
     },
+    // Attachments only where the real gateway has them: the file is built and sized, never sent.
+    ...(jira.listAttachments !== undefined && jira.addAttachment !== undefined && jira.removeAttachment !== undefined
+      ? {
+          listAttachments: (key: string) => (key === DRY_RUN_KEY ? Promise.resolve([]) : jira.listAttachments!(key)),
+          attachmentLimit: () => jira.attachmentLimit?.() ?? Promise.resolve(undefined),
+          async addAttachment(key: string, file: AttachmentUpload) {
+            const size = Buffer.byteLength(file.content);
+            print(`would attach ${file.fileName} (${size} bytes) to ${key}`);
+            return { id: '0', filename: file.fileName, size };
+          },
+          async removeAttachment(id: string) {
+            print(`would delete attachment ${id}`);
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { IncidentMeta } from '../correlate/incident-meta';
+import { MAX_LABELS } from '../draft/labels';
 import type { IssueState, PriorityLevel, TicketFacts, TicketState } from './ports';
 import type { SyncSettings } from './settings';
 
@@ -34,7 +35,12 @@ export type SyncNeed =
   /** Load the incident's alerts and draft them: what the ticket would show now. */
   | { do: 'draft' }
   /** Read the issue from Jira: its status (closed?), labels and priority. */
-  | { do: 'read-issue'; key: string };
+  | { do: 'read-issue'; key: string }
+  /**
+   * The ticket is recorded but its raw-events file is still due (the last attempt stopped between the two): attach it
+   * (attach-events.ts finds a file an earlier attempt uploaded by its name).
+   */
+  | { do: 'attach'; reason: string; key: string; version: number };
 
 /** What to do, and why (the reason ends up in the outcome, the logs and the retry message). */
 export type SyncDecision =
@@ -84,6 +90,16 @@ export function planSync(
   }
   if (state.pending !== undefined && state.ticketKey !== undefined) {
     return { do: 'check-pending-comment', key: state.ticketKey, marker: state.pending.marker };
+  }
+  if (state.attachmentDue !== undefined && state.ticketKey !== undefined && state.lastError === undefined) {
+    // After a crash between recording the ticket and attaching its events: finish that first (it needs the alerts).
+    if (facts === undefined) return { do: 'draft' };
+    return {
+      do: 'attach',
+      reason: 'the raw-events file was due when the last attempt stopped',
+      key: state.ticketKey,
+      version: state.attachmentDue,
+    };
   }
   if (state.lastError !== undefined && state.syncedVersion >= meta.version) {
     return { do: 'nothing', reason: `permanent Jira error recorded: ${state.lastError}` };
@@ -201,7 +217,9 @@ export function escalation(
 ): Escalation {
   const names = settings.priorityNames;
   const wanted = facts.priority;
-  const addLabels = facts.labels.filter((l) => !issue.labels.includes(l));
+  // A ticket carries at most MAX_LABELS labels (each one a JQL pivot): an update adds only while there is room.
+  const room = Math.max(0, MAX_LABELS - issue.labels.length);
+  const addLabels = facts.labels.filter((l) => !issue.labels.includes(l)).slice(0, room);
   const current = (Object.keys(names) as PriorityLevel[]).find((p) => names[p] === issue.priorityName);
   const raise = current === undefined || RANK[wanted] < RANK[current];
   return raise && names[wanted] !== issue.priorityName ? { addLabels, priorityName: names[wanted] } : { addLabels };

@@ -37,6 +37,33 @@ export interface TicketGateway {
   linkIssues(inwardKey: string, outwardKey: string, typeName: string): Promise<void>;
   /** Whether one of the issue's latest comments contains `marker` (reads are consistent, unlike search). */
   hasComment(key: string, marker: string): Promise<boolean>;
+  /**
+   * The issue's attachments (`fields.attachment`, a consistent read). The four attachment methods come together: a
+   * gateway without them (a test fake, a dry run) tickets without the raw-events file.
+   */
+  listAttachments?(key: string): Promise<AttachmentInfo[]>;
+  /**
+   * Uploads one file (multipart, `X-Atlassian-Token: no-check`). Throws {@link AttachmentTooLargeError} on Jira's
+   * 413. Not retried after an ambiguous failure: the retry lists the issue's files first.
+   */
+  addAttachment?(key: string, file: AttachmentUpload): Promise<AttachmentInfo>;
+  removeAttachment?(id: string): Promise<void>;
+  /** The largest file the site accepts (`/attachment/meta` uploadLimit), undefined when the site does not say. */
+  attachmentLimit?(): Promise<number | undefined>;
+}
+
+/** A file on an issue, as Jira lists it. */
+export interface AttachmentInfo {
+  id: string;
+  filename: string;
+  size?: number;
+}
+
+/** A file to attach: its name, media type and text (sent as UTF-8). */
+export interface AttachmentUpload {
+  fileName: string;
+  mediaType: string;
+  content: string;
 }
 
 /** What ticket-sync has done for an incident: the `INC#<id> / TICKET` item. */
@@ -60,6 +87,13 @@ export interface TicketState {
   pending?: { marker: string; facts: TicketFacts; at: string };
   /** A permanent Jira refusal (400): recorded on the incident, not retried. */
   lastError?: string;
+  /**
+   * The raw-events file is due on the ticket, as of this incident version: set in the same write that records the
+   * key (or the update), cleared once the file is attached, so a crash in between is finished by the retry.
+   */
+  attachmentDue?: number;
+  /** The raw-events file the ticket has: its name and the incident version it holds; `note` when it could not be. */
+  attachment?: { file?: string; version: number; events: number; note?: string };
 }
 
 /** The facts a ticket shows, compared between syncs: the renderer's snapshot plus what sync itself manages. */
@@ -95,3 +129,6 @@ export interface Drafter {
  * not offered from): ticket-sync opens a linked follow-up instead of failing the update.
  */
 export class TransitionUnavailableError extends PermanentError {}
+
+/** Jira refused a file as too large (413): the sync cuts the file further rather than fail the ticket. */
+export class AttachmentTooLargeError extends PermanentError {}

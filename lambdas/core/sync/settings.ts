@@ -37,4 +37,9 @@ export interface SyncSettings {
    * starts empty against a real site (`a2t replay --jira env`), so a second run finds the first run's tickets.
    */
   lookupBeforeCreate?: boolean;
+  /**
+   * The largest raw-events attachment, bytes (default `DEFAULT_ATTACHMENT_MAX_BYTES`, 10 MB); a site whose own limit
+   * is lower gets a file cut to its limit.
+   */
+  attachmentMaxBytes?: number;
 }

@@ -3,6 +3,7 @@ import type { IncidentMeta } from '../correlate/incident-meta';
 import type { IncidentView } from '../model/incident';
 import { incidentLabel } from '../model/labels';
 import type { AdfDoc } from '../render/adf-nodes';
+import { attachRawEvents, canAttach } from './attach-events';
 import { TicketCapReachedError } from './budget';
 import type { TicketBudget } from './budget';
 import { customFieldValues } from './jira-fields';
@@ -46,8 +47,11 @@ interface Drafted {
   facts: TicketFacts;
 }
 
-/** `planSync` asks for at most three things (a pending comment, the draft, the issue): a fourth ask is a bug. */
-const MAX_STEPS = 4;
+/**
+ * `planSync` asks for at most four things (a pending comment, the draft, a due attachment, the issue): a fifth ask is
+ * a bug.
+ */
+const MAX_STEPS = 5;
 
 /**
  * Bring one incident's Jira ticket up to date, exactly once. What to do is decided by `planSync` (plan.ts, pure);
@@ -97,6 +101,11 @@ export async function syncIncident(incidentId: string, deps: SyncDeps): Promise<
         case 'read-issue':
           ticket.issue = await deps.jira.getIssue(plan.key);
           break;
+        case 'attach': {
+          if (drafted === undefined) throw new Error(`planSync asked to attach for ${incidentId} before drafting it`);
+          ticket.state = await attachAndRecord(ticket.state, plan.key, plan.version, drafted.view, deps);
+          break;
+        }
         default:
           return await carryOut(plan, incidentId, ticket.state, drafted, deps);
       }
@@ -136,7 +145,8 @@ async function carryOut(
   const { meta, view, facts } = drafted;
   switch (plan.do) {
     case 'create': {
-      const { key, found } = await create(ticket, drafted, deps, plan.recover);
+      const { key, found, state } = await create(ticket, drafted, deps, plan.recover);
+      await attachAndRecord(state, key, meta.version, view, deps);
       if (found) return { action: 'reconciled', incidentId, key, reason: FOUND };
       return { action: 'created', incidentId, key, reason: plan.reason };
     }
@@ -152,7 +162,7 @@ async function carryOut(
         return followUp(ticket, plan.key, `${err.message}: a linked follow-up instead`, drafted, deps);
       }
       const body = deps.drafter.reopenComment(ticket.synced, facts, view, plan.marker);
-      await publishUpdate(ticket, plan, body, facts, meta.version, deps, {
+      await publishUpdate(ticket, plan, body, facts, meta.version, view, deps, {
         statusCategory: 'new',
         closedAt: undefined,
       });
@@ -160,7 +170,7 @@ async function carryOut(
     }
     case 'comment': {
       const body = deps.drafter.updateComment(ticket.synced, facts, view, plan.marker);
-      await publishUpdate(ticket, plan, body, facts, meta.version, deps);
+      await publishUpdate(ticket, plan, body, facts, meta.version, view, deps);
       return { action: 'updated', incidentId, key: plan.key, reason: plan.reason };
     }
   }
@@ -184,11 +194,15 @@ async function followUp(
     synced: undefined,
     lastCommentAt: undefined,
     closedAt: undefined,
+    // The closed ticket's file stays on it; the follow-up gets its own.
+    attachment: undefined,
+    attachmentDue: undefined,
   };
   await deps.store.saveTicket(next);
-  const { key, found } = await create(next, drafted, deps, false);
+  const { key, found, state } = await create(next, drafted, deps, false);
+  if (!found) await deps.jira.linkIssues(key, closedKey, deps.settings.linkType);
+  await attachAndRecord(state, key, drafted.meta.version, drafted.view, deps);
   if (found) return { action: 'reconciled', incidentId, key, reason: FOUND };
-  await deps.jira.linkIssues(key, closedKey, deps.settings.linkType);
   return { action: 'followup', incidentId, key, reason };
 }
 
@@ -201,7 +215,7 @@ async function create(
   drafted: Drafted,
   deps: SyncDeps,
   recover: boolean,
-): Promise<{ key: string; found: boolean }> {
+): Promise<{ key: string; found: boolean; state: TicketState }> {
   const now = deps.now ?? Date.now;
   const { settings, store, jira } = deps;
   const { meta, draft, facts } = drafted;
@@ -220,8 +234,9 @@ async function create(
     );
     if (found.length > 0) {
       const key = found[0].key;
-      await store.saveTicket(recorded(ticket, key, meta.version, facts));
-      return { key, found: true };
+      const state = recorded(ticket, key, meta.version, facts, dueVersion(deps, meta.version));
+      await store.saveTicket(state);
+      return { key, found: true, state };
     }
   }
   const labels = [...new Set([...draft.labels, label])];
@@ -259,12 +274,22 @@ async function create(
     }
     throw err;
   }
-  await store.saveTicket(recorded(ticket, created.key, meta.version, facts));
-  return { key: created.key, found: false };
+  const state = recorded(ticket, created.key, meta.version, facts, dueVersion(deps, meta.version));
+  await store.saveTicket(state);
+  return { key: created.key, found: false, state };
 }
 
-/** The ticket state once its key is known: the claim released, the version and facts it shows recorded. */
-function recorded(ticket: TicketState, key: string, version: number, facts: TicketFacts): TicketState {
+/**
+ * The ticket state once its key is known: the claim released, the version and facts it shows recorded, and its
+ * raw-events file marked due in the same write (so a crash before the file is attached is finished by the retry).
+ */
+function recorded(
+  ticket: TicketState,
+  key: string,
+  version: number,
+  facts: TicketFacts,
+  attachmentDue: number | undefined,
+): TicketState {
   return {
     ...ticket,
     ticketKey: key,
@@ -273,20 +298,59 @@ function recorded(ticket: TicketState, key: string, version: number, facts: Tick
     syncedVersion: version,
     synced: facts,
     lastError: undefined,
+    attachmentDue,
   };
 }
 
-/** Comment, add labels and raise priority, then record what the ticket now shows. */
+/** The version whose raw-events file is due, when the gateway can attach files at all. */
+function dueVersion(deps: SyncDeps, version: number): number | undefined {
+  return canAttach(deps.jira) ? version : undefined;
+}
+
+/**
+ * Attach the raw-events file of `version` to `key`, when one is due, and record it (clearing the due mark). A file
+ * Jira keeps refusing is recorded with its reason, never retried forever; transient failures are thrown and the
+ * retry finds the due mark.
+ */
+async function attachAndRecord(
+  state: TicketState,
+  key: string,
+  version: number,
+  view: IncidentView,
+  deps: SyncDeps,
+): Promise<TicketState> {
+  if (state.attachmentDue === undefined) return state;
+  const attachment = await attachRawEvents(key, view, version, deps.jira, deps.settings.attachmentMaxBytes);
+  const next: TicketState = { ...state, attachmentDue: undefined, attachment };
+  await deps.store.saveTicket(next);
+  return next;
+}
+
+/**
+ * Comment, refresh the raw-events file, add labels and raise priority, then record what the ticket now shows. The
+ * file is refreshed before the edit, so a permanent refusal of the edit (a 400 on a priority name) does not leave
+ * the file without the new events; it is marked due with the comment, so a crash after the comment finishes it.
+ */
 async function publishUpdate(
   ticket: TicketState,
   target: { key: string; marker: string; escalation: Escalation },
   body: AdfDoc,
   facts: TicketFacts,
   version: number,
+  view: IncidentView,
   deps: SyncDeps,
   extra: Partial<TicketState> = {},
 ): Promise<void> {
-  await postComment(ticket, target.key, body, target.marker, facts, deps);
+  // New events arrived (that is why there is an update): the file is due from the moment the comment may exist.
+  const marked = await postComment(
+    { ...ticket, attachmentDue: dueVersion(deps, version) },
+    target.key,
+    body,
+    target.marker,
+    facts,
+    deps,
+  );
+  const attached = await attachAndRecord(marked, target.key, version, view, deps);
   const { addLabels, priorityName } = target.escalation;
   if (addLabels.length > 0 || priorityName !== undefined) {
     await deps.jira.updateIssue(target.key, {
@@ -295,7 +359,7 @@ async function publishUpdate(
     });
   }
   await deps.store.saveTicket({
-    ...ticket,
+    ...attached,
     syncedVersion: version,
     synced: facts,
     lastCommentAt: iso((deps.now ?? Date.now)()),
@@ -313,10 +377,12 @@ async function postComment(
   marker: string,
   facts: TicketFacts,
   deps: SyncDeps,
-): Promise<void> {
+): Promise<TicketState> {
   const at = iso((deps.now ?? Date.now)());
-  await deps.store.saveTicket({ ...ticket, pending: { marker, facts, at } });
+  const marked: TicketState = { ...ticket, pending: { marker, facts, at } };
+  await deps.store.saveTicket(marked);
   await deps.jira.addComment(key, body);
+  return marked;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -182,6 +182,28 @@ function resolveAliases(root: string, parts: string[]): string[] {
  * resolvePath('C:\\PROGRA~1\\WINDOW~1\\x.exe').unresolvedShortNames // ['window~1']
  */
 export function resolvePath(path: string): ResolvedPath {
+  const held = resolved.get(path);
+  if (held !== undefined) return held;
+  const r = resolveUncached(path);
+  if (path.length <= MEMO_MAX_CHARS) {
+    if (resolved.size >= MEMO_ENTRIES) resolved.clear();
+    Object.freeze(r.unresolvedShortNames);
+    resolved.set(path, Object.freeze(r));
+  }
+  return r;
+}
+
+/**
+ * Resolved paths by spelling. One alert asks about its image a dozen times (stock binary? folder class? base name?
+ * link keys?) and a fleet runs the same few thousand images: resolving was a tenth of the per-record work of a
+ * shadow run. Results are frozen, so no caller can change what another one is given. Bounded: cleared when full,
+ * and long spellings (an intruder's 30,000-character path) are not kept.
+ */
+const resolved = new Map<string, ResolvedPath>();
+const MEMO_ENTRIES = 8_192;
+const MEMO_MAX_CHARS = 1_024;
+
+function resolveUncached(path: string): ResolvedPath {
   let p = path.trim().replace(QUOTES, '').replace(/\//g, '\\').toLowerCase();
   p = p.replace(/%([a-z0-9_()]+)%/g, (whole: string, name: string) => ENVIRONMENT[name] ?? whole);
   for (const [re, to] of PREFIXES) p = p.replace(re, to);

@@ -89,6 +89,43 @@ describe('shadow correlation keeps only what is still open', () => {
     expect(t).toMatchObject({ alerts: 25, duplicates: 2, incidents: 5 });
   });
 
+  it('keeps the short cross-sensor keys by their own host’s clock, as every other head', () => {
+    // Prepare: one execution seen by Sysmon and, a minute later, by an EDR (another rule, another process id): only
+    // core's short `exec:` key links them. Between the two, another host's events move the input's clock 10 days on,
+    // so a head judged by that clock instead of its own host's would be gone.
+    const at = Date.parse('2026-03-10T08:00:00Z');
+    const exec = { image: 'C:\\Temp\\tool.exe', commandLine: 'tool.exe --collect' };
+    const sysmon = shadow({
+      alertId: 'sysmon:ws-1:microsoft-windows-sysmon/operational:1',
+      host: { name: 'WS-1' },
+      eventTime: new Date(at).toISOString(),
+      eventType: 'process_create',
+      eventCode: 1,
+      rule: { name: 'rule seen by sysmon' },
+      techniques: [],
+      registry: undefined,
+      process: { guid: '{00000000-0000-0000-0000-0000000000a1}', pid: 4242, ...exec },
+    });
+    const edr = shadow({
+      alertId: 'edr-detection-1',
+      source: { product: 'crowdstrike', format: 'crowdstrike-alerts-v2' },
+      host: { name: 'WS-1' },
+      eventTime: new Date(at + 60_000).toISOString(),
+      eventType: 'process_create',
+      rule: { name: 'rule seen by the edr' },
+      techniques: [],
+      registry: undefined,
+      process: { guid: 'falcon-process-77', ...exec },
+    });
+    const c = correlator(1);
+    // Act
+    c.add([sysmon, ...burst('WS-2', at + 10 * DAY, 1, '2'), edr]);
+    const t = c.finish();
+    // Assess: the EDR's alert joined the Sysmon one (one incident on WS-1, one on WS-2).
+    expect(t.incidents).toBe(2);
+    expect(t.alerts).toBe(3);
+  });
+
   it('keeps an event that reuses another one’s id with other content apart, flagged, never as a duplicate', () => {
     const closed: IncidentMeta[] = [];
     const c = correlator(1, closed);

@@ -33,7 +33,7 @@ describe('draftReport on the procsrv incident', () => {
 
   it('deletes the three files in System32 and the Run value, and stops procsrv.exe', () => {
     for (const f of ['lanman.dll', 'lanman.pfx', 'procsrv.exe'])
-      expect(steps).toContain(`Delete C:\\Windows\\System32\\${f}.`);
+      expect(steps).toContain(`Delete C:\\Windows\\System32\\${f} after keeping a copy for analysis.`);
     expect(steps.some((s) => s.startsWith('Delete value Local Network Manager under HKU\\S-1-5-21-'))).toBe(true);
     expect(steps).toContain('Terminate procsrv.exe (PID 5332) if it is still running.');
   });

@@ -37,7 +37,7 @@ describe('draftReport on the reference run-key incident', () => {
   it('recommends the exact value delete, file delete, isolation and password reset, containment first', () => {
     const s = steps(report);
     const deleteValue = s.indexOf(`Delete value ${RUN_VALUE} under ${RUN_KEY}.`);
-    const deleteFile = s.indexOf(`Delete ${DLL}.`);
+    const deleteFile = s.indexOf(`Delete ${DLL} after keeping a copy for analysis.`);
     const isolate = s.findIndex((x) => x.startsWith('Isolate FIN-WS-034 from the network'));
     const reset = s.findIndex((x) => x.startsWith('Reset the password of jwilliams'));
     expect([deleteValue, deleteFile, isolate, reset].every((i) => i >= 0)).toBe(true);
@@ -121,15 +121,31 @@ describe('draftReport on the reference run-key incident', () => {
     expect(row('Severity')).toMatch(/^80\/100 \(high\): vendor severity high \(75\)/);
   });
 
-  it('writes a three-to-five sentence executive summary that is honest about the network', () => {
+  it('opens with five header lines: what, where and when, who, how bad and why, what to do now', () => {
+    const line = (field: string): string => plain(report.header.find((h) => h.field === field)?.value ?? []);
+    expect(report.header.map((h) => h.field)).toEqual(['what', 'where', 'who', 'howBad', 'doNow']);
+    expect(line('what')).toContain('(T1547.001)');
+    expect(line('what')).toContain('Run value WindowsSecurityUpdate → security.dll');
+    expect(line('where')).toMatch(
+      /^FIN-WS-034 \(Finance, criticality high\) · 2024-02-15 21:16:05Z–21:25:03Z UTC · 4 alerts/,
+    );
+    expect(line('who')).toMatch(/^CORP\\jwilliams \(Jennifer Williams, Accountant\)/);
+    expect(line('howBad')).toMatch(/^P2 – High, severity 80\/100 \(high\): severity 80 ≥ 70/);
+    expect(line('doNow')).toMatch(
+      /^Isolate FIN-WS-034, delete the Run value WindowsSecurityUpdate, .*reset the password of jwilliams\.$/,
+    );
+  });
+
+  it('writes a short executive summary in plain words, honest about the network, saying each fact once', () => {
     const sentences = texts(report.executiveSummary);
-    expect(sentences.length).toBeGreaterThanOrEqual(3);
-    expect(sentences.length).toBeLessThanOrEqual(5);
-    expect(sentences[0]).toContain('2024-02-15 21:16:05Z');
-    expect(sentences[0]).toContain('FIN-WS-034');
-    expect(sentences[0]).toContain('CORP\\jwilliams (Jennifer Williams, Accountant)');
+    expect(sentences.length).toBeGreaterThanOrEqual(2);
+    expect(sentences.length).toBeLessThanOrEqual(4);
+    expect(sentences[0]).toBe(
+      'Sysmon recorded registry run key persistence via rundll32 DLL on FIN-WS-034, a Finance computer used by Jennifer Williams.',
+    );
     expect(sentences.join(' ')).toContain('No outbound network connection was observed in the collected events');
-    expect(report.executiveSummary.map((s) => s.basis)).toContain('recommended');
+    // What to do now is the header's last line: not repeated here.
+    expect(report.executiveSummary.map((s) => s.basis)).not.toContain('recommended');
   });
 
   it('says the delivery vector is unknown and names scanner.exe as the earliest non-system process', () => {
@@ -140,14 +156,16 @@ describe('draftReport on the reference run-key incident', () => {
     expect(unknown[0]).toMatch(
       /^The delivery vector is unknown: the collected events do not show how scanner\.exe reached FIN-WS-034/,
     );
-    expect(plain(rc.statements[0].text)).toContain('C:\\Users\\jwilliams\\Downloads\\scanner.exe (PID 6120)');
+    expect(plain(rc.statements[0].text)).toMatch(/^The earliest non-system process is scanner\.exe \(PID 6120\)/);
+    expect(plain(rc.because ?? [])).toBe("scanner.exe ran from the user's Downloads folder, started by explorer.exe");
     expect(plain(rc.statements[0].text)).toContain("jwilliams's interactive session");
   });
 
   it('states data exposure as none observed in the collected events, never as a fact', () => {
     const impact = texts(report.businessImpact).join(' ');
-    expect(impact).toContain('none observed in the collected events');
-    expect(impact).toContain('high-criticality asset of the Finance department');
+    expect(impact).toContain('Data exposure: none observed (no outbound connection in the collected events)');
+    // The asset and the account are the header's, said once.
+    expect(impact).not.toContain('asset context');
     expect(JSON.stringify(report)).not.toMatch(/no data left/i);
   });
 

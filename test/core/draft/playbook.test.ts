@@ -56,7 +56,7 @@ describe('remediation playbook', () => {
     expect(steps(r)).toContain(
       'Delete scheduled task OneDrive Sync Helper (schtasks /Delete /TN "OneDrive Sync Helper" /F).',
     );
-    expect(steps(r)).toContain('Delete C:\\Users\\Public\\sync.exe.');
+    expect(steps(r)).toContain('Delete C:\\Users\\Public\\sync.exe after keeping a copy for analysis.');
     expect(r.technicalAnalysis.persistence[0].fields.find((f) => f.label === 'Action')?.value).toBe(
       'C:\\Users\\Public\\sync.exe',
     );
@@ -94,7 +94,7 @@ describe('remediation playbook', () => {
     expect(s).toContain(
       'Remove the WMI subscription (consumer Updater) and its filter-to-consumer binding from the root\\subscription namespace.',
     );
-    expect(s).toContain('Delete C:\\ProgramData\\svc\\helper.exe.');
+    expect(s).toContain('Delete C:\\ProgramData\\svc\\helper.exe after keeping a copy for analysis.');
   });
 
   it('resets the credentials of logged-on accounts and hunts the dump after LSASS access', () => {
@@ -130,7 +130,7 @@ describe('remediation playbook', () => {
     expect(s).toContain(
       'Reset the credentials of every account that has logged on to HR-LT-007 since 2024-03-01 09:00:00Z, starting with privileged accounts: LSASS memory was read by pd64.exe (PID 4242).',
     );
-    expect(s.some((x) => x.startsWith('Hunt on HR-LT-007 for a memory dump written by pd64.exe (PID 4242)'))).toBe(
+    expect(s.some((x) => x.startsWith('Look on HR-LT-007 for a memory dump written by pd64.exe (PID 4242)'))).toBe(
       true,
     );
     expect(r.remediation.find((x) => plain(x.text).startsWith('Reset the password of mlopez'))?.phase).toBe(
@@ -221,7 +221,7 @@ describe('remediation playbook', () => {
     const s = steps(r);
     expect(s.some((x) => x.startsWith('Reset the password'))).toBe(false);
     expect(s).toContain('Delete value Updater under HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run.');
-    expect(s).toContain('Delete C:\\ProgramData\\x\\svc.exe.');
+    expect(s).toContain('Delete C:\\ProgramData\\x\\svc.exe after keeping a copy for analysis.');
   });
 });
 

@@ -1,5 +1,7 @@
 import { draftReport } from '../../../lambdas/core/draft';
 import { JIRA_MAX_CHARS, renderAdf, validateAdf } from '../../../lambdas/core/render';
+import { descriptionText } from '../../../lambdas/core/render/adf-text';
+import { DESCRIPTION_TARGET_CHARS } from '../../../lambdas/core/render/budget';
 import { DLL, PS_COMMAND, RUN_DATA, runKeyIncident } from '../draft/factories';
 import { adfSections, nodes, paragraphs, RENDER_FAULTS, textOf, texts } from './helpers';
 import { SCENARIOS, stormIncident } from './scenarios';
@@ -22,26 +24,36 @@ describe.each(SCENARIOS)('renderAdf: %s', (_name, make) => {
     expect(texts(adf).join('\n')).not.toMatch(RENDER_FAULTS);
   });
 
-  it('has every section, each with content', () => {
+  it('has every section in the triage order, each with content', () => {
     const sections = adfSections(adf);
-    expect(sections.filter((s) => s.title !== 'Technical analysis').every((s) => s.blocks > 0)).toBe(true);
-    expect(sections.map((s) => s.title)).toEqual(
-      expect.arrayContaining([
-        'Executive summary',
-        'Initial context',
-        'Attack chain (process tree)',
-        'Persistence mechanism',
-        'File activity',
-        'Network activity',
-        'Timeline (UTC)',
-        'Indicators of compromise',
-        'MITRE ATT&CK mapping',
-        'Root-cause hypothesis',
-        'Business impact',
-        'Recommended containment and remediation',
-        'Raw evidence',
-      ]),
-    );
+    expect(sections.every((s) => s.blocks > 0)).toBe(true);
+    const titles = sections.map((s) => s.title.replace(/^Timeline \(UTC.*\)$/, 'Timeline (UTC)'));
+    const order = [
+      'Executive summary',
+      'Attack chain',
+      'Timeline (UTC)',
+      'Indicators of compromise',
+      'MITRE ATT&CK',
+      'Root cause',
+      'Impact',
+      'Remediation',
+    ];
+    expect(titles.filter((t) => order.includes(t))).toEqual(order);
+    // Next queries and detections, when there are any, come last, in that order.
+    expect(titles.slice(order.length).every((t) => t === 'Next queries' || t === 'Detections')).toBe(true);
+  });
+
+  it('opens with the five header lines', () => {
+    expect(
+      paragraphs(adf)
+        .slice(0, 5)
+        .map((p) => p.split(': ')[0]),
+    ).toEqual(['What', 'Where', 'Who', 'How bad', 'Do now']);
+  });
+
+  it('carries no raw record: the raw events are the attachment', () => {
+    expect(nodes(adf).filter((n) => n.type === 'expand')).toEqual([]);
+    expect(json).not.toContain('EventRecordID');
   });
 
   it('is deterministic', () => {
@@ -53,20 +65,19 @@ describe('renderAdf layout', () => {
   const adf = renderAdf(draftReport(runKeyIncident()));
   const all = nodes(adf);
 
-  it('puts the command line and the registry value data in code blocks', () => {
+  it('puts the command line in a code block and the registry value data on its timeline line, once', () => {
     const code = all.filter((n) => n.type === 'codeBlock').map(textOf);
     expect(code).toContain(PS_COMMAND);
-    expect(code).toContain(RUN_DATA);
+    // The Run key's key, value name and data are all on the line of its registry event: said there, not again.
+    expect(code).not.toContain(RUN_DATA);
+    expect(paragraphs(adf).filter((p) => p.includes(RUN_DATA) && /^21:25:03Z — /.test(p))).toHaveLength(1);
   });
 
-  it('collapses each raw record in an expand titled with its event reference', () => {
-    const titles = all.filter((n) => n.type === 'expand').map((n) => n.attrs?.title);
-    expect(titles).toEqual([
-      'Sysmon 1 #482913 · process create · 2024-02-15 21:16:05Z',
-      'Sysmon 11 #483122 · file create · 2024-02-15 21:24:12Z',
-      'Sysmon 1 #483190 · process create · 2024-02-15 21:24:51Z',
-      'Sysmon 13 #483204 · registry value set · 2024-02-15 21:25:03Z',
-    ]);
+  it('says where the raw events are instead of embedding them', () => {
+    expect(all.filter((n) => n.type === 'expand')).toEqual([]);
+    expect(paragraphs(adf).at(-1)).toBe(
+      'Raw events: the 4 records are attached to the ticket, under the references the timeline gives.',
+    );
   });
 
   it('gives every heading a level and every table header cells with a paragraph', () => {
@@ -82,7 +93,7 @@ describe('renderAdf layout', () => {
     const sizes = lists.map((l) => l.content?.length ?? 0);
     expect(starts[0]).toBe(1);
     for (let i = 1; i < lists.length; i++) expect(starts[i]).toBe(starts[i - 1] + sizes[i - 1]);
-    expect(paragraphs(adf)).toContain(`Delete ${DLL}.`);
+    expect(paragraphs(adf).some((p) => p.startsWith(`Delete ${DLL}`))).toBe(true);
   });
 
   it('marks alert values as code and never builds a link', () => {
@@ -92,59 +103,40 @@ describe('renderAdf layout', () => {
 });
 
 describe('renderAdf size limit', () => {
-  it('shrinks the raw evidence before anything else and says so', () => {
+  it('renders an ordinary incident whole, within the length target', () => {
+    const adf = renderAdf(draftReport(runKeyIncident()));
+    expect(paragraphs(adf)[0]).toMatch(/^What: /);
+    expect(descriptionText(adf).length).toBeLessThanOrEqual(DESCRIPTION_TARGET_CHARS);
+    // Every event on its own line: four in the run-key incident.
+    expect(paragraphs(adf).filter((p) => /^\d\d:\d\d:\d\dZ — /.test(p))).toHaveLength(4);
+  });
+
+  it('shortens a description over the limit, and says what it cut', () => {
     const report = draftReport(runKeyIncident());
-    const full = JSON.stringify(renderAdf(report, { maxChars: 1e9 })).length;
-    const adf = renderAdf(report, { maxChars: full - 100 });
-    const paras = paragraphs(adf);
+    const full = JSON.stringify(renderAdf(report, { maxChars: 1e9, targetChars: 1e9 })).length;
+    const adf = renderAdf(report, { maxChars: full - 100, targetChars: 1e9 });
     expect(JSON.stringify(adf).length).toBeLessThanOrEqual(full - 100);
-    expect(paras[0]).toMatch(
-      /^Note: this description was shortened to fit Jira's 32,767-character limit: raw evidence shows the [0-3] most severe of 4 records|^Note: .*: the raw evidence appendix was left out\./,
-    );
-    expect(paras[0]).not.toMatch(/timeline|rows|values/);
-    expect(nodes(adf).filter((n) => n.type === 'expand').length).toBeLessThan(4);
-    // Everything else is whole: four timeline entries and the full command line.
-    expect(paras.filter((p) => /^2024-02-15 \d\d:\d\d:\d\dZ — /.test(p))).toHaveLength(4);
-    expect(
-      nodes(adf)
-        .filter((n) => n.type === 'codeBlock')
-        .map(textOf),
-    ).toContain(PS_COMMAND);
+    expect(paragraphs(adf)[0]).toMatch(/^Note: shortened to fit: .+\. The attachment has every event\.$/);
+    expect(validateAdf(adf)).toEqual({ valid: true });
   });
 
-  it('keeps the most severe raw records when only some fit', () => {
-    const incident = runKeyIncident();
-    for (const a of incident.alerts) a.raw = `${a.eventType} `.repeat(400);
-    const report = draftReport(incident);
-    const full = JSON.stringify(renderAdf(report, { maxChars: 1e9 })).length;
-    let titles: unknown[] = [];
-    for (let max = full; max > 0 && titles.length !== 3; max -= 100) {
-      titles = nodes(renderAdf(report, { maxChars: max }))
-        .filter((n) => n.type === 'expand')
-        .map((n) => n.attrs?.title);
-    }
-    // scanner.exe's start (severity 45) is the least severe of the four and goes first.
-    expect(titles.map((t) => String(t).split(' · ')[0])).toEqual([
-      'Sysmon 11 #483122',
-      'Sysmon 1 #483190',
-      'Sysmon 13 #483204',
-    ]);
+  it('shortens a description over the length target the same way', () => {
+    const report = draftReport(runKeyIncident());
+    const full = descriptionText(renderAdf(report, { targetChars: 1e9 })).length;
+    const adf = renderAdf(report, { targetChars: full - 200 });
+    expect(descriptionText(adf).length).toBeLessThanOrEqual(full - 200);
+    expect(paragraphs(adf)[0]).toMatch(/^Note: shortened to fit: /);
   });
 
-  it('cuts a storm to fit, keeping the folds and the sample note', () => {
+  it('collapses a storm into one counted line with its span, and keeps the sample note', () => {
     const report = draftReport(stormIncident());
     expect(report.timeline).toHaveLength(1);
     expect(report.timeline[0]).toMatchObject({ count: 120, lastTime: '2024-05-01 12:01:59Z' });
-    expect(report.technicalAnalysis.network).toHaveLength(1);
     const adf = renderAdf(report);
-    const paras = paragraphs(adf);
+    const paras = paragraphs(adf).join('\n');
     expect(JSON.stringify(adf).length).toBeLessThanOrEqual(JIRA_MAX_CHARS);
-    expect(paras[0]).toMatch(
-      /^Note: this description was shortened to fit Jira's 32,767-character limit: raw (evidence shows the \d+ most severe of 20 records|records were cut)/,
-    );
-    expect(paras.join('\n')).toContain('This analysis covers a sample of 120 of 10,000 alerts in the incident.');
-    expect(paras.join('\n')).toContain('(×120, last 2024-05-01 12:01:59Z)');
-    expect(paras.join('\n')).toContain('2024-05-01 12:00:00Z (×120, last 2024-05-01 12:01:59Z)');
+    expect(paras).toContain('This analysis covers a sample of 120 of 10,000 alerts in the incident.');
+    expect(paras).toMatch(/^12:00:00Z–12:01:59Z — 120 × .+ \[[^\]]+ \+119\]$/m);
   });
 
   it('falls back to a valid summary document under an absurdly small limit', () => {

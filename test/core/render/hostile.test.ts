@@ -1,5 +1,7 @@
 import { draftReport } from '../../../lambdas/core/draft';
 import { JIRA_MAX_CHARS, renderAdf, renderMarkdown, validateAdf } from '../../../lambdas/core/render';
+import { descriptionText } from '../../../lambdas/core/render/adf-text';
+import { DESCRIPTION_TARGET_CHARS } from '../../../lambdas/core/render/budget';
 import type { EnrichedAlert } from '../../../lambdas/core/model/enrichment';
 import { incidentOf, sysmonAlert } from '../draft/factories';
 import { nodes, paragraphs, RENDER_FAULTS, texts } from './helpers';
@@ -110,10 +112,11 @@ describe('rendering a hostile incident', () => {
   const adf = renderAdf(report);
   const md = renderMarkdown(report);
 
-  it('keeps the ADF valid and within the limit, saying what was cut', () => {
+  it('keeps the ADF valid, within the limit and the length target, saying what was cut if anything was', () => {
     expect(validateAdf(adf)).toEqual({ valid: true });
     expect(JSON.stringify(adf).length).toBeLessThanOrEqual(JIRA_MAX_CHARS);
-    expect(paragraphs(adf)[0]).toMatch(/^Note: this description was shortened to fit Jira's 32,767-character limit: /);
+    expect(descriptionText(adf).length).toBeLessThanOrEqual(DESCRIPTION_TARGET_CHARS);
+    expect(paragraphs(adf)[0]).toMatch(/^(Note: shortened to fit: .+\. The attachment has every event\.|What: )/);
   });
 
   it('uses only text nodes for alert text: no links, no unknown marks or nodes', () => {

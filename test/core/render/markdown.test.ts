@@ -9,7 +9,7 @@ describe.each(SCENARIOS)('renderMarkdown: %s', (_name, make) => {
 
   it('has no rendering fault words and no empty section', () => {
     expect(md).not.toMatch(RENDER_FAULTS);
-    const sections = markdownSections(md).filter((s) => s.title !== '## Technical analysis');
+    const sections = markdownSections(md);
     expect(sections.every((s) => s.lines > 0)).toBe(true);
   });
 
@@ -21,10 +21,18 @@ describe.each(SCENARIOS)('renderMarkdown: %s', (_name, make) => {
 describe('renderMarkdown on the reference run-key incident', () => {
   const md = renderMarkdown(draftReport(runKeyIncident()));
 
-  it('opens with the summary, priority and labels', () => {
-    const [title, , meta] = md.split('\n');
+  it('opens with the summary, the labels and the five header lines', () => {
+    const [title, , labels, , ...rest] = md.split('\n');
     expect(title).toBe('# T1547.001 – Registry Run Key Persistence via rundll32 DLL on FIN-WS-034');
-    expect(meta).toMatch(/^\*\*Priority:\*\* P2 – High · \*\*Severity:\*\* 80\/100 · \*\*Labels:\*\* `T1059\.001`, /);
+    expect(labels).toMatch(/^\*\*Labels:\*\* `T1059\.001`, /);
+    expect(rest.slice(0, 5).map((l) => /^\*\*([^:]+):\*\*/.exec(l)?.[1])).toEqual([
+      'What',
+      'Where',
+      'Who',
+      'How bad',
+      'Do now',
+    ]);
+    expect(rest[3]).toMatch(/^\*\*How bad:\*\* P2 – High, severity 80\/100/);
   });
 
   it('writes the remediation as one numbered list with code spans', () => {
@@ -34,10 +42,14 @@ describe('renderMarkdown on the reference run-key incident', () => {
     expect(md).toMatch(/^1\. \*\*Containment:\*\* Isolate FIN-WS-034 from the network/m);
   });
 
-  it('keeps the value data in a fenced code block', () => {
-    expect(md).toContain(
-      '  ```text\n  C:\\Windows\\System32\\rundll32.exe C:\\ProgramData\\Microsoft\\Drivers\\security.dll,UpdateNow\n  ```',
+  it('shows the value data once, on the timeline line of its registry event', () => {
+    const data = mdCode(
+      'C:\\Windows\\System32\\rundll32.exe C:\\ProgramData\\Microsoft\\Drivers\\security.dll,UpdateNow',
     );
+    expect(md).toMatch(
+      new RegExp(`^- \\*\\*21:25:03Z\\*\\* — .* to ${data.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')} `, 'm'),
+    );
+    expect(md).not.toContain('## Raw evidence');
   });
 });
 

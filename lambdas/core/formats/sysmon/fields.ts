@@ -149,13 +149,22 @@ export function alertIdOf(
   const channel = (ev.channel ?? defaultChannel).toLowerCase();
   const record = recordIdOf(ev);
   if (record !== undefined) return `${prefix}:${h}:${channel}:${record}`;
-  const fields = [...ev.data.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Map keys are distinct strings, so the default sort (by UTF-16 code units, as `<` compares) orders them the same.
+  const fields = [...ev.data.keys()].sort().map((k) => [k, ev.data.get(k)]);
   return `${prefix}:${h}:${contentHash(JSON.stringify([h, channel, eventId, eventTime, fields]))}`;
 }
 
 /** Drop undefined members; undefined when nothing is left, so absent blocks stay absent. */
 export function compact<T extends object>(o: T): T | undefined {
+  // A loop over own keys, not Object.entries: this runs for every part of every alert, and the pairs were garbage.
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return Object.keys(out).length === 0 ? undefined : (out as T);
+  let kept = false;
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    const v: unknown = o[k];
+    if (v === undefined) continue;
+    out[k] = v;
+    kept = true;
+  }
+  return kept ? (out as T) : undefined;
 }

@@ -14,7 +14,17 @@ import { readWinEvent } from './win-event';
 
 /** Flag on an alert whose local time was converted to UTC with a measured offset. */
 export const TIME_ZONE_CORRECTED = 'time-zone-corrected';
+/**
+ * Flag on an alert whose only time is a local clock reading with an offset nothing measured: its `eventTime` is that
+ * reading written as if it were UTC, and may be hours off. Such an alert is kept out of UTC timelines (incident
+ * first/last seen, time-window correlation, the ticket's ordered timeline) and shown apart, in its source's clock.
+ */
 export const TIME_ZONE_UNVERIFIED = 'time-zone-unverified';
+
+/** Whether an alert's `eventTime` is a UTC instant (its source said so, or its local offset was measured). */
+export function hasMeasuredTime(alert: { flags: readonly string[] }): boolean {
+  return !alert.flags.includes(TIME_ZONE_UNVERIFIED);
+}
 
 /** A measurement is used only for events this close (by local clock) to it: a 12-hour clock changes at noon. */
 const MAX_SAMPLE_DISTANCE_MS = 2 * 3600 * 1000;

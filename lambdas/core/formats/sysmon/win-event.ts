@@ -329,6 +329,21 @@ function isFlat(v: Json): boolean {
  * The Windows event inside a record, or undefined when the record is no Windows event. Cheap enough for `detect`.
  */
 export function readWinEvent(record: RawRecord): WinEvent | undefined {
+  const held = readOnce.get(record);
+  if (held !== undefined && held.value === record.value && held.kind === record.kind) return held.event;
+  const event = readUncached(record);
+  readOnce.set(record, { value: record.value, kind: record.kind, event });
+  return event;
+}
+
+/**
+ * Events already read, by record: the adapter, the local-time alignment and detection each read the same record's
+ * event (three maps of every EventData field); a record is read once. Weak, so nothing outlives its record; the
+ * value and kind are checked, so a record given new ones is read again. Callers only read the event.
+ */
+const readOnce = new WeakMap<RawRecord, { value: unknown; kind: RawRecord['kind']; event: WinEvent | undefined }>();
+
+function readUncached(record: RawRecord): WinEvent | undefined {
   const v = record.value;
   if (!isObject(v)) return undefined;
   if (record.kind === 'xml') return fromEventElement(v, 'xml');
