@@ -1,3 +1,4 @@
+import { TOPOLOGY } from '../lambdas/topology';
 import type { CostModel } from './cost';
 import { ALERTS_PER_MONTH } from './cost';
 import type { LatencyFigures } from './latency';
@@ -61,8 +62,9 @@ export function scaleLines(s: ScaleFigures, target: number): string[] {
       `${ops(s.sqs.billable.intake)}; ticket-sync: ${ops(s.sqs.billable.ticketSync)} ` +
       `(${n(s.sqs.emptyReceives)} empty receives not counted).`,
     '',
-    'All messages are put on the intake queue first (10 per request), then the pollers drain both queues; one ' +
-      'ingest and one ticket-sync invocation at a time (the stack allows 10 and 2 concurrent). Everything runs in ' +
+    'All messages are put on the intake queue first (10 per request), then the pollers drain both queues: ' +
+      `up to ${TOPOLOGY.intake.maxConcurrency} ingest invocations at once, as the stack deploys, and one ticket-sync ` +
+      'invocation at a time (the stack allows 2). Everything runs in ' +
       'this process, the local SQS, DynamoDB and Jira servers included, so the RSS is theirs too. Comments are not ' +
       'coalesced (interval 0), so the Jira calls are an upper bound. The baseline is computed from the counts, not ' +
       `run: a naive pipeline opens one ticket per unique alert with one create call each (${n(unique)} issues are ` +

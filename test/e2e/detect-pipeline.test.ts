@@ -44,7 +44,7 @@ describe('Sigma detections through the embedded stack', () => {
     expect(issue.summary).toMatch(/^T1105 – .* on FIN-WS-07$/);
     expect(issue.labels).toEqual(expect.arrayContaining(['T1105', 'command-and-control']));
     const text = adfText(issue.description).replace(/\s+/g, ' ');
-    expect(text).toContain('Detections (Sigma rules)');
+    expect(text).toContain('Detections Sigma rule Level Author');
     expect(text).toContain('Suspicious File Downloaded From Direct IP Via Certutil.EXE');
     expect(text).toContain('Nasreddine Bencherchali (Nextron Systems)');
     expect(stack.runtime.totals.rejected).toBe(1);

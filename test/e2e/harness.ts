@@ -28,6 +28,8 @@ export async function startStack(
     time?: VirtualTime;
     /** Scales the queues' visibility timeouts (default 1/180: a failed receive comes back after 4 s, not 12 min). */
     visibilityScale?: number;
+    /** Ingest invocations at once (default: the deployed maximum, as the local runtime runs them). */
+    ingestConcurrency?: number;
   } = {},
 ): Promise<Stack> {
   const jira = await startJiraEmulator({ searchDelayMs: o.searchDelayMs ?? 0 });
@@ -50,6 +52,7 @@ export async function startStack(
       staleClaimMs: 2_000,
     },
     ...(o.visibilityScale !== undefined ? { visibilityScale: o.visibilityScale } : {}),
+    ...(o.ingestConcurrency !== undefined ? { ingestConcurrency: o.ingestConcurrency } : {}),
     ...(o.time !== undefined ? { now: o.time.now, deferMessage: o.time.defer } : {}),
   });
   o.time?.attach(runtime);

@@ -64,8 +64,10 @@ describe('end to end through local SQS, DynamoDB and the Jira emulator', () => {
     // (5 min in production). The ticket opens on the first batch (100 alerts); the first update has nothing to
     // coalesce with and posts at once (200); the next waits out the interval, absorbing every hand-off meanwhile
     // (3,300); the last waits again and posts the final count. The virtual clock makes the sequence exact.
+    // One ingest invocation at a time: the sequence below is the batches' order (concurrent ingest is
+    // test/integration/concurrent-ingest.test.ts).
     const time = new VirtualTime(Date.parse('2024-03-01T10:00:00Z'), 10);
-    stack = await startStack({ commentIntervalMs: 30_000, time });
+    stack = await startStack({ commentIntervalMs: 30_000, time, ingestConcurrency: 1 });
     await stack.runtime.send(Array.from({ length: 5000 }, (_, i) => cradle(i)));
     expect(await stack.drain(120_000)).toBe(true);
     const issues = stack.jira.issues();

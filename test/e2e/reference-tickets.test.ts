@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { contextFiles } from '../../cli/commands/demo';
 import { readContextFiles } from '../../cli/context-files';
@@ -60,7 +61,7 @@ describe('the reference SOC ticket, rebuilt from the Sysmon events it implies (e
     ]) {
       expect(markdown).toContain(fact);
     }
-    const steps = section(markdown, 'Recommended containment');
+    const steps = section(markdown, 'Remediation');
     expect(steps).toMatch(/WindowsSecurityUpdate/);
     expect(steps).toMatch(/C:\\ProgramData\\Microsoft\\Drivers\\security\.dll/);
     expect(steps).toMatch(/[Ii]solate FIN-WS-034/);
@@ -73,6 +74,16 @@ describe('the reference SOC ticket, rebuilt from the Sysmon events it implies (e
   });
 });
 
+describe('the example ticket docs/ticket.md shows', () => {
+  it('is the ticket the code drafts from examples/runkey-fin-ws-034, character for character', async () => {
+    const [{ markdown }] = await draftFrom('runkey-fin-ws-034');
+    const doc = fs.readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'ticket.md'), 'utf8');
+    const shown = /<!-- example-ticket:start -->\n````markdown\n([\s\S]*?)````\n<!-- example-ticket:end -->/.exec(doc);
+    // When the layout changes on purpose, paste the new rendering between the markers (docs/ticket.md says how).
+    expect(shown?.[1]).toBe(markdown);
+  });
+});
+
 describe('the CISA procsrv triage report, rebuilt as Sysmon events (examples/procsrv)', () => {
   it('names the Run key, the System32 files, the C2 connection and the discovery technique', async () => {
     const tickets = await draftFrom('procsrv');
@@ -81,7 +92,7 @@ describe('the CISA procsrv triage report, rebuilt as Sysmon events (examples/pro
     expect(report.attack.map((a) => a.id)).toEqual(expect.arrayContaining(['T1547.001', 'T1218.011', 'T1082']));
     for (const fact of ['Local Network Manager', 'lanman.dll', 'procsrv.exe', '5332', '162.125.6[.]18'])
       expect(markdown).toContain(fact);
-    expect(section(markdown, 'Recommended containment')).toContain('162.125.6[.]18:443');
+    expect(section(markdown, 'Remediation')).toContain('162.125.6[.]18:443');
   });
 });
 
@@ -96,8 +107,8 @@ describe('every incident drafted from the real fixtures', () => {
       expect(validateAdf(adf)).toEqual({ valid: true });
       expect(JSON.stringify(adf).length).toBeLessThanOrEqual(JIRA_MAX_CHARS);
       expect(report.summary.length).toBeLessThanOrEqual(255);
-      // Raw evidence quotes vendors verbatim (SentinelOne writes "undefined" itself): check everything else.
-      const md = renderMarkdown(report).split('## Raw evidence')[0];
+      // The raw events (which quote vendors verbatim: SentinelOne writes "undefined" itself) are the attachment.
+      const md = renderMarkdown(report);
       expect(md).not.toMatch(/\bundefined\b|\bNaN\b|\[object Object\]|: null\b/);
       expect(md).not.toMatch(/## [^\n]+\n\n## /);
     }

@@ -132,7 +132,8 @@ describe('DynamoIngestStore against a local DynamoDB server', () => {
       position: 'line 1',
       reason: 'invalid JSON',
       excerpt: `{"n":${i}`,
-      time: '2024-02-15T21:25:03.000Z',
+      // Another day than the test below reads.
+      time: '2024-02-10T21:25:03.000Z',
     }));
     await store.putRejections(rejections);
     const read = await store.getSeen(Array.from({ length: 120 }, (_, i) => `nothing-${i}`));

@@ -71,8 +71,8 @@ describe('ingest against the local DynamoDB server', () => {
     const [id] = [...r.incidents.keys()];
     expect(await metaOf(store, id)).toMatchObject({ alertCount: 100, duplicates: 0, version: 1 });
     expect(counter.byOperation.get('UpdateItem')).toBe(1);
-    // One claim per unique alert; everything else batched.
-    expect(counter.byOperation.get('PutItem')).toBe(100);
+    // One claim per unique alert and one conditional write of the host's heads; everything else batched.
+    expect(counter.byOperation.get('PutItem')).toBe(100 + 1);
     expect(counter.total).toBeLessThan(100 * 1.2);
     expect(queue.sent).toEqual([expect.objectContaining({ incidentId: id, version: 1, reason: 'new incident' })]);
   });

@@ -1,7 +1,7 @@
 /**
  * Which of many literal needles occur in a text, in one pass over the text: each needle is anchored on its rarest
  * 4-character window (rarest among the needles, so that `\win`, which starts hundreds of path needles, anchors
- * none of them when a rarer window exists), the anchors go in a hash table, and the scan hashes every 4-character
+ * none of them when a rarer window exists), the anchors go in a hash table, and the scan keys every 4-character
  * window of the text and checks the few needles anchored there. Work is linear in the text plus the anchor hits,
  * whatever the number of needles: the ~5,000 needles of the process_creation rules cost one pass, where a loop of
  * `includes` costs up to 5,000. On the shared corpus (1,278 events) detection went from 86 µs an event with the
@@ -19,16 +19,31 @@ function windowHash(s: string, i: number): number {
   return Math.imul(h ^ s.charCodeAt(i + 3), 0x01000193);
 }
 
-/** Bits of the hash a presence bitmap uses: most text windows anchor nothing, and a bitmap says so without a lookup. */
+/**
+ * The key of the window at `i`: its 4 code units packed in 32 bits when each fits a byte (nearly all text, and what
+ * lets `scan` roll the key along with one read a character), else their FNV-1a hash. Collisions between the two
+ * forms, like any, are settled by `startsWith`.
+ */
+function windowKey(s: string, i: number): number {
+  const a = s.charCodeAt(i);
+  const b = s.charCodeAt(i + 1);
+  const c = s.charCodeAt(i + 2);
+  const d = s.charCodeAt(i + 3);
+  return (a | b | c | d) < 256 ? (a << 24) | (b << 16) | (c << 8) | d : windowHash(s, i);
+}
+
+/** Bits of the key a presence bitmap uses: most text windows anchor nothing, and a bitmap says so without a lookup. */
 const FILTER_BITS = 16;
-const FILTER_MASK = (1 << FILTER_BITS) - 1;
+
+/** The bitmap slot of a key: the top bits of a multiplicative hash, so packed characters spread over the bitmap. */
+const slotOf = (key: number): number => Math.imul(key, 0x9e3779b1) >>> (32 - FILTER_BITS);
 
 export class NeedleScanner {
   /** Anchor hash → flat pairs (needle id, anchor offset in the needle). */
   private readonly anchors = new Map<number, number[]>();
   /** Needles shorter than the window: searched with `includes`. */
   private readonly short: number[] = [];
-  /** `filter[h & FILTER_MASK]` is 1 when some anchor hash has those low bits. */
+  /** `filter[slotOf(key)]` is 1 when some anchor's key falls in that slot. */
   private readonly filter = new Uint8Array(1 << FILTER_BITS);
 
   /**
@@ -45,7 +60,7 @@ export class NeedleScanner {
     for (const id of list) {
       const n = text[id]!;
       const mine = new Set<number>();
-      for (let i = 0; i + WINDOW <= n.length; i++) mine.add(windowHash(n, i));
+      for (let i = 0; i + WINDOW <= n.length; i++) mine.add(windowKey(n, i));
       for (const h of mine) seen.set(h, (seen.get(h) ?? 0) + 1);
     }
     for (const id of list) {
@@ -57,14 +72,14 @@ export class NeedleScanner {
       let best = 0;
       let bestCount = Infinity;
       for (let i = 0; i + WINDOW <= n.length; i++) {
-        const c = seen.get(windowHash(n, i))!;
+        const c = seen.get(windowKey(n, i))!;
         if (c < bestCount) {
           bestCount = c;
           best = i;
         }
       }
-      const h = windowHash(n, best);
-      this.filter[h & FILTER_MASK] = 1;
+      const h = windowKey(n, best);
+      this.filter[slotOf(h)] = 1;
       const slot = this.anchors.get(h);
       if (slot === undefined) this.anchors.set(h, [id, best]);
       else slot.push(id, best);
@@ -82,11 +97,19 @@ export class NeedleScanner {
         out.push(id);
       }
     }
-    const last = s.length - WINDOW;
     const filter = this.filter;
-    for (let i = 0; i <= last; i++) {
-      const h = windowHash(s, i);
-      if (filter[h & FILTER_MASK] === 0) continue;
+    // The key rolls along the text: each character shifts in, and while the window holds only byte-sized code units
+    // the packed key is the window's key; a window with a wider one takes `windowKey`'s hash.
+    let packed = 0;
+    let lastWide = -WINDOW;
+    for (let j = 0; j < s.length; j++) {
+      const code = s.charCodeAt(j);
+      packed = (packed << 8) | (code & 0xff);
+      if (code > 0xff) lastWide = j;
+      const i = j - WINDOW + 1;
+      if (i < 0) continue;
+      const h = lastWide < i ? packed : windowHash(s, i);
+      if (filter[slotOf(h)] === 0) continue;
       const slot = this.anchors.get(h);
       if (slot === undefined) continue;
       for (let k = 0; k < slot.length; k += 2) {

@@ -33,6 +33,9 @@ export const AUTOSTART_VALUE_KIND: Readonly<Record<string, string>> = {
   'T1543.003': 'service setting',
 };
 
+/** Autostart locations that are a value, not a key: the logon script and Winlogon's own values. */
+const VALUE_LOCATIONS = /^(?:userinitmprlogonscript|userinit|shell|taskman|appsetup)$/i;
+
 /** `reg add <key> /v <name> … /d <data>`; the value of each switch quoted or bare. */
 const REG_ADD = /\breg(?:\.exe)?["']?\s+add\s+("[^"]+"|\S+)([^\r\n]*)/i;
 /** `New-ItemProperty|Set-ItemProperty -Path <key> -Name <name> -Value <data>` (PowerShell, any parameter order). */
@@ -81,7 +84,8 @@ function covered(known: readonly PersistenceFact[], v: { key: string; valueName:
 }
 
 /**
- * Autostart values the incident wrote that `findPersistence` did not report, first write kept, in alert order.
+ * Autostart values the incident wrote that `findPersistence` did not report, first write kept: registry events,
+ * then the values an EDR lists as evidence, then command lines.
  * Deleted values and scheduled-task cache keys (the task itself is removed with `schtasks /Delete`) are left out.
  *
  * @example
@@ -105,6 +109,18 @@ export function autostartValues(alerts: readonly EnrichedAlert[], known: readonl
     else {
       const cut = reg.key.lastIndexOf('\\');
       if (cut > 0) add(a, { key: reg.key.slice(0, cut), valueName: reg.key.slice(cut + 1), data: reg.valueData });
+    }
+  }
+  // An EDR's evidence list names the value it saw written (`HKCU\…\Run\Updater`), with no registry event.
+  for (const a of alerts) {
+    for (const art of a.artifacts ?? []) {
+      if (art.type !== 'registry') continue;
+      const cut = art.value.lastIndexOf('\\');
+      if (cut <= 0) continue;
+      const key = art.value.slice(0, cut);
+      const valueName = art.value.slice(cut + 1);
+      // A path ending at the key itself (`…\Run`) names no value to delete.
+      if (autostartRegistryTechnique(key) !== undefined || VALUE_LOCATIONS.test(valueName)) add(a, { key, valueName });
     }
   }
   for (const a of alerts) {
@@ -138,4 +154,30 @@ export function alternateStream(path: string): { file: string; stream: string } 
   const stream = p.slice(colon + 1).replace(/:\$data$/i, '');
   if (stream === '' || stream.includes('\\') || SYSTEM_STREAMS.test(stream)) return undefined;
   return { file, stream };
+}
+
+// ---- tasks and services an EDR names --------------------------------------------------------------------------
+
+/**
+ * Scheduled tasks and services an EDR lists as evidence (`artifacts` of type `task` / `service`) that the persistence
+ * section does not already hold: the playbook deletes them too.
+ */
+export function artifactMechanisms(
+  alerts: readonly EnrichedAlert[],
+  known: readonly PersistenceFact[],
+): { tasks: string[]; services: string[] } {
+  const norm = (name: string): string => name.trim().replace(/^\\/, '').toLowerCase();
+  const knownTasks = new Set(known.flatMap((p) => (p.kind === 'scheduled-task' ? [norm(p.name)] : [])));
+  const knownServices = new Set(known.flatMap((p) => (p.kind === 'service' ? [norm(p.name)] : [])));
+  const tasks: string[] = [];
+  const services: string[] = [];
+  for (const a of alerts) {
+    for (const art of a.artifacts ?? []) {
+      const name = art.value.trim();
+      if (name === '') continue;
+      if (art.type === 'task' && !knownTasks.has(norm(name))) tasks.push(name);
+      if (art.type === 'service' && !knownServices.has(norm(name))) services.push(name);
+    }
+  }
+  return { tasks: distinct(tasks, norm), services: distinct(services, norm) };
 }

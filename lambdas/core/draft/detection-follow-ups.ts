@@ -16,7 +16,7 @@ import { code, distinct, rich } from './text';
  */
 
 /** Most follow-ups in a ticket: one line each. */
-export const MAX_FOLLOW_UPS = 4;
+export const MAX_FOLLOW_UPS = 3;
 
 interface FollowUp {
   key: string;
@@ -134,14 +134,6 @@ export function detectionFollowUps(
     );
   });
   if (office) out.push({ key: 'office', text: rich('Alert on Office applications starting shells or script hosts.') });
-  if (lookAlikes.length > 0) {
-    out.push({
-      key: 'look-alike',
-      text: rich(
-        'Alert on tasks, services, Run values and files named like Windows or Microsoft components outside their folders.',
-      ),
-    });
-  }
   const hiddenPs = f.alerts.some(
     (a) =>
       a.process?.image !== undefined &&
@@ -153,6 +145,15 @@ export function detectionFollowUps(
       key: 'powershell',
       text: rich('Alert on hidden or encoded PowerShell and keep script-block logging on.'),
     });
+  // The generic one last: a specific rule above catches this incident's own names already.
+  if (lookAlikes.length > 0) {
+    out.push({
+      key: 'look-alike',
+      text: rich(
+        'Alert on tasks, services, Run values and files named like Windows or Microsoft components outside their folders.',
+      ),
+    });
+  }
   if (!f.networkCapable) {
     out.push({
       key: 'network',

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { defang, quoteSource } from '../enrich';
+import { defangText } from '../enrich/defang';
 import type { SourceProduct } from '../model/alert';
 import { productColumn } from '../model/products';
 import type { EnrichedAlert, Ioc } from '../model/enrichment';
@@ -52,28 +53,40 @@ function safeId(id: string): string {
 }
 
 /**
- * The record id of an alert: the vendor id when there is one; for Sysmon, whose alert id ends with the
- * EventRecordID (host + channel + record id), that trailing number.
+ * The record id of an alert: the vendor id when there is one; for a Windows event (Sysmon's or another channel's),
+ * the EventRecordID its alert id ends with (`sysmon:host:channel:483204`). An alert id that ends with a content hash
+ * instead (a record exported without its EventRecordID) has no record id: its digits are no event's number.
  */
 function recordId(a: EnrichedAlert): string | undefined {
   if (a.source.vendorId !== undefined) {
     const id = safeId(a.source.vendorId);
     if (id !== '') return id;
   }
-  if (a.source.product === 'sysmon') {
-    const m = /(\d+)$/.exec(a.alertId);
-    if (m) return m[1];
+  if (a.source.product === 'sysmon' || a.source.format === 'windows-event') {
+    const parts = a.alertId.split(':');
+    const last = parts[parts.length - 1] ?? '';
+    if (parts.length >= 4 && /^\d+$/.test(last)) return last;
   }
   return undefined;
 }
 
-/** Source event reference: `Sysmon 13 #483204`, `CrowdStrike #ldt:8c2…`, `Alert 3f9a…` when nothing better exists. */
+/** The name an event reference starts with: `Sysmon 13`, `Windows 4688`, `CrowdStrike`. */
+function refName(a: EnrichedAlert): string {
+  const windows = a.source.product === 'generic' && a.source.format === 'windows-event';
+  const name = windows ? 'Windows' : (REF_NAMES[a.source.product] ?? 'Alert');
+  const numbered = a.source.product === 'sysmon' || windows;
+  return a.eventCode !== undefined && numbered ? `${name} ${a.eventCode}` : name;
+}
+
+/**
+ * Source event reference: `Sysmon 13 #483204`, `CrowdStrike #ldt:8c2…`; without a record id, the short form of the
+ * alert's own id (`Windows 4656 alert 066930d2`), which the raw-events attachment carries beside the record.
+ */
 export function eventRef(a: EnrichedAlert): string {
-  const name = REF_NAMES[a.source.product] ?? 'Alert';
-  const eventCode = a.eventCode !== undefined && a.source.product === 'sysmon' ? ` ${a.eventCode}` : '';
   const id = recordId(a);
-  if (id !== undefined) return `${name}${eventCode} #${id}`;
-  return `${name}${eventCode} alert ${safeId(a.alertId).slice(0, 16)}`;
+  if (id !== undefined) return `${refName(a)} #${id}`;
+  const own = a.alertId.split(':').pop() ?? a.alertId;
+  return `${refName(a)} alert ${safeId(own).slice(0, 8)}`;
 }
 
 /** Human name of the event: the source's, else Sysmon's table, else the canonical type. */
@@ -138,6 +151,9 @@ export function defangValue(value: string, iocs: Ioc[]): string {
   if (hit !== undefined) return oneLine(hit.defanged);
   const v = oneLine(value);
   const type = /^https?:\/\//i.test(v) ? 'url' : isIP(v) === 4 ? 'ipv4' : isIP(v) === 6 ? 'ipv6' : 'domain';
+  // Text that is no single name (a hostile "query" with spaces and a URL in it) is defanged as text, so the URL in
+  // it is caught whole before its dots are bracketed.
+  if (type === 'domain' && !/^[A-Za-z0-9._-]+$/.test(v)) return defangText(v);
   return defang(type, v);
 }
 

@@ -5,7 +5,7 @@ import { networkStatement } from './network-statement';
 import type { PersistenceFact } from './persistence';
 import type { RankedTechnique } from './summary-line';
 import { whatHappened } from './summary-line';
-import { baseName, samePath } from '../windows';
+import { baseName } from '../windows';
 import { code, count, distinct, joinAnd, oneLine, rich } from './text';
 import type { Coverage, Rich, Statement } from '../model/report';
 
@@ -43,21 +43,9 @@ function whereAndWho(f: IncidentFacts): Rich {
   return rich(f.hostDisplay, others, dept !== undefined ? rich(`, a ${dept} computer`, who) : rich(who));
 }
 
-function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
+/** The persistence in plain words; where its payload came from is the root cause's to say, with times, once. */
+function persistenceSentence(p: PersistenceFact): Rich {
   const writer = rich(actor(p.alert.process));
-  const created =
-    p.payload !== undefined
-      ? f.files.find((x) => samePath(x.path, p.payload ?? '') && x.action !== 'loaded')
-      : undefined;
-  const origin =
-    created !== undefined
-      ? rich(
-          '; ',
-          code(baseName(created.path)),
-          ' itself was written by ',
-          actor(created.proc ?? created.alert.process),
-        )
-      : [];
   switch (p.kind) {
     case 'run-key': {
       const when =
@@ -68,24 +56,16 @@ function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
             : 'at the next logon';
       // Plain words: which file will start and when; the key, value data and export are in the attack chain.
       const target = p.payload !== undefined ? code(baseName(p.payload)) : code(p.data ?? p.valueName);
-      return rich(writer, ' registered ', target, ` to start automatically ${when} (Run key)`, origin, '.');
+      return rich(writer, ' registered ', target, ` to start automatically ${when} (Run key)`, '.');
     }
     case 'startup-folder':
-      return rich(
-        writer,
-        ' placed ',
-        code(p.path),
-        " in a Startup folder, so it runs at the user's next logon",
-        origin,
-        '.',
-      );
+      return rich(writer, ' placed ', code(p.path), " in a Startup folder, so it runs at the user's next logon", '.');
     case 'scheduled-task':
       return rich(
         writer,
         ' registered the scheduled task ',
         code(p.name),
         p.action !== undefined ? rich(' running ', code(p.action)) : '',
-        origin,
         '.',
       );
     case 'service':
@@ -94,7 +74,6 @@ function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
         ' installed the service ',
         code(p.name),
         p.path !== undefined ? rich(' running ', code(p.path)) : '',
-        origin,
         '.',
       );
     case 'wmi-subscription':
@@ -103,14 +82,13 @@ function persistenceSentence(f: IncidentFacts, p: PersistenceFact): Rich {
         ' created a WMI event subscription',
         p.consumer !== undefined ? rich(' with consumer ', code(p.consumer)) : '',
         ' that runs code when its event fires',
-        origin,
         '.',
       );
   }
 }
 
 function keyFinding(f: IncidentFacts): Rich {
-  if (f.persistence.length > 0) return persistenceSentence(f, f.persistence[0]);
+  if (f.persistence.length > 0) return persistenceSentence(f.persistence[0]);
   if (f.lsass.length > 0) {
     const l = f.lsass[0];
     return rich(

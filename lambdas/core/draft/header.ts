@@ -1,12 +1,13 @@
 import type { IncidentFacts } from './facts';
-import { blockableDestinations, filesToRemove, humanUsers, userContextText } from './facts';
+import { blockableDestinations, humanUsers, userContextText } from './facts';
+import { playbookCase } from './playbook';
 import { actor, PRODUCT_NAMES } from './display';
 import type { PersistenceFact } from './persistence';
 import { severityWord } from './priority';
 import type { RankedTechnique } from './summary-line';
 import { whatHappened } from './summary-line';
 import { baseName } from '../windows';
-import { clip, code, codeList, count, distinct, joinAnd, oneLine, rich, utc } from './text';
+import { code, codeList, count, distinct, joinAnd, oneLine, rich, utc } from './text';
 import type { Coverage, HeaderLine, Priority, Rich } from '../model/report';
 
 /**
@@ -91,7 +92,7 @@ function who(f: IncidentFacts): Rich {
   });
   if (f.users.length > users.length) out.push({ text: ` and ${count(f.users.length - users.length, 'more account')}` });
   const elevated = [...f.graph.procs.values()].some((p) => /^(high|system)$/i.test(p.integrity?.trim() ?? ''));
-  if (elevated) out.push({ text: ' · processes ran elevated (High or System integrity)' });
+  if (elevated) out.push({ text: ' · ran elevated (High or System integrity)' });
   return out;
 }
 
@@ -99,14 +100,21 @@ function who(f: IncidentFacts): Rich {
 function reason(r: string): { text: string; weight: number } {
   const m = /\(([+-]\d+)[^)]*\)\s*$/.exec(r);
   const text = oneLine(r.replace(/\s*\([+-]\d+[^)]*\)\s*$/, '').replace(/^heuristic:\s*/i, ''));
-  return { text: clip(text, 100), weight: m !== null ? Number(m[1]) : 0 };
+  // A phrase, not a record: cut at a word with a bare ellipsis (the score's full reasons stay on the incident).
+  const cut = text.length <= 100 ? text : `${text.slice(0, 100).replace(/\s+\S*$/, '')}…`;
+  // A quote the cut opened and left open is closed again.
+  const short = (cut.match(/"/g) ?? []).length % 2 === 1 ? `${cut}"` : cut;
+  return { text: short, weight: m !== null ? Number(m[1]) : 0 };
 }
 
 /** Priority, severity, the rubric's reason and the strongest contributions to the score. */
 function howBad(f: IncidentFacts, priority: Priority): Rich {
+  // Said once: the asset's criticality is on the where line, elevation on the who line, the heuristics in the attack
+  // chain.
   const reasons = f.incident.severityReasons
+    .filter((r) => !/^heuristic:/i.test(r.trim()))
     .map(reason)
-    .filter((x) => x.weight > 0)
+    .filter((x) => x.weight > 0 && !/^(asset criticality|account privilege)/i.test(x.text))
     .sort((a, b) => b.weight - a.weight)
     .slice(0, MAX_REASONS)
     .map((x) => x.text);
@@ -153,7 +161,11 @@ export function doNow(f: IncidentFacts, isolate: boolean): Rich {
   const others = f.persistence.filter((p) => p.kind !== 'run-key');
   if (others.length > 0 && others.length <= 2) parts.push(...otherMechanisms(others));
   else if (others.length > 2) parts.push(rich(`remove the ${others.length} other persistence mechanisms`));
-  const files = filesToRemove(f).map(baseName);
+  // The playbook's files: credential material is secured and destroyed, never just deleted (or kept for analysis).
+  const c = playbookCase(f);
+  const dumps = c.credentials.map((x) => baseName(x.path));
+  if (dumps.length > 0) parts.push(rich('secure and then destroy ', codeList(dumps.slice(0, 3))));
+  const files = c.files.map(baseName);
   if (files.length > 0 && files.length <= 3) parts.push(rich('delete ', codeList(files)));
   else if (files.length > 3) parts.push(rich(`delete ${files.length} files`));
   if (f.lsass.length > 0) parts.push(rich('reset the credentials of the accounts logged on to ', f.hostDisplay));

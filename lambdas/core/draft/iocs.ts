@@ -96,8 +96,11 @@ export function iocRows(f: IncidentFacts, limits: DraftLimits): { rows: IocRow[]
       const owner = HASH_TYPES.has(i.type) ? owners.get(i.value.toLowerCase()) : undefined;
       const notes = [
         ...(owner !== undefined ? [`hash of ${owner}`] : []),
-        // The first roles say what it is; the rest repeat where else the same value appeared.
-        ...withoutCutCopies(distinct(i.roles)).slice(0, 2),
+        // The first roles say what it is; the rest repeat where else the same value appeared. Named for its file, a
+        // hash needs no "process image hash" beside it.
+        ...withoutCutCopies(distinct(i.roles))
+          .filter((r) => owner === undefined || !/ hash$/.test(r))
+          .slice(0, 2),
         ...(i.private ? ['private address'] : []),
         ...(NETWORK_TYPES.has(i.type) && notBlockableReason(i.value) !== undefined
           ? [notBlockableReason(i.value) ?? '']

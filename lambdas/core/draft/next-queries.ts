@@ -37,6 +37,9 @@ const FLEET_DAYS = 30;
 /** How far back the mail search looks before the first event. */
 const MAIL_DAYS = 7;
 
+/** The SHA256 of zero bytes: every empty file on every host has it, so a fleet hunt for it finds everything. */
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
 /** Logon ids that are Windows' own sessions (SYSTEM, LOCAL SERVICE, NETWORK SERVICE): no 4624 to find. */
 const SYSTEM_LOGON_IDS: ReadonlySet<string> = new Set(['0x3e7', '0x3e5', '0x3e4', '0x0']);
 
@@ -74,16 +77,24 @@ export function logonIdOf(a: EnrichedAlert): string | undefined {
   return SYSTEM_LOGON_IDS.has(norm.toLowerCase()) ? undefined : norm;
 }
 
-/** The first string or number under a key matching `re`, depth-first, at most `depth` levels down. */
-function findKey(v: unknown, re: RegExp, depth: number): string | undefined {
-  if (depth < 0 || v === null || typeof v !== 'object') return undefined;
-  const entries = Array.isArray(v) ? v.slice(0, 50).map((x, i) => [String(i), x] as const) : Object.entries(v);
-  for (const [k, x] of entries.slice(0, 200)) {
-    if (re.test(k) && (typeof x === 'string' || typeof x === 'number')) return String(x).trim();
-  }
-  for (const [, x] of entries.slice(0, 200)) {
-    const found = findKey(x, re, depth - 1);
-    if (found !== undefined) return found;
+/** Most nodes of a raw JSON record searched for a LogonId: a hostile record's width and depth cost nothing more. */
+const MAX_NODES = 2000;
+
+/** The first string or number under a key matching `re`, breadth-first, at most `depth` levels and `MAX_NODES` nodes. */
+function findKey(root: unknown, re: RegExp, depth: number): string | undefined {
+  let level: unknown[] = [root];
+  let visited = 0;
+  for (let d = 0; d <= depth && level.length > 0; d++) {
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (v === null || typeof v !== 'object') continue;
+      for (const [k, x] of Object.entries(v)) {
+        if (++visited > MAX_NODES) return undefined;
+        if (re.test(k) && (typeof x === 'string' || typeof x === 'number')) return String(x).trim();
+        if (x !== null && typeof x === 'object') next.push(x);
+      }
+    }
+    level = next;
   }
   return undefined;
 }
@@ -134,7 +145,8 @@ function originQueries(f: IncidentFacts): NextQuery[] {
     .map((path) => ({ path, kind: documents.has(normalizePath(path)) ? 'document' : 'file' }))
     .map(({ path, kind }) => ({
       question: `Where did the ${kind} come from (ZoneId, HostUrl and ReferrerUrl of its Zone.Identifier stream)?`,
-      source: 'Sysmon',
+      // Sysmon 15 records the stream; without Sysmon the EDR's file events, or the file on the host, hold it.
+      source: f.alerts.some((a) => a.source.product === 'sysmon') ? 'Sysmon' : 'EDR file events or the host',
       query: `${hostClause(f)} AND event_id = 15 AND file.path = ${queryValue(`${displayPath(path)}:Zone.Identifier`)}`,
     }));
 }
@@ -215,6 +227,7 @@ export function huntableHashes(f: IncidentFacts): string[] {
       .flatMap((p) => Object.values(p.hashes ?? {}).map((h) => h.toLowerCase())),
   );
   for (const x of f.files) if (x.sha256 !== undefined && credentials.has(normalizePath(x.path))) excluded.add(x.sha256);
+  excluded.add(EMPTY_SHA256);
   return distinct(
     f.iocs.filter((i) => i.type === 'sha256' && !excluded.has(i.value.toLowerCase())).map((i) => i.value.toLowerCase()),
   );
@@ -259,12 +272,24 @@ const sysmonGuid = (guid: string): string => (/^[0-9a-f-]{36}$/i.test(guid) ? `{
 function parentQueries(f: IncidentFacts): NextQuery[] {
   const root = earliestNonSystemAncestor(f);
   if (root === undefined) return [];
+  const until = isoSecond(root.created?.eventTime ?? root.firstSeen);
+  // A chain under installed server software (sqlservr.exe, w3wp.exe): what else that process started is the question.
+  if (root.image !== undefined && isInstalledLocation(root.image) && root.pid !== undefined) {
+    return [
+      {
+        question: `What else did the server process (PID ${root.pid}) start in the days before?`,
+        source: 'Sysmon or EDR process events',
+        query: `${hostClause(f)} AND event_id = 1 AND process.parent.pid = ${root.pid} AND process.parent.name = ${queryValue(baseName(root.image))} | time from ${daysBefore(until, 7)} to ${isoSecond(f.lastSeen)}`,
+      },
+    ];
+  }
   const parent = parentOf(f, root);
   if (parent?.image === undefined) return [];
-  const until = isoSecond(root.created?.eventTime ?? root.firstSeen);
   const id =
     parent.guid !== undefined
-      ? `process.guid = ${queryValue(sysmonGuid(parent.guid))}`
+      ? /^[0-9a-f-]{36}$/i.test(parent.guid)
+        ? `process.guid = ${queryValue(sysmonGuid(parent.guid))}`
+        : `process.entity_id = ${queryValue(parent.guid)}`
       : parent.pid !== undefined
         ? `process.pid = ${parent.pid} AND process.name = ${queryValue(baseName(parent.image))}`
         : undefined;

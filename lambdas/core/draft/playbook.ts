@@ -1,7 +1,7 @@
 import type { IncidentFacts, UserFact } from './facts';
 import { blockableDestinations, externalDestinations, filesToRemove, humanUsers } from './facts';
 import type { AutostartValue } from './autostart-values';
-import { AUTOSTART_VALUE_KIND, alternateStream, autostartValues } from './autostart-values';
+import { AUTOSTART_VALUE_KIND, alternateStream, artifactMechanisms, autostartValues } from './autostart-values';
 import type { AccountKind, CaseProfile } from './case-profile';
 import { accountKindOf, caseProfile, servesOthers } from './case-profile';
 import type { CredentialFile } from './credential-material';
@@ -50,6 +50,8 @@ export interface PlaybookCase {
   credentials: CredentialFile[];
   /** Autostart values the persistence section does not model (logon script, Winlogon, a Run value by command). */
   autostart: AutostartValue[];
+  /** Tasks and services an EDR listed as evidence that the persistence section does not hold. */
+  artifacts: { tasks: string[]; services: string[] };
   /** Files to delete, one step each: neither credential material, nor a stream, nor what another step removes. */
   files: string[];
   /** Alternate data streams to remove (never their host file or folder). */
@@ -366,41 +368,31 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
   },
   {
     family: 'scheduled-tasks',
-    steps: ({ f }) =>
-      f.persistence.flatMap((p) =>
-        p.kind === 'scheduled-task'
-          ? [
-              {
-                phase: 'eradication' as const,
-                text: rich(
-                  'Delete scheduled task ',
-                  code(p.name),
-                  commandFor(p.name, (q) => rich(code(`schtasks /Delete /TN ${q} /F`))),
-                  '.',
-                ),
-              },
-            ]
-          : [],
+    steps: ({ f, artifacts }) =>
+      [...f.persistence.flatMap((p) => (p.kind === 'scheduled-task' ? [p.name] : [])), ...artifacts.tasks].map(
+        (name) => ({
+          phase: 'eradication' as const,
+          text: rich(
+            'Delete scheduled task ',
+            code(name),
+            commandFor(name, (q) => rich(code(`schtasks /Delete /TN ${q} /F`))),
+            '.',
+          ),
+        }),
       ),
   },
   {
     family: 'services',
-    steps: ({ f }) =>
-      f.persistence.flatMap((p) =>
-        p.kind === 'service'
-          ? [
-              {
-                phase: 'eradication' as const,
-                text: rich(
-                  'Stop and delete service ',
-                  code(p.name),
-                  commandFor(p.name, (q) => rich(code(`sc.exe stop ${q}`), ', then ', code(`sc.exe delete ${q}`))),
-                  '.',
-                ),
-              },
-            ]
-          : [],
-      ),
+    steps: ({ f, artifacts }) =>
+      [...f.persistence.flatMap((p) => (p.kind === 'service' ? [p.name] : [])), ...artifacts.services].map((name) => ({
+        phase: 'eradication' as const,
+        text: rich(
+          'Stop and delete service ',
+          code(name),
+          commandFor(name, (q) => rich(code(`sc.exe stop ${q}`), ', then ', code(`sc.exe delete ${q}`))),
+          '.',
+        ),
+      })),
   },
   {
     family: 'wmi-subscriptions',
@@ -518,7 +510,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
   },
   {
     family: 'verify-clean',
-    steps: ({ f, autostart }) => {
+    steps: ({ f, autostart, artifacts }) => {
       // The persistence names: a file deleted once and written again is caught by the same watch on its entry.
       const names = distinct([
         ...f.persistence.map((p) =>
@@ -531,6 +523,8 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
                 : p.name,
         ),
         ...autostart.map((v) => v.valueName),
+        ...artifacts.tasks,
+        ...artifacts.services,
       ]).filter((x) => x !== '');
       if (names.length === 0) return [];
       const one = names.length === 1;
@@ -624,7 +618,15 @@ export function playbookCase(f: IncidentFacts): PlaybookCase {
     if (stream !== undefined) streams.push(stream);
     else if (!/:[^\\]*$/.test(path.slice(2))) files.push(displayPath(path));
   }
-  return { f, profile: caseProfile(f), credentials, autostart, files, streams };
+  return {
+    f,
+    profile: caseProfile(f),
+    credentials,
+    autostart,
+    artifacts: artifactMechanisms(f.alerts, f.persistence),
+    files,
+    streams,
+  };
 }
 
 /** The numbered remediation list for an incident. */

@@ -210,25 +210,3 @@ export function rawEventsFile(input: RawEventsInput, opts: RawEventsOptions = {}
     notLoaded,
   };
 }
-
-/**
- * The sentence a ticket carries about its raw-events file (the description, the Markdown): how many events, which
- * format, and how the timeline's references find them. Cheap: it does not build the file. `fileName`: the name to
- * give, when it is known (the Markdown's file beside it); else the name's pattern.
- *
- * @example
- * rawEventsNote({ incidentId, alerts, alertCount: 14 });
- * // 'Raw events: the 14 events as received are attached to this ticket (raw-events-….xml, Sysmon XML); each is
- * //  under the reference the timeline gives, e.g. Sysmon 13 #483204.'
- */
-export function rawEventsNote(input: RawEventsInput, fileName?: string): string {
-  const n = Math.max(input.alertCount ?? 0, input.alerts.length);
-  if (n === 0) return 'Raw events: none were received for this incident.';
-  const xml = input.alerts.length > 0 && input.alerts.every((a) => isXmlText(a.raw));
-  const name = fileName ?? `${RAW_EVENTS_FILE_PREFIX}….${xml ? 'xml' : 'jsonl'}`;
-  const kind = `${name}, ${xml ? 'Sysmon XML' : 'JSON Lines'}`;
-  const first = input.alerts[0];
-  const example = first === undefined ? '' : `, e.g. ${evidenceRef(first)}`;
-  const sample = input.alerts.length < n ? ` (${input.alerts.length} of them, as loaded for this ticket)` : '';
-  return `Raw events: the ${n === 1 ? 'event' : `${n} events`} as received ${n === 1 ? 'is' : 'are'} attached to this ticket${sample} (${kind}); each is under the reference the timeline gives${example}.`;
-}

@@ -1,6 +1,7 @@
 import type { IncidentFacts } from './facts';
 import { earliestNonSystemAncestor, humanUsers, parentOf } from './facts';
 import { accountKindOf } from './case-profile';
+import { credentialFiles, credentialPathSet } from './credential-material';
 import { actor, actorLabel, knownImage } from './display';
 import type { ProcEntry } from './process-graph';
 import { ancestry, procOrder } from './process-graph';
@@ -171,7 +172,9 @@ function persistenceStarts(f: IncidentFacts, root: ProcEntry): boolean {
 function deliveredFiles(f: IncidentFacts): string[] {
   const payloads = f.persistence.flatMap((p) => (p.payload !== undefined ? [p.payload] : []));
   const written = f.files.filter((x) => x.action === 'created' || x.action === 'written').map((x) => x.path);
-  return distinct([...payloads, ...written], normalizePath);
+  // A dump the incident wrote did not reach the host from outside.
+  const credentials = credentialPathSet(credentialFiles(f));
+  return distinct([...payloads, ...written], normalizePath).filter((p) => !credentials.has(normalizePath(p)));
 }
 
 function rootStatement(f: IncidentFacts, root: ProcEntry, parent: ProcEntry | undefined): Statement {
@@ -192,7 +195,8 @@ function rootStatement(f: IncidentFacts, root: ProcEntry, parent: ProcEntry | un
     basis: 'observed',
     text: rich(
       'The earliest non-system process is ',
-      code(root.image !== undefined ? baseName(root.image) : actorLabel(root)),
+      // The whole path: `C:\Windows\Tasks\svchost.exe` is not Windows' svchost.exe.
+      code(root.image ?? actorLabel(root)),
       root.pid !== undefined ? ` (PID ${root.pid})` : '',
       `, ${when}`,
       by,
@@ -218,6 +222,12 @@ function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
               `the ${p.kind.replace('-', ' ')} `,
               code(p.kind === 'wmi-subscription' ? (p.consumer ?? p.name ?? '') : p.name),
             );
+    // The process that set up the persistence outside the chain the root started: said in the same sentence as the
+    // file that links them, when there is one.
+    const apart =
+      writer !== undefined && writer.key !== root.key && !ancestry(f.graph, writer.key).some((q) => q.key === root.key)
+        ? parentOf(f, writer)
+        : undefined;
     if (file !== undefined) {
       const fileWriter = file.proc ?? file.alert.process;
       const registrar = writer ?? p.alert.process;
@@ -239,33 +249,25 @@ function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
               actor(fileWriter),
               ` wrote it at ${utc(file.alert.eventTime)}, and `,
               actor(registrar),
+              apart !== undefined ? rich(', started by ', actor(apart), ', not by ', actor(root), ',') : '',
               ' registered it in ',
               what,
-              ` at ${utc(p.alert.eventTime)}.`,
+              ` at ${utc(p.alert.eventTime)}`,
+              apart !== undefined ? ': the events link the two only through that file.' : '.',
             ),
       });
-    }
-    if (
-      writer !== undefined &&
-      writer.key !== root.key &&
-      !ancestry(f.graph, writer.key).some((q) => q.key === root.key)
-    ) {
-      const parent = parentOf(f, writer);
-      if (parent !== undefined) {
-        out.push({
-          basis: 'observed',
-          text: rich(
-            actor(writer),
-            ', which set up the persistence, was started by ',
-            actor(parent),
-            ', not by ',
-            actor(root),
-            file !== undefined
-              ? '; the events link the two only through that file.'
-              : '; the events do not show what links the two.',
-          ),
-        });
-      }
+    } else if (apart !== undefined && writer !== undefined) {
+      out.push({
+        basis: 'observed',
+        text: rich(
+          actor(writer),
+          ', which set up the persistence, was started by ',
+          actor(apart),
+          ', not by ',
+          actor(root),
+          '; the events do not show what links the two.',
+        ),
+      });
     }
   }
   return out;

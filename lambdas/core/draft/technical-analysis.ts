@@ -5,6 +5,7 @@ import type { DraftLimits } from './limits';
 import { networkStatement } from './network-statement';
 import type { PersistenceFact } from './persistence';
 import { isSystemImage, walkTree } from './process-graph';
+import { defangText } from '../enrich/defang';
 import type { EnrichedAlert } from '../model/enrichment';
 import { baseName, displayPath, isInstalledBinary, samePath } from '../windows';
 import { byText, clip, code, distinct, oneLine, plain, quoted, rich, utc } from './text';
@@ -57,7 +58,7 @@ function processTree(f: IncidentFacts, limits: DraftLimits): { nodes: ProcessNod
     };
     if (p.pid !== undefined) node.pid = p.pid;
     if (p.commandLine !== undefined) node.commandLine = clip(p.commandLine, limits.commandLineChars);
-    if (p.user !== undefined) node.user = oneLine(p.user);
+    if (p.user !== undefined) node.user = defangText(oneLine(p.user));
     // Windows' own levels are words of the report; anything else is the source's text, quoted.
     if (p.integrity !== undefined)
       node.integrity = INTEGRITY_LEVELS.test(p.integrity.trim())
@@ -73,7 +74,9 @@ function processTree(f: IncidentFacts, limits: DraftLimits): { nodes: ProcessNod
 }
 
 function persistenceFinding(f: IncidentFacts, p: PersistenceFact, limits: DraftLimits): PersistenceFinding {
-  const shortValue = (s: string): string => clip(oneLine(s), limits.valueChars);
+  // A one-line field is shown inline like any code span, so defanged like one; a block (value data, task action)
+  // is the command as written, like a command line.
+  const shortValue = (s: string): string => clip(defangText(oneLine(s)), limits.valueChars);
   const block = (s: string): string => clip(s, limits.valueChars);
   const writer: Field = { label: 'Set by', value: actorLabel(p.alert.process) };
   const common = { time: utc(p.alert.eventTime), ref: eventRef(p.alert) };

@@ -189,6 +189,7 @@ export function timeline(f: IncidentFacts, limits: DraftLimits): { entries: Time
         ref: timelineRef(a),
         count: g.alerts.length,
         ...(last !== time ? { lastTime: last } : {}),
+        ...(g.kind === 'load' || g.kind === 'registry' || g.kind === 'file' ? { routine: true } : {}),
       });
       continue;
     }

@@ -3,7 +3,7 @@ import { makeRejection } from '../model/rejection';
 import type { Rejection } from '../model/rejection';
 import { isObject } from './common';
 import type { Json } from './common';
-import { JsonRejected, newScanMemo, parseJsonSafely, scanJsonValue } from './safe-json';
+import { JsonRejected, newScanMemo, parseJsonSafely, parsePlainJson, scanJsonValue } from './safe-json';
 import type { RawRecord } from './types';
 import { DTD_REASON, XmlRejected, hasDtd, locateEvents, parseEventXml } from './xml';
 
@@ -204,6 +204,22 @@ interface Span {
   end: number;
   line: number;
   depth: number;
+  /** Already parsed (see `wholeLineValue`). */
+  value?: unknown;
+}
+
+/**
+ * The common case read at once: the rest of the line from `pos` is exactly one object or array (NDJSON), plain
+ * enough for `parsePlainJson`. Such a line is what the scan would find too: a string cannot cross a line end and the
+ * brackets of valid JSON match, so the value ends at the line's last bracket. Undefined for anything else (a value
+ * spread over lines, two values on a line, a broken one, `__proto__`, too deep): the scan decides, as always.
+ */
+function wholeLineValue(text: string, pos: number, maxDepth: number): { value: unknown; end: number } | undefined {
+  let end = endOfLine(text, pos);
+  for (let c = text.charCodeAt(end - 1); c === 0x20 || c === 0x09 || c === 0x0d; c = text.charCodeAt(end - 1)) end--;
+  if (end <= pos) return undefined;
+  const value = parsePlainJson(text.slice(pos, end), maxDepth);
+  return value === undefined ? undefined : { value, end };
 }
 
 function scalarKind(text: string): string | undefined {
@@ -228,6 +244,13 @@ function decodeJsonText(text: string, from: number, run: Run, position: string, 
     const c = text[pos];
     const line = lines.at(pos);
     if (c === '{' || c === '[') {
+      const whole = wholeLineValue(text, pos, run.maxDepth);
+      if (whole !== undefined) {
+        spans.push({ start: pos, end: whole.end, line, depth: 0, value: whole.value });
+        pos = whole.end;
+        while (text[pos] === ' ' || text[pos] === '\t') pos++;
+        continue;
+      }
       const scan = scanJsonValue(text, pos, memo);
       if (scan.error !== undefined) {
         const resume = resumeAfter(text, pos);
@@ -289,7 +312,7 @@ function decodeJsonText(text: string, from: number, run: Run, position: string, 
     const slice = text.slice(item.start, item.end);
     let value: unknown;
     try {
-      value = parseJsonSafely(slice, run.maxDepth, item.depth);
+      value = item.value !== undefined ? item.value : parseJsonSafely(slice, run.maxDepth, item.depth);
     } catch (err) {
       reject(run, here, err instanceof JsonRejected ? err.message : String(err), slice);
       continue;

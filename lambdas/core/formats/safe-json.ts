@@ -128,6 +128,38 @@ export class JsonRejected extends Error {
   }
 }
 
+/** Text whose parse `parseJsonSafely` takes with the reviver: a `__proto__` key is possible (also escaped). */
+const PROTO_OR_ESCAPE = /__proto__|\\u/;
+
+/** Whether a parsed value nests at most `budget` brackets deep (what `jsonDepth` measures of its text). */
+function nestsWithin(v: unknown, budget: number): boolean {
+  if (typeof v !== 'object' || v === null) return true;
+  if (budget === 0) return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (!nestsWithin(x, budget - 1)) return false;
+    return true;
+  }
+  for (const k in v) if (!nestsWithin((v as Record<string, unknown>)[k], budget - 1)) return false;
+  return true;
+}
+
+/**
+ * What `parseJsonSafely(text, maxDepth)` returns, when reading it needs no care: text that is valid JSON, nests at
+ * most `maxDepth` deep and holds no `__proto__` key (nor any `\u` escape that could spell one). Undefined otherwise,
+ * and the caller takes the careful path. The depth is measured on the parsed value, its early exit bounding the walk,
+ * so a well-formed line costs one parse instead of a character scan and a parse.
+ */
+export function parsePlainJson(text: string, maxDepth: number): unknown {
+  if (PROTO_OR_ESCAPE.test(text)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return nestsWithin(value, maxDepth) ? value : undefined;
+}
+
 // `JSON.parse` itself only ever creates own data properties; the danger is a later `Object.assign` or merge that
 // meets an own `__proto__` key and sets the target's prototype. Dropping the key removes that possibility.
 const dropProtoKey = (key: string, value: unknown): unknown => (key === '__proto__' ? undefined : value);

@@ -10,6 +10,13 @@ import type { HostHeads, IngestStore } from './ports';
  */
 export const MAX_HEADS_PER_HOST = 2000;
 
+/**
+ * Lost races on one batch's heads before it is given back to the queue. A lost race means another invocation wrote
+ * the host's heads, so every round makes progress; a storm whose every batch names the same busy hosts, with 10
+ * invocations at once, loses a few rounds per host. Each costs one read and one write of that host's item.
+ */
+export const HEAD_CLAIM_ATTEMPTS = 50;
+
 /** Heads on one host, by key. */
 const byKey = (h: HostHeads | undefined): Map<string, GroupHead> => new Map((h?.heads ?? []).map((x) => [x.key, x]));
 

@@ -18,7 +18,7 @@ import { makeRejection } from '../model/rejection';
 import type { Rejection } from '../model/rejection';
 import { PermanentError, RetryableError, errorMessage } from '../errors';
 import { conflictId, contentFingerprint } from './fingerprint';
-import { correlateAndClaim } from './host-heads';
+import { HEAD_CLAIM_ATTEMPTS, correlateAndClaim } from './host-heads';
 import type { HandOff, IngestStore, Suppression, TicketQueue } from './ports';
 
 /** One input unit: an SQS record (or a CLI file), already decoded and normalized. */
@@ -252,7 +252,7 @@ async function ingestUnits(
     now,
     pins,
     messageOf,
-    maxAttempts: settings.maxVersionRetries,
+    maxAttempts: HEAD_CLAIM_ATTEMPTS,
   });
 
   // 4. Claim each new alert id. A claim lost to a concurrent invocation makes the alert a duplicate there; a claim

@@ -146,6 +146,8 @@ export interface TimelineEntry {
    */
   count: number;
   lastTime?: string;
+  /** A counted line of routine repeats (module loads, registry churn): the first to give way in a full timeline. */
+  routine?: boolean;
 }
 
 export interface IocRow {

@@ -25,13 +25,14 @@ import {
   PHASES,
   SECTION_TITLES,
   buildTree,
+  closeQuotes,
   commandSaysMore,
   detectionMatched,
   heuristicLine,
   persistenceFields,
   processFacts,
-  techniqueName,
   timelineClock,
+  shownTimeline,
   timelineRef,
 } from './layout';
 import type { TreeNode } from './layout';
@@ -77,10 +78,7 @@ function processItem(t: TreeNode, parent: TreeNode | undefined, b: RenderBudget,
   const facts = processFacts(n, parent?.node, clock);
   // The image's hash is an indicator: the IOC table lists it, named for this file, once.
   const content: AdfListItem['content'] = [
-    paragraph(
-      text(fit(n.image, b.valueChars), n.named ? CODE : undefined),
-      text(facts.length > 0 ? ` (${facts.join(' · ')})` : ''),
-    ),
+    paragraph(text(fit(n.image, b.valueChars), n.named ? CODE : undefined), r(facts, b)),
   ];
   if (b.compact === 0 && commandSaysMore(n)) content.push(codeBlock(fit(n.commandLine ?? '', b.valueChars)));
   const nested = bulletList(t.kids.map((k) => processItem(k, t, b, clock)));
@@ -138,9 +136,9 @@ function attackChain(report: IncidentReport, b: RenderBudget): AdfBlock[] {
 
 function timelineBlocks(report: IncidentReport, b: RenderBudget): AdfBlock[] {
   const clock = timelineClock(report.timeline);
-  const items = report.timeline
-    .slice(0, b.timeline)
-    .map((e) => listItem(paragraph(strong(clock.time(e)), text(' — '), r(e.text, b), text(` ${timelineRef(e)}`))));
+  const items = shownTimeline(report.timeline, b.timeline).map((e) =>
+    listItem(paragraph(strong(clock.time(e)), text(' — '), r(e.text, b), text(` ${timelineRef(e)}`))),
+  );
   return blocks(
     heading(2, clock.day !== undefined ? `Timeline (UTC, ${clock.day})` : SECTION_TITLES.timeline),
     bulletList(items),
@@ -178,7 +176,7 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
       .map((i) => [
         text(i.typeLabel),
         text(fit(i.value, b.valueChars), CODE),
-        ...(b.compact >= 1 ? [] : [text(fit(i.role, Math.min(b.valueChars, 120)))]),
+        ...(b.compact >= 1 ? [] : [text(closeQuotes(fit(i.role, b.valueChars)))]),
       ]),
   );
   const attack =
@@ -190,7 +188,7 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
             .slice(0, b.rows)
             .map((a) => [
               text(a.id, CODE),
-              text(fit(techniqueName(a.name), b.valueChars)),
+              text(fit(a.name, b.valueChars)),
               text(a.tactics.length > 0 ? a.tactics.join(', ') : 'unknown'),
               text(fit(a.evidence.split(': ')[0], b.valueChars)),
             ]),

@@ -62,12 +62,6 @@ export function persistenceFields(p: PersistenceFinding, timeline: readonly Time
   return p.fields.filter((fl) => !SAID_ELSEWHERE.has(fl.label) && !said.includes(fl.value));
 }
 
-/** `Boot or Logon Autostart Execution: Registry Run Keys / Startup Folder` → the sub-technique's own name. */
-export function techniqueName(name: string): string {
-  const i = name.indexOf(': ');
-  return i > 0 ? name.slice(i + 2) : name;
-}
-
 function plainText(r: Rich): string {
   return r.map((s) => s.text).join('');
 }
@@ -134,6 +128,19 @@ export function timelineClock(entries: readonly TimelineEntry[]): {
   };
 }
 
+/**
+ * The timeline lines a budget of `n` shows, in time order: all of them when they fit, else the events that stand out
+ * first and the counted lines of routine repeats with what room is left, so a storm of loads before it cannot push
+ * the injection itself off the ticket.
+ */
+export function shownTimeline(entries: readonly TimelineEntry[], n: number): TimelineEntry[] {
+  if (entries.length <= n) return [...entries];
+  const keep = new Set<TimelineEntry>();
+  for (const e of entries) if (e.routine !== true && keep.size < n) keep.add(e);
+  for (const e of entries) if (e.routine === true && keep.size < n) keep.add(e);
+  return entries.filter((e) => keep.has(e));
+}
+
 /** `[Sysmon 7 #316]`, or `[Sysmon 7 #316 +41]` for a line that stands for 42 events. */
 export function timelineRef(e: TimelineEntry): string {
   return e.count > 1 ? `[${e.ref} +${(e.count - 1).toLocaleString('en-US')}]` : `[${e.ref}]`;
@@ -142,18 +149,30 @@ export function timelineRef(e: TimelineEntry): string {
 /**
  * What a process line shows beside the image, each fact once: the account only where it differs from the parent's
  * (the header names the incident's accounts), the start as the timeline shows times, elevation only when elevated.
+ * The account is the source's text: a literal value (code), never words of the ticket.
  */
 export function processFacts(
   n: ProcessNode,
   parent: ProcessNode | undefined,
   clock: (t: string) => string = (t) => t,
-): string[] {
-  return [
-    n.pid !== undefined ? `PID ${n.pid}` : undefined,
-    n.started !== undefined ? `started ${clock(n.started)}` : undefined,
-    n.user !== undefined && parent !== undefined && n.user !== parent.user ? `user ${n.user}` : undefined,
-    n.integrity !== undefined && /^(high|system)$/i.test(n.integrity) ? `integrity ${n.integrity}` : undefined,
-  ].filter((x): x is string => x !== undefined);
+): Rich {
+  const facts: Rich[] = [
+    n.pid !== undefined ? [{ text: `PID ${n.pid}` }] : [],
+    n.started !== undefined ? [{ text: `started ${clock(n.started)}` }] : [],
+    n.user !== undefined && parent !== undefined && n.user !== parent.user
+      ? [{ text: 'user ' }, { text: n.user, code: true }]
+      : [],
+    n.integrity !== undefined && /^(high|system)$/i.test(n.integrity) ? [{ text: `integrity ${n.integrity}` }] : [],
+  ].filter((x) => x.length > 0);
+  if (facts.length === 0) return [];
+  return [{ text: ' (' }, ...facts.flatMap((x, i) => (i > 0 ? [{ text: ' · ' }, ...x] : x)), { text: ')' }];
+}
+
+/** A value cut to `max` whose quotes still close: a role cut inside “…” gets its ” back. */
+export function closeQuotes(value: string): string {
+  const opens = (value.match(/\u201c/g) ?? []).length;
+  const closes = (value.match(/\u201d/g) ?? []).length;
+  return opens > closes ? `${value}\u201d` : value;
 }
 
 /** Whether a command line says more than the image it starts (`"C:\x\scanner.exe" ` does not). */

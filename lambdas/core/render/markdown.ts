@@ -7,13 +7,14 @@ import {
   PHASE_LABELS,
   SECTION_TITLES,
   buildTree,
+  closeQuotes,
   commandSaysMore,
   detectionMatched,
   heuristicLine,
   persistenceFields,
   processFacts,
-  techniqueName,
   timelineClock,
+  shownTimeline,
   timelineRef,
 } from './layout';
 import type { TreeNode } from './layout';
@@ -50,7 +51,7 @@ function processLines(
   const pad = '  '.repeat(level);
   const facts = processFacts(n, parent?.node, clock);
   const image = n.named ? mdCode(fit(n.image, B.valueChars)) : mdText(n.image);
-  const lines = [`${pad}- ${image}${facts.length > 0 ? ` (${mdText(facts.join(' · '))})` : ''}`];
+  const lines = [`${pad}- ${image}${md(facts)}`];
   if (commandSaysMore(n)) lines.push('', mdCodeBlock(fit(n.commandLine ?? '', B.valueChars), `${pad}  `), '');
   for (const k of t.kids) lines.push(...processLines(k, t, level + 1, clock));
   return lines;
@@ -113,7 +114,7 @@ export function renderMarkdown(report: IncidentReport): string {
     `## ${clock.day !== undefined ? `Timeline (UTC, ${clock.day})` : SECTION_TITLES.timeline}`,
     '',
   ];
-  for (const e of report.timeline.slice(0, B.timeline))
+  for (const e of shownTimeline(report.timeline, B.timeline))
     out.push(`- **${mdText(clock.time(e))}** — ${md(e.text)} ${mdText(timelineRef(e))}`);
   if (report.timeline.length === 0) out.push('No events in the analysed alerts.');
   out.push(
@@ -128,7 +129,11 @@ export function renderMarkdown(report: IncidentReport): string {
         ['Type', 'Indicator (defanged)', 'Role'],
         report.iocs
           .slice(0, B.rows)
-          .map((i) => [mdText(i.typeLabel), mdCellCode(fit(i.value, B.valueChars)), mdText(fit(i.role, 120))]),
+          .map((i) => [
+            mdText(i.typeLabel),
+            mdCellCode(fit(i.value, B.valueChars)),
+            mdText(closeQuotes(fit(i.role, B.valueChars))),
+          ]),
       ),
     );
   } else out.push('No indicators were extracted from the collected events.');
@@ -146,7 +151,7 @@ export function renderMarkdown(report: IncidentReport): string {
           .slice(0, B.rows)
           .map((a) => [
             mdCellCode(a.id),
-            mdText(techniqueName(a.name)),
+            mdText(a.name),
             mdText(a.tactics.length > 0 ? a.tactics.join(', ') : 'unknown'),
             mdText(a.evidence.split(': ')[0]),
           ]),

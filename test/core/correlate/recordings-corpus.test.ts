@@ -146,6 +146,32 @@ describe('recordings that are not one attack', () => {
   });
 });
 
+describe('two attacks on one host stay two', () => {
+  it('keeps the four OTRF recordings of WORKSTATION5, days apart, four incidents when ingested together', async () => {
+    const { snapshot } = readContextFiles([]);
+    const files = [
+      'OTRF bitsadmin download',
+      'OTRF Dumpert LSASS dump',
+      'OTRF UserInitMprLogonScript',
+      'OTRF mavinject DLL injection',
+    ].map((name) => ATTACKS[name]());
+    const run = await runInMemory(await readInputs(files), snapshot, detect);
+    expect(run.views.map((v) => v.hosts)).toEqual([
+      ['workstation5'],
+      ['workstation5'],
+      ['workstation5'],
+      ['workstation5'],
+    ]);
+    // Each incident holds one recording's attack: its tell-tale process and no other's.
+    const tools = ['bitsadmin.exe', 'outflank-dumpert.exe', 'reg.exe', 'mavinject.exe'];
+    const toolsOf = run.views.map((v) =>
+      tools.filter((t) => v.alerts.some((a) => a.process?.image?.toLowerCase().endsWith(`\\${t}`))),
+    );
+    expect(toolsOf.map((t) => t.length)).toEqual([1, 1, 1, 1]);
+    expect(new Set(toolsOf.flat()).size).toBe(4);
+  });
+});
+
 describe('benign chains', () => {
   it.each(BENIGN_CHAINS)('%s makes one incident and no ticket', async (file) => {
     const { incidents, tickets } = await perHost(chain(file));

@@ -36,7 +36,8 @@ describe('NeedleScanner', () => {
   });
 
   it('finds exactly the needles `includes` finds (property)', () => {
-    const alphabet = fc.constantFrom('a', 'b', 'c', '\\', '.', ' ', 'é');
+    // 'š' (U+0161) has the low byte of 'a': a window holding it must never pass for one holding 'a'.
+    const alphabet = fc.constantFrom('a', 'b', 'c', '\\', '.', ' ', 'é', 'š', '€');
     const str = (max: number): fc.Arbitrary<string> => fc.array(alphabet, { maxLength: max }).map((cs) => cs.join(''));
     fc.assert(
       fc.property(

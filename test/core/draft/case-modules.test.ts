@@ -1,3 +1,4 @@
+import { draftReport } from '../../../lambdas/core/draft';
 import { accountKindOf, assetRole, caseProfile } from '../../../lambdas/core/draft/case-profile';
 import { alternateStream, autostartValues } from '../../../lambdas/core/draft/autostart-values';
 import { switchValue } from '../../../lambdas/core/draft/commands';
@@ -275,5 +276,30 @@ describe('contributing factors and detection follow-ups', () => {
     expect(detectionFollowUps(f, [], [], []).map(plain)).toEqual([
       'Alert on Office applications starting shells or script hosts.',
     ]);
+  });
+});
+
+describe('persistence an EDR lists only as evidence', () => {
+  it('removes the task, service and autostart value it names, and nothing for a bare Run key', () => {
+    const edr = alert({
+      eventType: 'detection',
+      eventCode: undefined,
+      artifacts: [
+        { type: 'task', value: '\\Microsoft\\Windows\\UpdateOrchestrator\\Schedule Scan Helper' },
+        { type: 'service', value: 'WinSvcHost' },
+        { type: 'registry', value: 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\Helper' },
+        { type: 'registry', value: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run' },
+      ],
+    });
+    const r = draftReport(incidentOf('inc-edr', [edr]));
+    const s = r.remediation.map((x) => plain(x.text));
+    expect(s).toContain(
+      'Delete scheduled task \\Microsoft\\Windows\\UpdateOrchestrator\\Schedule Scan Helper (schtasks /Delete /TN "\\Microsoft\\Windows\\UpdateOrchestrator\\Schedule Scan Helper" /F).',
+    );
+    expect(s).toContain(
+      'Stop and delete service WinSvcHost (sc.exe stop "WinSvcHost", then sc.exe delete "WinSvcHost").',
+    );
+    expect(s).toContain('Delete value Helper under HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run (Run key).');
+    expect(s.filter((x) => x.startsWith('Delete value'))).toHaveLength(1);
   });
 });

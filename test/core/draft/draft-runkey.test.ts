@@ -156,7 +156,9 @@ describe('draftReport on the reference run-key incident', () => {
     expect(unknown[0]).toMatch(
       /^The delivery vector is unknown: the collected events do not show how scanner\.exe reached FIN-WS-034/,
     );
-    expect(plain(rc.statements[0].text)).toMatch(/^The earliest non-system process is scanner\.exe \(PID 6120\)/);
+    expect(plain(rc.statements[0].text)).toMatch(
+      /^The earliest non-system process is C:\\Users\\jwilliams\\Downloads\\scanner\.exe \(PID 6120\)/,
+    );
     expect(plain(rc.because ?? [])).toBe("scanner.exe ran from the user's Downloads folder, started by explorer.exe");
     expect(plain(rc.statements[0].text)).toContain("jwilliams's interactive session");
   });

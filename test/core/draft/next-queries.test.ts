@@ -136,3 +136,31 @@ describe('mail search and fired-since for other shapes', () => {
     expect(queries.some((q) => q.source === 'mail gateway')).toBe(false);
   });
 });
+
+describe('fleet hunts', () => {
+  it('never hunts the SHA256 of an empty file', () => {
+    const empty = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    const alerts = runKeyAlerts();
+    alerts[1] = {
+      ...alerts[1],
+      enrichment: {
+        ...alerts[1].enrichment,
+        iocs: [...alerts[1].enrichment.iocs, { type: 'sha256', value: empty, defanged: empty, role: 'file hash' }],
+      },
+    };
+    const f = gatherFacts(incidentOf('inc-empty', alerts));
+    expect(huntableHashes(f)).not.toContain(empty);
+    expect(huntableHashes(f)).toHaveLength(1);
+  });
+});
+
+describe('reading a LogonId from a hostile JSON record', () => {
+  it('gives up after a bounded number of nodes instead of walking every branch', () => {
+    // 40,000 nodes without a LogonId in front of it: the search stops at its budget instead of walking them all.
+    const wide = (depth: number): unknown =>
+      depth === 0 ? 'x' : Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, wide(depth - 1)]));
+    const a = { ...runKeyAlerts()[0], raw: { a: wide(2), b: { c: { LogonId: '0x1234' } } } };
+    expect(logonIdOf(a)).toBeUndefined();
+    expect(logonIdOf({ ...a, raw: { b: { c: { LogonId: '0x1234' } }, a: wide(2) } })).toBe('0x1234');
+  });
+});

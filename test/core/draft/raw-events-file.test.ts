@@ -1,10 +1,5 @@
 import { XMLValidator } from 'fast-xml-parser';
-import {
-  RAW_EVENTS_FILE_PREFIX,
-  evidenceRef,
-  rawEventsFile,
-  rawEventsNote,
-} from '../../../lambdas/core/draft/raw-evidence';
+import { RAW_EVENTS_FILE_PREFIX, evidenceRef, rawEventsFile } from '../../../lambdas/core/draft/raw-evidence';
 import type { EnrichedAlert } from '../../../lambdas/core/model/enrichment';
 import { makeEnriched } from '../../helpers/alerts';
 
@@ -156,18 +151,5 @@ describe('evidenceRef', () => {
 
     expect(evidenceRef(a)).toBe('Sysmon 1 #483204');
     expect(evidenceRef(edrJson('EDR-PS-9100', '2024-02-15T16:00:00.000Z'))).toMatch(/#EDR-PS-9100$/);
-  });
-});
-
-describe('rawEventsNote', () => {
-  it('says how many events are attached, in which format, and how the timeline finds them', () => {
-    const alerts = [sysmonXml(1, '2024-02-15T16:00:00.000Z'), sysmonXml(2, '2024-02-15T16:00:01.000Z')];
-
-    expect(rawEventsNote({ incidentId: 'INC-8', alerts })).toBe(
-      'Raw events: the 2 events as received are attached to this ticket (raw-events-….xml, Sysmon XML); each is under the reference the timeline gives, e.g. Sysmon 1 #1.',
-    );
-    expect(rawEventsNote({ incidentId: 'INC-8', alerts, alertCount: 5 })).toContain(
-      '(2 of them, as loaded for this ticket)',
-    );
   });
 });

@@ -27,6 +27,7 @@ const SQLSERVR = {
 };
 const CMD = { pid: 3100, image: 'C:\\Windows\\System32\\cmd.exe', user: 'CORP\\svc_sql' };
 const DUMP = 'C:\\Windows\\Temp\\sql.dmp';
+const DUMP_SHA256 = '0f343b0931126a20f133d67c2b018a3b5e2a1c3e1b3c39a4b0c2b6d1e3a5f7c9';
 const RUNDLL = {
   pid: 3140,
   image: 'C:\\Windows\\System32\\rundll32.exe',
@@ -84,9 +85,12 @@ function serviceAccountDump(): EnrichedAlert[] {
         host: SQL_HOST,
         user: SVC,
         process: { pid: RUNDLL.pid, image: RUNDLL.image },
-        file: { path: DUMP },
+        file: { path: DUMP, hashes: { sha256: DUMP_SHA256 } },
       },
-      enrichment,
+      {
+        ...enrichment,
+        iocs: [{ type: 'sha256', value: DUMP_SHA256, defanged: DUMP_SHA256, role: 'file hash' }],
+      },
     ),
   ];
 }
@@ -242,5 +246,16 @@ describe('a logon script found by the heuristics (UserInitMprLogonScript)', () =
     );
     expect(s).toContain('Delete C:\\Users\\wardog\\AppData\\Local\\Temp\\art.bat after keeping a copy for analysis.');
     expect(s.join('\n')).not.toMatch(/\b1 other\b|other persistence mechanism/);
+  });
+});
+
+describe('next queries for the dump under SQL Server', () => {
+  it('asks what else the server process started, not what its (uncollected) parent did', () => {
+    const r = draftReport(incidentOf('inc-sql-dump-q', serviceAccountDump()));
+    expect((r.nextQueries ?? []).map((q) => q.query)).toContain(
+      'host = "SQL-DB-01" AND event_id = 1 AND process.parent.pid = 2210 AND process.parent.name = "sqlservr.exe" | time from 2024-04-25T03:09:58Z to 2024-05-02T03:10:02Z',
+    );
+    // The dump is credential material: its hash is never hunted across the fleet.
+    expect((r.nextQueries ?? []).some((q) => q.query.includes('hash.sha256'))).toBe(false);
   });
 });

@@ -315,6 +315,13 @@ describe('escalation and what counts as new', () => {
     expect(e).toEqual({ addLabels: ['T1547.001'] });
   });
 
+  it('never takes a ticket past 8 labels when it adds the ones the issue lacks', () => {
+    const seven = ['a2t-inc-1', 'persistence', 'sysmon', 'T1059.001', 'T1036.005', 'T1218.011', 'by-hand'];
+    const e = escalation({ labels: seven, priorityName: 'High' }, facts({ labels: ['T1547.001', 'T1564.003'] }), names);
+    expect(e).toEqual({ addLabels: ['T1547.001'] });
+    expect(escalation({ labels: [...seven, 'x'], priorityName: 'High' }, facts(), names)).toEqual({ addLabels: [] });
+  });
+
   it('raises the priority but never lowers one an analyst raised', () => {
     expect(escalation({ labels: [], priorityName: 'Medium' }, facts({ labels: [] }), names)).toEqual({
       addLabels: [],

@@ -63,11 +63,11 @@ describe.each([
   it('drafts "keep a copy", "delete evil.dll" and the application-control step, naming the real folder', () => {
     const report = drafted(dll);
     const s = steps(report);
-    expect(s).toContain(`Before removing anything, keep copies of ${RESOLVED} for malware analysis.`);
-    expect(s).toContain(`Delete ${RESOLVED}.`);
+    expect(s).toContain(`Delete ${RESOLVED} after keeping a copy for analysis.`);
     expect(s).toContain('Add an application-control rule that stops rundll32.exe loading code from C:\\Users\\Public.');
-    const summary = report.executiveSummary.map((x) => plain(x.text)).join(' ');
-    expect(summary).toMatch(/Recommended now: .*delete evil\.dll/);
+    // What to do now is the header's last line.
+    const doNow = plain(report.header.find((h) => h.field === 'doNow')?.value ?? []);
+    expect(doNow).toMatch(/delete evil\.dll/);
   });
 });
 
