@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../core/errors';
 import { SIGMA_LEVELS } from '../core/model/alert';
 import { CUSTOM_FIELD_SOURCES } from '../core/sync/jira-fields';
+import { DEFAULT_ATTACHMENT_MAX_BYTES } from '../core/draft/raw-evidence';
 import type { SyncSettings } from '../core/sync/settings';
 import { ENV } from '../topology';
 
@@ -35,6 +36,16 @@ export const SettingsSchema = z.object({
   suppressionDays: z.number().nonnegative().default(30),
   falsePositiveResolutions: z.array(z.string()).default(['False Positive', 'Not an issue', "Won't Do"]),
   reopenTransition: z.string().min(1).default('Reopen'),
+  /**
+   * The largest raw-events file attached to a ticket. Jira Cloud allows up to 1 GB but sites lower it; a site whose
+   * own limit is lower still gets a file cut to that limit. 64 KiB is the floor a cut file still reads well at.
+   */
+  rawEventsAttachmentMaxBytes: z
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(1024 * 1024 * 1024)
+    .default(DEFAULT_ATTACHMENT_MAX_BYTES),
   components: z.array(z.string()).default([]),
   /**
    * Which Sigma rules run (the detect stage). SigmaHQ's `experimental` rules and its threat-hunting set are broad by
@@ -114,6 +125,7 @@ export function ticketSyncSettings(target: TicketTarget, settings: z.input<typeo
     commentIntervalMs: s.commentIntervalMinutes * 60_000,
     reopenWindowMs: s.reopenWindowDays * 86_400_000,
     reopenTransition: s.reopenTransition,
+    attachmentMaxBytes: s.rawEventsAttachmentMaxBytes,
   };
 }
 

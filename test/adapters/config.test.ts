@@ -53,6 +53,15 @@ describe('ticket-sync settings', () => {
     expect(deployed.priorityNames).toEqual(DEFAULT_PRIORITY_NAMES);
   });
 
+  it('sizes the raw-events attachment from the settings, 10 MiB by default, never below 64 KiB', () => {
+    const target = { projectKey: 'SOC', issueTypeName: 'Incident' };
+    expect(ticketSyncSettings(target).attachmentMaxBytes).toBe(10 * 1024 * 1024);
+    expect(ticketSyncSettings(target, { rawEventsAttachmentMaxBytes: 2_000_000 }).attachmentMaxBytes).toBe(2_000_000);
+    expect(configError(() => ticketSyncSettings(target, { rawEventsAttachmentMaxBytes: 1000 }))).toMatch(
+      /rawEventsAttachmentMaxBytes/,
+    );
+  });
+
   it('names the variable and the key of a bad value instead of casting it', () => {
     expect(configError(() => ticketSyncSettingsFromEnv({ ...ENV, A2T_PRIORITY_NAMES: '{"P1":"Blocker"}' }))).toMatch(
       /^A2T_PRIORITY_NAMES\.P2: /,
