@@ -277,10 +277,7 @@ async function ticketLines(runtime: LocalRuntime, jira: JiraTarget, outDir: stri
       const raw = rawEventsFile(input);
       const rawName = `${key}-raw-events.${raw.format}`;
       fs.writeFileSync(path.join(outDir, rawName), raw.content);
-      fs.writeFileSync(
-        markdown,
-        `${renderMarkdown(report).trimEnd()}\n\nThe raw events file is ${rawName}, beside this one.\n`,
-      );
+      fs.writeFileSync(markdown, renderMarkdown(report, { rawEventsFile: rawName }));
     }
     lines.push({
       key,

@@ -32,16 +32,22 @@ export class SeededScheduler {
 
   /**
    * Wraps every method of a port so each call is one step: it waits its turn, then runs while all other
-   * invocations wait. Properties that are not functions pass through.
+   * invocations wait. Calls an invocation makes at once (a `Promise.all`) take their steps one after the other, so
+   * one invocation is never two runners. Properties that are not functions pass through.
    */
   port<T extends object>(target: T, turn: () => Promise<void>): T {
+    let chain: Promise<unknown> = Promise.resolve();
     return new Proxy(target, {
       get(t, p, r) {
         const v = Reflect.get(t, p, r) as unknown;
         if (typeof v !== 'function') return v;
-        return async (...args: unknown[]) => {
-          await turn();
-          return (v as (...a: unknown[]) => Promise<unknown>).apply(t, args);
+        return (...args: unknown[]) => {
+          const step = chain.then(async () => {
+            await turn();
+            return (v as (...a: unknown[]) => Promise<unknown>).apply(t, args);
+          });
+          chain = step.catch(() => undefined);
+          return step;
         };
       },
     });

@@ -4,7 +4,7 @@ import { followers, isBurstSignal, withoutStormRepeats } from './followers';
 import { SHORT_LINK_WINDOW_MS, linkKeys } from './keys';
 import type { LinkKeys } from './keys';
 
-/** Where a link key currently points: the `GROUP#<key> / OPEN` item. */
+/** Where a link key currently points: an entry of its host's `HOST#<hostKey> / HEADS` item (core/ingest/host-heads.ts). */
 export interface GroupHead {
   key: string;
   incidentId: string;

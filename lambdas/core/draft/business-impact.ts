@@ -14,7 +14,7 @@ export function businessImpact(f: IncidentFacts, isolate: boolean): Statement[] 
     out.push({
       basis: 'inferred',
       text: rich(
-        `The persistence runs its payload again at every logon or trigger until it is removed: a reboot does not end the compromise.`,
+        'A reboot does not end the compromise: the persistence runs at every logon or trigger until removed.',
       ),
     });
   }
@@ -35,7 +35,7 @@ export function businessImpact(f: IncidentFacts, isolate: boolean): Statement[] 
         server
           ? `Isolating ${f.hostDisplay} stops the services it provides until it is cleaned`
           : `Isolating ${f.hostDisplay} stops its user's work until it is cleaned`,
-        a?.department !== undefined ? `; plan it with the ${oneLine(a.department)} department.` : '.',
+        a?.department !== undefined ? `; plan it with ${oneLine(a.department)}.` : '.',
       ),
     });
   }

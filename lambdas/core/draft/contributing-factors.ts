@@ -76,9 +76,9 @@ export function contributingFactors(f: IncidentFacts, profile: CaseProfile): Sta
     out.push({
       basis: 'inferred',
       text: rich(
-        'No application control stopped ',
-        code(program.image),
-        ' running from the user-writable folder ',
+        'No application control: ',
+        code(baseName(program.image)),
+        ' ran from the user-writable folder ',
         code(program.folder),
         '.',
       ),
@@ -99,7 +99,7 @@ export function contributingFactors(f: IncidentFacts, profile: CaseProfile): Sta
               code(admin),
               ' has local administrator rights on ',
               f.hostDisplay,
-              ' (its processes ran with High integrity).',
+              ' (High integrity).',
             ),
     });
   }

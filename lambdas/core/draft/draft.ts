@@ -5,7 +5,6 @@ import { detectionRows } from './detections';
 import { executiveSummary } from './executive-summary';
 import { gatherFacts } from './facts';
 import { headerLines } from './header';
-import { initialContext } from './initial-context';
 import { iocRows } from './iocs';
 import { labelsFor } from './labels';
 import type { DraftLimits } from './limits';
@@ -17,7 +16,8 @@ import { rawEvidence } from './raw-evidence';
 import { rootCause } from './root-cause';
 import { rankTechniques, summaryLine } from './summary-line';
 import { technicalAnalysis } from './technical-analysis';
-import { timeline } from './timeline';
+import { localTimeLines, timeline } from './timeline';
+import { vendorFindingLines } from './vendor-findings';
 import { jiraSummary, sentence } from './text';
 import type { Coverage, IncidentReport, Statement } from '../model/report';
 
@@ -71,7 +71,6 @@ export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): Inci
     ),
     coverage,
     executiveSummary: executiveSummary(f, top, coverage),
-    initialContext: initialContext(f, ranked, priority, coverage),
     technicalAnalysis: technicalAnalysis(f, limits),
     timeline: tl.entries,
     timelineOmitted: tl.omitted,
@@ -87,6 +86,9 @@ export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): Inci
     contributingFactors: sections.contributingFactors,
     detectionFollowUps: sections.detectionFollowUps,
     lookAlikes: sections.lookAlikes,
+    vendorFindings: vendorFindingLines(f),
+    localTimeEvents: localTimeLines(f, limits).entries,
+    backgroundEvents: f.background?.length ?? 0,
     rawEvidence: raw.records,
     rawEvidenceOmitted: raw.omitted + Math.max(0, coverage.total - coverage.analysed),
   };

@@ -200,8 +200,11 @@ export function gatherFacts(incident: IncidentView): IncidentFacts {
     }
   }
 
+  // The incident record's indicator list is every alert's, background included (the Azure wire server 168.63.129.16
+  // its agent polls): when background joined, only the analysed alerts' indicators are the attack's.
+  const background = all.filter((a) => followers.has(a.alertId));
   const iocs = distinct(
-    [...incident.iocs, ...alerts.flatMap((a) => a.enrichment.iocs)],
+    [...(background.length > 0 ? [] : incident.iocs), ...alerts.flatMap((a) => a.enrichment.iocs)],
     (i) => `${i.type}#${i.value.toLowerCase()}`,
   );
 
@@ -278,7 +281,7 @@ export function gatherFacts(incident: IncidentView): IncidentFacts {
     lastSeen: latest([incident.lastSeen, alerts.findLast(hasMeasuredTime)?.eventTime]),
     vendorFindings: alerts.flatMap((a) => vendorFinding(a) ?? []),
     unmeasuredTimes: alerts.filter((a) => !hasMeasuredTime(a)),
-    background: all.filter((a) => followers.has(a.alertId)),
+    background,
   };
 }
 

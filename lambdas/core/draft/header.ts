@@ -91,8 +91,9 @@ function who(f: IncidentFacts): Rich {
     );
   });
   if (f.users.length > users.length) out.push({ text: ` and ${count(f.users.length - users.length, 'more account')}` });
-  const elevated = [...f.graph.procs.values()].some((p) => /^(high|system)$/i.test(p.integrity?.trim() ?? ''));
-  if (elevated) out.push({ text: ' · ran elevated (High or System integrity)' });
+  const levels = new Set([...f.graph.procs.values()].map((p) => p.integrity?.trim().toLowerCase() ?? ''));
+  if (levels.has('system')) out.push({ text: ' · ran elevated (System integrity)' });
+  else if (levels.has('high')) out.push({ text: ' · ran elevated (High integrity)' });
   return out;
 }
 

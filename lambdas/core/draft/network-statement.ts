@@ -76,7 +76,7 @@ export function exposureStatement(f: IncidentFacts): Statement {
     return {
       basis: 'observed',
       text: rich(
-        'Data exposure: none observed (no outbound connection in the collected events); outside those events it is unknown.',
+        'Data exposure: none observed (no outbound connection in the events); unknown beyond them.',
       ),
     };
   }

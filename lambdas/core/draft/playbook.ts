@@ -218,6 +218,16 @@ function streamText(s: { file: string; stream: string }): Rich {
   );
 }
 
+/** The host name of a URL indicator, none for an address or anything that does not parse. */
+function urlHost(value: string): string[] {
+  try {
+    const host = new URL(value).hostname.replace(/\.$/, '');
+    return host === '' || /^[\d.]+$/.test(host) || host.startsWith('[') ? [] : [host];
+  } catch {
+    return [];
+  }
+}
+
 export const PLAYBOOK: readonly PlaybookEntry[] = [
   {
     family: 'isolate-host',
@@ -238,13 +248,19 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
           text: rich('Block ', code(d.display), ' at the egress firewall and look for other hosts that reached it.'),
         });
       }
+      // Only names the attack asked for are blocked: DNS queries answered with an address it reached, and hosts of
+      // URLs it used. A connection's destination hostname (Sysmon 3 `DestinationHostname`) is a reverse lookup of the
+      // address, a name the attacker never chose (a cloud provider's, a CDN's): blocking it blocks someone else.
       const contacted = new Set(dests.map((d) => (d.dstIp ?? '').toLowerCase()));
-      const names = distinct([
-        ...dests.flatMap((d) => (d.hostname !== undefined ? [d.hostname] : [])),
-        ...f.dns
-          .filter((q) => q.results.some((r) => contacted.has(r.toLowerCase().replace(/^::ffff:/, ''))))
-          .map((q) => q.query),
-      ]).filter(isBlockableName);
+      const names = distinct(
+        [
+          ...f.dns
+            .filter((q) => q.results.some((r) => contacted.has(r.toLowerCase().replace(/^::ffff:/, ''))))
+            .map((q) => q.query),
+          ...f.alerts.flatMap((a) => a.enrichment.iocs.filter((i) => i.type === 'url').flatMap((i) => urlHost(i.value))),
+        ],
+        (n) => n.toLowerCase(),
+      ).filter(isBlockableName);
       for (const n of names.slice(0, MAX_BLOCKS)) {
         steps.push({
           phase: 'containment',
@@ -427,7 +443,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
     steps: ({ files }) => {
       const steps: { phase: RemediationPhase; text: Rich }[] = files.slice(0, MAX_FILES).map((p) => ({
         phase: 'eradication' as const,
-        text: rich('Delete ', code(p), ' after keeping a copy for analysis.'),
+        text: rich('Delete ', code(p), ' (keep a copy for analysis).'),
       }));
       if (files.length > MAX_FILES) {
         steps.push({
@@ -501,7 +517,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
                 code(user.key),
                 ' on ',
                 f.hostDisplay,
-                ' unless needed (its programs ran with High integrity).',
+                ' unless needed.',
               ),
             },
           ]
@@ -532,11 +548,11 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
         {
           phase: 'recovery',
           text: rich(
-            'After removal, run a full EDR scan of ',
+            'After removal, scan ',
             f.hostDisplay,
-            one ? ' and alert for 14 days if ' : ' and alert for 14 days if any of ',
+            one ? ' with the EDR and alert for 14 days if ' : ' with the EDR and alert for 14 days if any of ',
             codeList(names.slice(0, 5)),
-            one ? ' reappears; reimage the host if it does.' : ' reappears; reimage the host if one does.',
+            one ? ' reappears; reimage if it does.' : ' reappears; reimage if one does.',
           ),
         },
       ];
@@ -662,14 +678,20 @@ function lookAlikeLine(x: LookAlike): Statement {
  * they agree (the dump is secured in remediation and left out of the hash hunt; the persistence removed is the
  * persistence queried).
  */
+/** Next queries a ticket carries. */
+export const MAX_NEXT_QUERIES = 3;
+/** Detections to add a ticket carries. */
+export const MAX_FOLLOW_UPS = 2;
+
 export function caseSections(f: IncidentFacts): CaseSections {
   const c = playbookCase(f);
   const lookAlikes = lookAlikeNames(f);
   return {
     remediation: remediationSteps(f, c),
-    nextQueries: nextQueries(f, c.autostart),
+    // The few an analyst runs first (most specific first), and the detections that matter most: a ticket, not a plan.
+    nextQueries: nextQueries(f, c.autostart).slice(0, MAX_NEXT_QUERIES),
     contributingFactors: contributingFactors(f, c.profile),
-    detectionFollowUps: detectionFollowUps(f, c.autostart, c.credentials, lookAlikes),
+    detectionFollowUps: detectionFollowUps(f, c.autostart, c.credentials, lookAlikes).slice(0, MAX_FOLLOW_UPS),
     lookAlikes: lookAlikes.map(lookAlikeLine),
   };
 }

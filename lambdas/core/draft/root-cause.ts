@@ -181,8 +181,8 @@ function rootStatement(f: IncidentFacts, root: ProcEntry, parent: ProcEntry | un
   const user = humanUsers(f)[0];
   const when =
     root.created !== undefined
-      ? `started at ${utc(root.created.eventTime)}`
-      : `first seen at ${utc(root.firstSeen)} (its start was not collected)`;
+      ? `started at ${at(f, root.created.eventTime)}`
+      : `first seen at ${at(f, root.firstSeen)} (its start was not collected)`;
   const parentName = parent?.image !== undefined ? baseName(parent.image) : undefined;
   const by = parent !== undefined ? rich(' by ', actor(parent)) : rich(', parent not in the collected events');
   let context = parentName !== undefined ? PARENT_CONTEXT[parentName.toLowerCase()] : undefined;
@@ -204,6 +204,16 @@ function rootStatement(f: IncidentFacts, root: ProcEntry, parent: ProcEntry | un
       '.',
     ),
   };
+}
+
+/**
+ * A time as the ticket's statements give it: the clock alone when the incident lies within one UTC day (the
+ * timeline heading names the day), else the full UTC time.
+ */
+function at(f: IncidentFacts, iso: string): string {
+  const t = utc(iso);
+  const day = utc(f.firstSeen).slice(0, 10);
+  return day === utc(f.lastSeen).slice(0, 10) && t.startsWith(day) ? t.slice(11) : t;
 }
 
 /** Files written by one process and then registered or started by another: how separate chains are tied. */
@@ -239,21 +249,21 @@ function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
               actor(fileWriter),
               ' wrote ',
               code(baseName(p.payload)),
-              ` at ${utc(file.alert.eventTime)} and registered it in `,
+              ` at ${at(f, file.alert.eventTime)} and registered it in `,
               what,
-              ` at ${utc(p.alert.eventTime)}.`,
+              ` at ${at(f, p.alert.eventTime)}.`,
             )
           : rich(
+              apart !== undefined ? 'Only ' : '',
               code(baseName(p.payload)),
-              ' ties the events together: ',
+              apart !== undefined ? ' links the two chains: ' : ' ties the events together: ',
               actor(fileWriter),
-              ` wrote it at ${utc(file.alert.eventTime)}, and `,
+              ` wrote it at ${at(f, file.alert.eventTime)}; `,
               actor(registrar),
               apart !== undefined ? rich(', started by ', actor(apart), ', not by ', actor(root), ',') : '',
               ' registered it in ',
               what,
-              ` at ${utc(p.alert.eventTime)}`,
-              apart !== undefined ? ': the events link the two only through that file.' : '.',
+              ` at ${at(f, p.alert.eventTime)}.`,
             ),
       });
     } else if (apart !== undefined && writer !== undefined) {
@@ -282,7 +292,7 @@ function unnamedFirstActor(f: IncidentFacts): Statement | undefined {
   return {
     basis: 'observed',
     text: rich(
-      `The first collected event (${utc(first.eventTime)}) was written by `,
+      `The first collected event (${at(f, first.eventTime)}) was written by `,
       actorLabel(first.process),
       ': the process that installed what follows is unknown.',
     ),
@@ -299,11 +309,10 @@ export function rootCause(f: IncidentFacts): RootCause {
   const unknownDelivery = (subject: Rich): Statement => ({
     basis: 'unknown',
     text: rich(
-      'The delivery vector is unknown: the collected events do not show how ',
+      'The delivery vector is unknown: the events do not show how ',
       subject,
       ' reached ',
       f.hostDisplay,
-      ' (email, web download, removable media or another route)',
       users.length > 0 ? rich('; ', code(users[0].key), ' may be able to say') : '',
       '.',
     ),
@@ -320,7 +329,7 @@ export function rootCause(f: IncidentFacts): RootCause {
   }
 
   const parent = parentOf(f, root);
-  statements.push(rootStatement(f, root, parent));
+  const rootLine = rootStatement(f, root, parent);
   if (unnamed !== undefined) statements.push(unnamed);
   statements.push(...artifactLinks(f, root));
 
@@ -338,6 +347,8 @@ export function rootCause(f: IncidentFacts): RootCause {
     persistenceStart: persistenceStarts(f, launched),
   };
   const rule = VECTOR_RULES.find((r) => r.test(vctx));
+  // Where the chain begins is the hypothesis' "because" when a rule matched: said once, there.
+  if (rule === undefined) statements.unshift(rootLine);
   const vector = rule?.vector ?? 'unknown: nothing in the process tree points to a delivery route';
   const confidence: Confidence = rule?.confidence ?? 'low';
 

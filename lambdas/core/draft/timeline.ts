@@ -4,6 +4,7 @@ import { actor, actorLabel, defangValue } from './display';
 import type { DraftLimits } from './limits';
 import { evidenceRef } from './raw-evidence';
 import { isMicrosoftModule } from '../enrich';
+import { hasMeasuredTime } from '../formats/sysmon/local-time';
 import type { EnrichedAlert } from '../model/enrichment';
 import { baseName, isInstalledLocation } from '../windows';
 import { clip, code, codeList, distinct, oneLine, plain, rich, utc } from './text';
@@ -159,10 +160,12 @@ function countedText(g: Group): Rich {
  */
 export function timeline(f: IncidentFacts, limits: DraftLimits): { entries: TimelineEntry[]; omitted: number } {
   const signal = new Set([...f.persistence.map((p) => p.alert.alertId), ...f.lsass.map((l) => l.alert.alertId)]);
+  // A local clock reading with an unknown offset is no UTC instant: it has its own list (`localTimeLines`).
+  const measured = f.alerts.filter(hasMeasuredTime);
   // First pass: which events share a group; a group of one is an ordinary line.
   const groups = new Map<string, Group>();
   const keyOf = new Map<string, string>();
-  for (const a of f.alerts) {
+  for (const a of measured) {
     const k = groupKey(f, a, signal);
     if (k === undefined) continue;
     const key = `${k[0]}#${k[1]}`;
@@ -175,7 +178,7 @@ export function timeline(f: IncidentFacts, limits: DraftLimits): { entries: Time
   const entries: TimelineEntry[] = [];
   const byText = new Map<string, TimelineEntry>();
   const placed = new Set<string>();
-  for (const a of f.alerts) {
+  for (const a of measured) {
     const key = keyOf.get(a.alertId);
     const g = key !== undefined ? groups.get(key) : undefined;
     if (g !== undefined && key !== undefined && g.alerts.length > 1) {
@@ -209,6 +212,41 @@ export function timeline(f: IncidentFacts, limits: DraftLimits): { entries: Time
   }
   // A folded line says its count the way a counted line does, in front.
   for (const e of byText.values()) if (e.count > 1) e.text = rich(`${e.count.toLocaleString('en-US')} × `, e.text);
+  return {
+    entries: entries.slice(0, limits.timelineEntries),
+    omitted: Math.max(0, entries.length - limits.timelineEntries),
+  };
+}
+
+/** A local clock reading as the source wrote it, without a zone it does not have: `2024-02-15 16:16:05`. */
+function localReading(iso: string): string {
+  return utc(iso).replace(/Z$/, '');
+}
+
+/**
+ * The events whose time is a local clock reading with an unknown offset (`time-zone-unverified`), in their own
+ * list: placed on the UTC timeline they could be hours off. Oldest reading first; identical lines fold.
+ *
+ * @example
+ * localTimeLines(facts, DEFAULT_LIMITS).entries[0]; // { time: '2024-02-15 16:16:05', text: […], ref: 'Security 4688', count: 1 }
+ */
+export function localTimeLines(f: IncidentFacts, limits: DraftLimits): { entries: TimelineEntry[]; omitted: number } {
+  const entries: TimelineEntry[] = [];
+  const byText = new Map<string, TimelineEntry>();
+  for (const a of f.unmeasuredTimes ?? f.alerts.filter((x) => !hasMeasuredTime(x))) {
+    const text = describeLine(a);
+    const time = localReading(a.eventTime);
+    const seen = byText.get(plain(text));
+    if (seen !== undefined) {
+      seen.count += 1;
+      if (time !== seen.time) seen.lastTime = time;
+      continue;
+    }
+    const entry: TimelineEntry = { time, text, ref: timelineRef(a), count: 1 };
+    byText.set(plain(text), entry);
+    entries.push(entry);
+  }
+  for (const e of entries) if (e.count > 1) e.text = rich(`${e.count.toLocaleString('en-US')} × `, e.text);
   return {
     entries: entries.slice(0, limits.timelineEntries),
     omitted: Math.max(0, entries.length - limits.timelineEntries),

@@ -37,11 +37,6 @@ export interface Coverage {
   duplicates: number;
 }
 
-export interface ContextRow {
-  label: string;
-  value: Rich;
-}
-
 /** One process of the attack chain, flattened depth-first (children follow their parent with depth + 1). */
 export interface ProcessNode {
   depth: number;
@@ -239,6 +234,21 @@ export interface NextQuery {
   query: string;
 }
 
+/** An EDR product's own finding, as the ticket lists it beside the merged story. */
+export interface VendorFindingLine {
+  /** The product's name: `CrowdStrike Falcon`. */
+  product: string;
+  /** Rule or detection name, as the vendor wrote it (data). */
+  title?: string;
+  /**
+   * The alert in the vendor's console: an `https:` URL (`consoleLinkOf` admits nothing else). Alert text like any
+   * other: renderers show it as a literal value, never as a link (its host is whatever the record said).
+   */
+  consoleLink?: string;
+  /** What the product says it did: stopped it, judged it harmless, or only detected it. */
+  disposition: 'blocked' | 'benign' | 'detected';
+}
+
 /** Jira priority levels, most urgent first. */
 export const PRIORITY_LEVELS = ['P1', 'P2', 'P3', 'P4'] as const;
 export type PriorityLevel = (typeof PRIORITY_LEVELS)[number];
@@ -279,7 +289,6 @@ export interface IncidentReport {
   labels: string[];
   coverage: Coverage;
   executiveSummary: Statement[];
-  initialContext: ContextRow[];
   technicalAnalysis: TechnicalAnalysis;
   timeline: TimelineEntry[];
   timelineOmitted: number;
@@ -306,6 +315,18 @@ export interface IncidentReport {
    * own, `azureedge-cdn.net`), one observed line each. Optional: drafted with remediation.
    */
   lookAlikes?: Statement[];
+  /**
+   * Each EDR product's own finding (product, rule, console link, disposition), one per distinct finding, oldest
+   * first. Optional: raw telemetry has none.
+   */
+  vendorFindings?: VendorFindingLine[];
+  /**
+   * Events whose time is a local clock reading with an unknown offset: kept out of `timeline` (which is UTC) and
+   * listed apart, their `time` the reading as the source wrote it (`YYYY-MM-DD HH:MM:SS`, no zone).
+   */
+  localTimeEvents?: TimelineEntry[];
+  /** Background events of the host that joined by time only: counted, not analysed (their raw records aside). */
+  backgroundEvents?: number;
   /** Raw records, headed for the ticket's attachment: the description itself no longer carries them. */
   rawEvidence: RawEvidence[];
   /** Alerts whose raw record is not in `rawEvidence` (sample cap). */

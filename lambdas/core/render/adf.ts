@@ -20,7 +20,11 @@ import { DESCRIPTION_TARGET_CHARS, fit, SHRINK_LEVELS, truncationNotes } from '.
 import {
   BASIS_LABELS,
   HEADER_LABELS,
+  LOCAL_TIME_TITLE,
   MAX_QUERIES,
+  MAX_VENDOR_FINDINGS,
+  backgroundLine,
+  rawEventsLine,
   PHASE_LABELS,
   PHASES,
   SECTION_TITLES,
@@ -28,12 +32,13 @@ import {
   closeQuotes,
   commandSaysMore,
   detectionMatched,
-  heuristicLine,
   persistenceFields,
   processFacts,
   timelineClock,
   shownTimeline,
+  suspicionLines,
   timelineRef,
+  vendorFindingLine,
 } from './layout';
 import type { TreeNode } from './layout';
 
@@ -91,8 +96,13 @@ function attackChain(report: IncidentReport, b: RenderBudget): AdfBlock[] {
   const tree = buildTree(ta.processTree.slice(0, b.rows), MAX_NESTING);
   const persistence = ta.persistence.slice(0, b.rows).flatMap((p) => {
     const fields = persistenceFields(p, report.timeline);
+    // The title, its event and what it will do on one line; only fields no other line shows follow.
     return blocks(
-      paragraph(strong(`Persistence: ${p.title}`), text(` (${p.ref})`)),
+      paragraph(
+        strong(`Persistence: ${p.title}`),
+        text(` (${p.ref}).`),
+        ...(p.effect !== undefined ? [text(` ${BASIS_LABELS[p.effect.basis]}: `), r(p.effect.text, b)] : []),
+      ),
       bulletList(
         fields.map((fl) =>
           fl.block === true
@@ -100,24 +110,22 @@ function attackChain(report: IncidentReport, b: RenderBudget): AdfBlock[] {
             : listItem(paragraph(strong(`${fl.label}: `), text(fit(fl.value, b.valueChars), CODE))),
         ),
       ),
-      p.effect !== undefined ? paragraph(strong(`${BASIS_LABELS[p.effect.basis]}: `), r(p.effect.text, b)) : undefined,
     );
   });
-  // One line per heuristic: its title says why; the first piece of evidence shows where.
-  const heuristics =
-    b.compact >= 2
-      ? undefined
-      : bulletList(
-          ta.heuristics.slice(0, b.rows).map((h) => {
-            const line = heuristicLine(h);
-            return listItem(
-              paragraph(
-                strong(fit(line.title, b.valueChars)),
-                ...(line.evidence !== undefined ? [text(': '), text(line.evidence, CODE)] : []),
-              ),
-            );
-          }),
-        );
+  // One line per heuristic (its title says why; short evidence shows where), then the look-alike names: each
+  // reason once.
+  const reasons = [
+    ...(b.compact >= 2 ? [] : suspicionLines(report)).map((line) =>
+      listItem(
+        paragraph(
+          strong(fit(line.title, b.valueChars)),
+          ...(line.evidence !== undefined ? [text(': '), text(line.evidence, CODE)] : []),
+        ),
+      ),
+    ),
+    ...(report.lookAlikes ?? []).map((s) => listItem(paragraph(r(s.text, b)))),
+  ];
+  const heuristics = bulletList(reasons.slice(0, b.rows));
   return blocks(
     bulletList(tree.map((t) => processItem(t, undefined, b, timelineClock(report.timeline).show))),
     ta.notes.processTree !== undefined ? paragraph(r(ta.notes.processTree.text, b)) : undefined,
@@ -125,12 +133,6 @@ function attackChain(report: IncidentReport, b: RenderBudget): AdfBlock[] {
     persistence,
     omitted(Math.max(0, ta.persistence.length - b.rows), 'persistence mechanisms'),
     heuristics !== undefined ? [paragraph(strong('Why it is suspicious')), heuristics] : [],
-    (report.lookAlikes ?? []).length > 0
-      ? [
-          paragraph(strong('Look-alike names')),
-          bulletList((report.lookAlikes ?? []).slice(0, b.rows).map((s) => statementItem(s, b))),
-        ]
-      : [],
   );
 }
 
@@ -139,6 +141,21 @@ function timelineBlocks(report: IncidentReport, b: RenderBudget): AdfBlock[] {
   const items = shownTimeline(report.timeline, b.timeline).map((e) =>
     listItem(paragraph(strong(clock.time(e)), text(' — '), r(e.text, b), text(` ${timelineRef(e)}`))),
   );
+  // Local clock readings with no known offset: apart, in their source's clock, never mixed into the UTC lines.
+  const local = report.localTimeEvents ?? [];
+  const localItems = local
+    .slice(0, b.timeline)
+    .map((e) =>
+      listItem(
+        paragraph(
+          strong(e.lastTime !== undefined ? `${e.time}–${e.lastTime}` : e.time),
+          text(' — '),
+          r(e.text, b),
+          text(` ${timelineRef(e)}`),
+        ),
+      ),
+    );
+  const background = backgroundLine(report.backgroundEvents ?? 0);
   return blocks(
     heading(2, clock.day !== undefined ? `Timeline (UTC, ${clock.day})` : SECTION_TITLES.timeline),
     bulletList(items),
@@ -147,6 +164,9 @@ function timelineBlocks(report: IncidentReport, b: RenderBudget): AdfBlock[] {
       report.timelineOmitted + Math.max(0, report.timeline.length - b.timeline),
       'timeline lines (every event is in the attachment)',
     ),
+    localItems.length > 0 ? [paragraph(strong(LOCAL_TIME_TITLE)), bulletList(localItems)] : [],
+    omitted(local.length - localItems.length, 'local-time lines'),
+    background !== undefined ? paragraph(text(background)) : undefined,
   );
 }
 
@@ -183,14 +203,13 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
     b.compact >= 2
       ? paragraph(...report.attack.map((a, i) => [...text(i > 0 ? ', ' : ''), ...text(a.id, CODE)]))
       : table(
-          ['Technique', 'Name', 'Tactics', 'First event'],
+          ['Technique', 'Name', 'Tactics'],
           report.attack
             .slice(0, b.rows)
             .map((a) => [
               text(a.id, CODE),
               text(fit(a.name, b.valueChars)),
               text(a.tactics.length > 0 ? a.tactics.join(', ') : 'unknown'),
-              text(fit(a.evidence.split(': ')[0], b.valueChars)),
             ]),
         );
   const detections = table(
@@ -211,6 +230,7 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
   const followUps = report.detectionFollowUps ?? [];
   const queries = report.nextQueries ?? [];
   const raw = report.rawEvidence.length + report.rawEvidenceOmitted;
+  const vendor = report.vendorFindings ?? [];
 
   return blocks(
     cuts.length > 0
@@ -219,6 +239,13 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
     header,
     heading(2, SECTION_TITLES.executiveSummary),
     paragraph(...report.executiveSummary.flatMap((s, i) => [text(i > 0 ? ' ' : ''), r(s.text, b)])),
+    vendor.length > 0
+      ? [
+          paragraph(strong('Vendor findings')),
+          bulletList(vendor.slice(0, MAX_VENDOR_FINDINGS).map((v) => listItem(paragraph(r(vendorFindingLine(v), b))))),
+        ]
+      : [],
+    omitted(vendor.length - MAX_VENDOR_FINDINGS, 'vendor findings'),
     heading(2, SECTION_TITLES.attackChain),
     attackChain(report, b),
     timelineBlocks(report, b),
@@ -270,13 +297,7 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
           bulletList(followUps.slice(0, b.rows).map((x) => listItem(paragraph(r(x, b))))),
         ]
       : [],
-    raw > 0
-      ? paragraph(
-          text(
-            `Raw events: the ${raw.toLocaleString('en-US')} records are attached to the ticket, under the references the timeline gives.`,
-          ),
-        )
-      : undefined,
+    raw > 0 ? paragraph(r(rawEventsLine(raw), b)) : undefined,
   );
 }
 
@@ -317,7 +338,7 @@ function longestValue(report: IncidentReport): number {
     else if (Array.isArray(v)) v.forEach(walk);
     else if (typeof v === 'object' && v !== null) Object.values(v).forEach(walk);
   };
-  walk({ ...report, rawEvidence: [], initialContext: [] });
+  walk({ ...report, rawEvidence: [] });
   return max;
 }
 

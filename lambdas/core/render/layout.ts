@@ -1,5 +1,6 @@
 import type {
   Basis,
+  IncidentReport,
   Field,
   HeaderField,
   PersistenceFinding,
@@ -7,6 +8,7 @@ import type {
   RemediationPhase,
   Rich,
   TimelineEntry,
+  VendorFindingLine,
 } from '../model/report';
 
 /** What both renderers share: section titles, labels for statement bases and phases, the process tree shape. */
@@ -50,6 +52,26 @@ export const MAX_QUERIES = 3;
 export function heuristicLine(h: { title: string; evidence: string[] }): { title: string; evidence?: string } {
   const e = h.evidence[0];
   return e !== undefined && e.length <= 50 ? { title: h.title, evidence: e } : { title: h.title };
+}
+
+/** Heuristics whose whole point a look-alike line makes better (which name, and what it really runs). */
+const SAID_BY_LOOK_ALIKES: ReadonlySet<string> = new Set(['masquerading-name']);
+
+/**
+ * The "Why it is suspicious" lines, each reason once: one per heuristic (a path the attack chain already shows is
+ * not repeated as its evidence), minus the name-imitation heuristic when a look-alike line names the imitation.
+ * The look-alike lines follow in the same list.
+ */
+export function suspicionLines(report: IncidentReport): { title: string; evidence?: string }[] {
+  const ta = report.technicalAnalysis;
+  const images = new Set(ta.processTree.map((n) => n.image.toLowerCase()));
+  const lookAlikes = (report.lookAlikes ?? []).length > 0;
+  return ta.heuristics
+    .filter((h) => !(lookAlikes && SAID_BY_LOOK_ALIKES.has(h.id)))
+    .map((h) => {
+      const line = heuristicLine(h);
+      return line.evidence !== undefined && images.has(line.evidence.toLowerCase()) ? { title: line.title } : line;
+    });
 }
 
 /**
@@ -191,4 +213,40 @@ export function detectionMatched(row: { alerts: number; firstRef: string }): str
   return row.alerts <= 1
     ? row.firstRef
     : `${row.firstRef} and ${row.alerts - 1} more alert${row.alerts === 2 ? '' : 's'}`;
+}
+
+/** Vendor findings a ticket lists: the first few, the rest counted. */
+export const MAX_VENDOR_FINDINGS = 5;
+
+/** Heading of the events whose local clock has no known offset, kept off the UTC timeline. */
+export const LOCAL_TIME_TITLE = 'Local time, offset unknown (not on the UTC timeline)';
+
+/**
+ * One vendor finding on one line: `CrowdStrike Falcon, blocked: <rule> · <console link>`. The link is alert text:
+ * a literal (code) value the analyst can copy once they have read its host, never a link mark or an autolink, as a
+ * forged record could point anywhere that starts with `https://`.
+ */
+export function vendorFindingLine(v: VendorFindingLine): Rich {
+  return [
+    { text: `${v.product}, ${v.disposition}` },
+    ...(v.title !== undefined ? [{ text: `: ${v.title}` }] : []),
+    ...(v.consoleLink !== undefined ? [{ text: ' · console ' }, { text: v.consoleLink, code: true }] : []),
+  ];
+}
+
+/** `3 background events of the host, not part of the attack`: what joined by time only, counted once. */
+export function backgroundLine(n: number): string | undefined {
+  if (n <= 0) return undefined;
+  return `${n.toLocaleString('en-US')} background event${n === 1 ? '' : 's'} of the host, not part of the attack.`;
+}
+
+/**
+ * Where the raw events are: the ticket's attachment, or (Markdown written by `replay --out`) the file beside it.
+ * Said once, at the end.
+ */
+export function rawEventsLine(n: number, file?: string): Rich {
+  const records = `${n.toLocaleString('en-US')} record${n === 1 ? '' : 's'}`;
+  return file !== undefined
+    ? [{ text: `Raw events: ${records} in ` }, { text: file, code: true }, { text: ", beside this file, under the timeline's references." }]
+    : [{ text: `Raw events: ${records} in the attachment, under the timeline's references.` }];
 }

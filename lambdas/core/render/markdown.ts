@@ -3,19 +3,24 @@ import { FULL_BUDGET, fit } from './budget';
 import {
   BASIS_LABELS,
   HEADER_LABELS,
+  LOCAL_TIME_TITLE,
   MAX_QUERIES,
+  MAX_VENDOR_FINDINGS,
+  backgroundLine,
+  rawEventsLine,
   PHASE_LABELS,
   SECTION_TITLES,
   buildTree,
   closeQuotes,
   commandSaysMore,
   detectionMatched,
-  heuristicLine,
   persistenceFields,
   processFacts,
   timelineClock,
   shownTimeline,
+  suspicionLines,
   timelineRef,
+  vendorFindingLine,
 } from './layout';
 import type { TreeNode } from './layout';
 import { mdCellCode, mdCode, mdCodeBlock, mdTable, mdText } from './markdown-escape';
@@ -68,24 +73,31 @@ function attackChain(report: IncidentReport): string[] {
   if (ta.notes.processTree !== undefined) out.push(md(ta.notes.processTree.text));
   out.push(...omitted(ta.processesOmitted + Math.max(0, ta.processTree.length - B.rows), 'processes'));
   for (const p of ta.persistence.slice(0, B.rows)) {
-    out.push('', `**Persistence: ${mdText(p.title)}** (${mdText(p.ref)})`, '');
-    for (const fl of persistenceFields(p, report.timeline)) {
+    // The title, its event and what it will do on one line; only fields no other line shows follow.
+    const effect = p.effect !== undefined ? ` ${BASIS_LABELS[p.effect.basis]}: ${md(p.effect.text)}` : '';
+    out.push('', `**Persistence: ${mdText(p.title)}** (${mdText(p.ref)}).${effect}`);
+    const fields = persistenceFields(p, report.timeline);
+    if (fields.length > 0) out.push('');
+    for (const fl of fields) {
       const v = fit(fl.value, B.valueChars);
       if (fl.block === true) out.push(`- **${mdText(fl.label)}:**`, '', mdCodeBlock(v, '  '), '');
       else out.push(`- **${mdText(fl.label)}:** ${mdCode(v)}`);
     }
-    if (p.effect !== undefined) out.push('', `**${BASIS_LABELS[p.effect.basis]}:** ${md(p.effect.text)}`);
   }
-  if (ta.heuristics.length > 0) {
-    out.push('', '**Why it is suspicious**', '');
-    for (const h of ta.heuristics.slice(0, B.rows)) {
-      const line = heuristicLine(h);
-      out.push(`- **${mdText(line.title)}**${line.evidence !== undefined ? `: ${mdCode(line.evidence)}` : ''}`);
-    }
-  }
-  const lookAlikes = report.lookAlikes ?? [];
-  if (lookAlikes.length > 0) out.push('', '**Look-alike names**', '', ...lookAlikes.slice(0, B.rows).map(statement));
+  // Heuristics and look-alike names in one list: each reason once.
+  const reasons = [
+    ...suspicionLines(report).map(
+      (line) => `- **${mdText(line.title)}**${line.evidence !== undefined ? `: ${mdCode(line.evidence)}` : ''}`,
+    ),
+    ...(report.lookAlikes ?? []).map((s) => `- ${md(s.text)}`),
+  ];
+  if (reasons.length > 0) out.push('', '**Why it is suspicious**', '', ...reasons.slice(0, B.rows));
   return out;
+}
+
+export interface MarkdownRenderOptions {
+  /** Name of the raw-events file written beside the Markdown (`replay --out`): the line names it. */
+  rawEventsFile?: string;
 }
 
 /**
@@ -94,8 +106,9 @@ function attackChain(report: IncidentReport): string[] {
  * @example
  * process.stdout.write(renderMarkdown(draftReport(incident)));
  */
-export function renderMarkdown(report: IncidentReport): string {
+export function renderMarkdown(report: IncidentReport, options: MarkdownRenderOptions = {}): string {
   const clock = timelineClock(report.timeline);
+  const vendor = report.vendorFindings ?? [];
   const out: string[] = [
     `# ${mdText(report.summary)}`,
     '',
@@ -107,6 +120,15 @@ export function renderMarkdown(report: IncidentReport): string {
     '',
     report.executiveSummary.map((s) => md(s.text)).join(' '),
     '',
+    ...(vendor.length > 0
+      ? [
+          '**Vendor findings**',
+          '',
+          ...vendor.slice(0, MAX_VENDOR_FINDINGS).map((v) => `- ${md(vendorFindingLine(v))}`),
+          ...omitted(vendor.length - MAX_VENDOR_FINDINGS, 'vendor findings'),
+          '',
+        ]
+      : []),
     `## ${SECTION_TITLES.attackChain}`,
     '',
     ...attackChain(report),
@@ -117,8 +139,17 @@ export function renderMarkdown(report: IncidentReport): string {
   for (const e of shownTimeline(report.timeline, B.timeline))
     out.push(`- **${mdText(clock.time(e))}** — ${md(e.text)} ${mdText(timelineRef(e))}`);
   if (report.timeline.length === 0) out.push('No events in the analysed alerts.');
+  out.push(...omitted(report.timelineOmitted + Math.max(0, report.timeline.length - B.timeline), 'timeline lines'));
+  const local = report.localTimeEvents ?? [];
+  if (local.length > 0) {
+    out.push('', `**${LOCAL_TIME_TITLE}**`, '');
+    for (const e of local.slice(0, B.timeline))
+      out.push(`- **${mdText(e.lastTime !== undefined ? `${e.time}–${e.lastTime}` : e.time)}** — ${md(e.text)} ${mdText(timelineRef(e))}`);
+    out.push(...omitted(local.length - B.timeline, 'local-time lines'));
+  }
+  const background = backgroundLine(report.backgroundEvents ?? 0);
+  if (background !== undefined) out.push('', mdText(background));
   out.push(
-    ...omitted(report.timelineOmitted + Math.max(0, report.timeline.length - B.timeline), 'timeline lines'),
     '',
     `## ${SECTION_TITLES.iocs}`,
     '',
@@ -146,14 +177,13 @@ export function renderMarkdown(report: IncidentReport): string {
   if (report.attack.length > 0) {
     out.push(
       mdTable(
-        ['Technique', 'Name', 'Tactics', 'First event'],
+        ['Technique', 'Name', 'Tactics'],
         report.attack
           .slice(0, B.rows)
           .map((a) => [
             mdCellCode(a.id),
             mdText(a.name),
             mdText(a.tactics.length > 0 ? a.tactics.join(', ') : 'unknown'),
-            mdText(a.evidence.split(': ')[0]),
           ]),
       ),
     );
@@ -213,10 +243,6 @@ export function renderMarkdown(report: IncidentReport): string {
   if (followUps.length > 0)
     out.push('', '**Detections to add**', '', ...followUps.slice(0, B.rows).map((x) => `- ${md(x)}`));
   const raw = report.rawEvidence.length + report.rawEvidenceOmitted;
-  if (raw > 0)
-    out.push(
-      '',
-      `Raw events: the ${raw.toLocaleString('en-US')} records are attached to the ticket, under the references the timeline gives.`,
-    );
+  if (raw > 0) out.push('', md(rawEventsLine(raw, options.rawEventsFile)));
   return `${out.join('\n').trimEnd()}\n`;
 }

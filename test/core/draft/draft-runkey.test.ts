@@ -112,15 +112,6 @@ describe('draftReport on the reference run-key incident', () => {
     );
   });
 
-  it('puts host department, criticality, user name and title in the initial context', () => {
-    const row = (label: string): string => plain(report.initialContext.find((r) => r.label === label)?.value ?? []);
-    expect(row('Host')).toBe('FIN-WS-034 (FIN-WS-034.corp.example.com): Finance department, criticality high');
-    expect(row('User')).toBe('CORP\\jwilliams (Jennifer Williams, Accountant)');
-    expect(row('First seen (UTC)')).toBe('2024-02-15 21:16:05Z');
-    expect(row('Last seen (UTC)')).toBe('2024-02-15 21:25:03Z');
-    expect(row('Severity')).toMatch(/^80\/100 \(high\): vendor severity high \(75\)/);
-  });
-
   it('opens with five header lines: what, where and when, who, how bad and why, what to do now', () => {
     const line = (field: string): string => plain(report.header.find((h) => h.field === field)?.value ?? []);
     expect(report.header.map((h) => h.field)).toEqual(['what', 'where', 'who', 'howBad', 'doNow']);
