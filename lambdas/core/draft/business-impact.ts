@@ -14,7 +14,7 @@ export function businessImpact(f: IncidentFacts, isolate: boolean): Statement[] 
     out.push({
       basis: 'inferred',
       text: rich(
-        'A reboot does not end the compromise: the persistence runs at every logon or trigger until removed.',
+        'A reboot does not end the compromise: the persistence survives it until removed.',
       ),
     });
   }

@@ -118,8 +118,11 @@ export function describeAction(a: EnrichedAlert): Described {
   return { action: rich('raised detection ', code(shortValue(label))), hasActor: a.process !== undefined };
 }
 
-/** The timeline line of an alert: actor + action, or the event name + action when no actor is known. */
-export function describeLine(a: EnrichedAlert): Rich {
+/**
+ * The timeline line of an alert: actor + action, or the event name + action when no actor is known. A process start
+ * names its account unless `withUser` is false (the incident has one account, which the header names).
+ */
+export function describeLine(a: EnrichedAlert, withUser = true): Rich {
   const d = describeAction(a);
   if (a.eventType === 'process_create' && a.process !== undefined) {
     const who = a.process.parent !== undefined ? rich(actor(a.process.parent), ' started ') : 'Process started: ';
@@ -129,7 +132,7 @@ export function describeLine(a: EnrichedAlert): Rich {
       who,
       code(image !== undefined ? shortValue(baseName(image)) : 'an unnamed program'),
       a.process.pid !== undefined ? ` (PID ${a.process.pid})` : '',
-      user !== undefined ? rich(' as ', code(shortValue(user))) : [],
+      withUser && user !== undefined ? rich(' as ', code(shortValue(user))) : [],
     );
   }
   if (d.hasActor) return rich(actor(a.process), ' ', d.action);

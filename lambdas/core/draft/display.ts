@@ -132,12 +132,12 @@ export function knownImage(image: string | undefined): string | undefined {
   return UNKNOWN_IMAGES.has(image.trim().toLowerCase()) ? undefined : image;
 }
 
-/** `powershell.exe (PID 7842)`, `a process the events did not name (PID 4880)`. */
+/** `powershell.exe (PID 7842)`, `an unnamed process (PID 4880)` (the events did not name it). */
 export function actorLabel(p: { image?: string; pid?: number } | undefined): string {
   const image = knownImage(p?.image);
   const pid = p?.pid !== undefined ? ` (PID ${p.pid})` : '';
   if (image !== undefined) return `${oneLine(baseName(image))}${pid}`;
-  return `a process the events did not name${pid}`;
+  return `an unnamed process${pid}`;
 }
 
 /**

@@ -70,7 +70,7 @@ export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): Inci
       ranked.map((t) => t.info),
     ),
     coverage,
-    executiveSummary: executiveSummary(f, top, coverage),
+    executiveSummary: executiveSummary(f, coverage),
     technicalAnalysis: technicalAnalysis(f, limits),
     timeline: tl.entries,
     timelineOmitted: tl.omitted,
@@ -93,7 +93,7 @@ export function draftReport(incident: IncidentView, cfg: DraftConfig = {}): Inci
     rawEvidenceOmitted: raw.omitted + Math.max(0, coverage.total - coverage.analysed),
   };
   if (top !== undefined) report.primaryTechnique = top.info.id;
-  // Sentences may open with an actor description (`a process the events did not name`): capitalise them once here.
+  // Sentences may open with an actor description (`an unnamed process`): capitalise them once here.
   const asSentences = (xs: Statement[]): Statement[] => xs.map((x) => ({ ...x, text: sentence(x.text) }));
   report.executiveSummary = asSentences(report.executiveSummary);
   report.rootCause.statements = asSentences(report.rootCause.statements);

@@ -1,47 +1,16 @@
 import type { IncidentFacts } from './facts';
-import { humanUsers } from './facts';
 import { actor, PRODUCT_NAMES } from './display';
 import { networkStatement } from './network-statement';
 import type { PersistenceFact } from './persistence';
-import type { RankedTechnique } from './summary-line';
-import { whatHappened } from './summary-line';
 import { baseName } from '../windows';
-import { code, count, distinct, joinAnd, oneLine, rich } from './text';
+import { code, count, oneLine, rich } from './text';
 import type { Coverage, Rich, Statement } from '../model/report';
 
 /**
- * Two to four plain sentences for a manager: what happened, when, where and to whom; the key finding; whether a
- * connection was made; and, when the incident was sampled, how much of it the analysis covers. What to do now is the
- * header's last line, said once.
+ * Two or three plain sentences for a manager: the key finding in words, whether a connection was made and, when the
+ * incident was sampled, how much of it the analysis covers. What happened where and to whom are the header's what,
+ * where and who lines, and what to do now its last: said once, there.
  */
-
-/** `Registry Run Key Persistence` → `registry run key persistence`; acronyms and mixed case (DLL, PowerShell) stay. */
-function sentenceCase(phrase: string): string {
-  return phrase
-    .split(' ')
-    .map((w) => (/^[A-Z][a-z]+$/.test(w) ? w.toLowerCase() : w))
-    .join(' ');
-}
-
-/**
- * Where and whose, in plain words: `FIN-WS-034, a Finance computer used by Jennifer Williams`. The exact account,
- * criticality and times are the header's; said once.
- */
-function whereAndWho(f: IncidentFacts): Rich {
-  const dept = f.asset?.department !== undefined ? oneLine(f.asset.department) : undefined;
-  const others = f.hostCount > 1 ? ` and ${count(f.hostCount - 1, 'other host')}` : '';
-  const users = humanUsers(f);
-  const person = users[0]?.context?.name !== undefined ? oneLine(users[0].context.name) : undefined;
-  const who =
-    person !== undefined
-      ? ` used by ${person}`
-      : users.length > 0
-        ? rich(' under the account ', code(users[0].key))
-        : f.users.length > 0
-          ? rich(' running as ', code(f.users[0].key))
-          : '';
-  return rich(f.hostDisplay, others, dept !== undefined ? rich(`, a ${dept} computer`, who) : rich(who));
-}
 
 /** The persistence in plain words; where its payload came from is the root cause's to say, with times, once. */
 function persistenceSentence(p: PersistenceFact): Rich {
@@ -121,14 +90,9 @@ function keyFinding(f: IncidentFacts): Rich {
     : rich('The alerts do not say which process was involved.');
 }
 
-export function executiveSummary(f: IncidentFacts, top: RankedTechnique | undefined, coverage: Coverage): Statement[] {
-  const sources = joinAnd(distinct(f.alerts.map((a) => PRODUCT_NAMES[a.source.product] ?? a.source.product)));
-  const what = sentenceCase(whatHappened(f, top));
+export function executiveSummary(f: IncidentFacts, coverage: Coverage): Statement[] {
+  // What was recorded, where and whose computer it is are the header's what, where and who lines: said once, there.
   const out: Statement[] = [
-    {
-      basis: 'observed',
-      text: rich(`${sources === '' ? 'The sources' : sources} recorded ${what} on `, whereAndWho(f), '.'),
-    },
     { basis: 'observed', text: keyFinding(f) },
     networkStatement(f, true),
   ];

@@ -15,8 +15,8 @@ import type { Coverage, HeaderLine, Priority, Rich } from '../model/report';
  * how bad and why, and what to do now. Each fact is said here once; the sections below give the evidence.
  */
 
-/** Reasons shown after the priority's own: the strongest few, each a phrase. */
-const MAX_REASONS = 3;
+/** Reasons shown after the priority's own: the strongest one, a phrase (the score's full reasons stay on the incident). */
+const MAX_REASONS = 1;
 
 /** The mechanism in a few words: `Run value WindowsSecurityUpdate → security.dll`. */
 function mechanism(p: PersistenceFact): Rich {
@@ -102,7 +102,7 @@ function reason(r: string): { text: string; weight: number } {
   const m = /\(([+-]\d+)[^)]*\)\s*$/.exec(r);
   const text = oneLine(r.replace(/\s*\([+-]\d+[^)]*\)\s*$/, '').replace(/^heuristic:\s*/i, ''));
   // A phrase, not a record: cut at a word with a bare ellipsis (the score's full reasons stay on the incident).
-  const cut = text.length <= 100 ? text : `${text.slice(0, 100).replace(/\s+\S*$/, '')}…`;
+  const cut = text.length <= 70 ? text : `${text.slice(0, 70).replace(/\s+\S*$/, '')}…`;
   // A quote the cut opened and left open is closed again.
   const short = (cut.match(/"/g) ?? []).length % 2 === 1 ? `${cut}"` : cut;
   return { text: short, weight: m !== null ? Number(m[1]) : 0 };

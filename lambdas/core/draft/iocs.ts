@@ -60,12 +60,17 @@ export function iocRows(f: IncidentFacts, limits: DraftLimits): { rows: IocRow[]
     f.alerts.flatMap((a) => a.enrichment.iocs.map((i) => `${i.type}#${i.value.toLowerCase()}`)),
   );
   const all = [
-    // The incident's own list repeats what its alerts gave; it adds what alerts outside the sample gave.
-    ...f.incident.iocs
+    // The incident's own list repeats what its alerts gave; it adds what alerts outside the sample gave. With
+    // background telemetry in the incident, that list holds the background's indicators too (the Azure wire server
+    // its agent polls): then the analysed alerts' are the attack's.
+    ...((f.background ?? []).length > 0 ? [] : f.incident.iocs)
       .filter((i) => !fromAlerts.has(`${i.type}#${i.value.toLowerCase()}`))
       .map((i) => ({ i, severity: 0 })),
     ...f.alerts.flatMap((a) => ofAlert(a).map((i) => ({ i, severity: a.enrichment.severity.score }))),
-  ].filter(({ i }) => i.type !== 'commandline');
+  ]
+    .filter(({ i }) => i.type !== 'commandline')
+    // Sysmon's `<unknown process>` is a placeholder for an image it could not name, not a file to hunt.
+    .filter(({ i }) => !(i.type === 'file' && /^<[^<>]*>$/.test(i.value.trim())));
   const owners = hashOwners(f);
   for (const { i, severity } of all) {
     const k = `${i.type}#${i.value.toLowerCase()}`;
@@ -96,11 +101,11 @@ export function iocRows(f: IncidentFacts, limits: DraftLimits): { rows: IocRow[]
       const owner = HASH_TYPES.has(i.type) ? owners.get(i.value.toLowerCase()) : undefined;
       const notes = [
         ...(owner !== undefined ? [`hash of ${owner}`] : []),
-        // The first roles say what it is; the rest repeat where else the same value appeared. Named for its file, a
+        // The first role says what it is; the rest repeat where else the same value appeared. Named for its file, a
         // hash needs no "process image hash" beside it.
         ...withoutCutCopies(distinct(i.roles))
           .filter((r) => owner === undefined || !/ hash$/.test(r))
-          .slice(0, 2),
+          .slice(0, 1),
         ...(i.private ? ['private address'] : []),
         ...(NETWORK_TYPES.has(i.type) && notBlockableReason(i.value) !== undefined
           ? [notBlockableReason(i.value) ?? '']

@@ -76,7 +76,7 @@ export function exposureStatement(f: IncidentFacts): Statement {
     return {
       basis: 'observed',
       text: rich(
-        'Data exposure: none observed (no outbound connection in the events); unknown beyond them.',
+        'Data exposure: none observed; unknown beyond the collected events.',
       ),
     };
   }

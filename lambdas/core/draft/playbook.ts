@@ -173,7 +173,7 @@ function isolateText(host: string, c: PlaybookCase, main: boolean): Rich {
       ' from the network, agreeing the outage with the owner of what this server runs; keep it powered on so memory evidence survives.',
     );
   }
-  return rich('Isolate ', host, ' from the network; keep it powered on so memory evidence survives.');
+  return rich('Isolate ', host, ' from the network; keep it powered on for memory evidence.');
 }
 
 /** The credential step for one account, by its kind: no person to ask for a service account, no reset for SYSTEM. */
@@ -195,7 +195,7 @@ function resetText(u: UserFact, kind: AccountKind, since: string): Rich | undefi
         ` and review every host it signed in to since ${since}.`,
       );
     case 'interactive':
-      return rich('Reset the password of ', code(u.key), ` and review the account's sign-ins since ${since}.`);
+      return rich('Reset the password of ', code(u.key), ` and review its sign-ins since ${since}.`);
   }
 }
 
@@ -280,7 +280,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
           'Terminate ',
           code(baseName(p.image)),
           p.pid !== undefined ? ` (PID ${p.pid})` : '',
-          ' if it is still running.',
+          ' if still running.',
         ),
       })),
   },
@@ -550,9 +550,9 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
           text: rich(
             'After removal, scan ',
             f.hostDisplay,
-            one ? ' with the EDR and alert for 14 days if ' : ' with the EDR and alert for 14 days if any of ',
+            one ? ' with the EDR; if ' : ' with the EDR; if any of ',
             codeList(names.slice(0, 5)),
-            one ? ' reappears; reimage if it does.' : ' reappears; reimage if one does.',
+            ' reappears within 14 days, reimage it.',
           ),
         },
       ];

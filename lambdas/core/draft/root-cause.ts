@@ -56,12 +56,12 @@ export const VECTOR_RULES: readonly VectorRule[] = [
   {
     id: 'persistence-start',
     test: (x) => x.persistenceStart,
-    vector: 'unknown (the collected chain starts with the persistence running, after the installation)',
+    vector: 'unknown (the collected chain starts after the persistence was installed)',
     confidence: 'low',
     because: (x) =>
       rich(
         code(baseName(x.image)),
-        ' runs the payload named by the persistence of this incident, so the installation came earlier or outside these events',
+        ' runs the payload this persistence names',
       ),
   },
   {
@@ -260,9 +260,9 @@ function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
               actor(fileWriter),
               ` wrote it at ${at(f, file.alert.eventTime)}; `,
               actor(registrar),
-              apart !== undefined ? rich(', started by ', actor(apart), ', not by ', actor(root), ',') : '',
-              ' registered it in ',
-              what,
+              apart !== undefined ? rich(', started by ', actor(apart), ', not by ', code(baseName(root.image ?? '')), ',') : '',
+              ' registered it',
+              apart !== undefined ? '' : rich(' in ', what),
               ` at ${at(f, p.alert.eventTime)}.`,
             ),
       });
@@ -292,9 +292,9 @@ function unnamedFirstActor(f: IncidentFacts): Statement | undefined {
   return {
     basis: 'observed',
     text: rich(
-      `The first collected event (${at(f, first.eventTime)}) was written by `,
+      `The first event (${at(f, first.eventTime)}) came from `,
       actorLabel(first.process),
-      ': the process that installed what follows is unknown.',
+      ': what installed the rest is unknown.',
     ),
   };
 }
@@ -330,8 +330,12 @@ export function rootCause(f: IncidentFacts): RootCause {
 
   const parent = parentOf(f, root);
   const rootLine = rootStatement(f, root, parent);
-  if (unnamed !== undefined) statements.push(unnamed);
-  statements.push(...artifactLinks(f, root));
+  const links = artifactLinks(f, root);
+  // The unnamed first actor is said once: by the line that says what it wrote and registered, when there is one.
+  const unnamedLabel = f.alerts[0]?.process !== undefined ? actorLabel(f.alerts[0].process) : '';
+  const linked = links.some((s) => s.text.some((x) => x.text.toLowerCase() === unnamedLabel.toLowerCase()));
+  if (unnamed !== undefined && !linked) statements.push(unnamed);
+  statements.push(...links);
 
   // When the chain starts in a document, mail or web application, the telling pair is that application and what
   // it launched; otherwise it is the first program and whatever started it.

@@ -50,7 +50,7 @@ function processTree(f: IncidentFacts, limits: DraftLimits): { nodes: ProcessNod
   const nodes = walked.slice(0, limits.processes).map(({ proc: p, depth }): ProcessNode => {
     const node: ProcessNode = {
       depth,
-      image: p.image !== undefined ? clip(oneLine(p.image), limits.valueChars) : 'a process the events did not name',
+      image: p.image !== undefined ? clip(oneLine(p.image), limits.valueChars) : 'an unnamed process',
       named: p.image !== undefined,
       observedStart: p.created !== undefined,
       system: isSystemImage(p.image),

@@ -160,6 +160,8 @@ function countedText(g: Group): Rich {
  */
 export function timeline(f: IncidentFacts, limits: DraftLimits): { entries: TimelineEntry[]; omitted: number } {
   const signal = new Set([...f.persistence.map((p) => p.alert.alertId), ...f.lsass.map((l) => l.alert.alertId)]);
+  // One account in the incident: the header's Who line names it, so process starts need not repeat it.
+  const withUser = f.users.length > 1;
   // A local clock reading with an unknown offset is no UTC instant: it has its own list (`localTimeLines`).
   const measured = f.alerts.filter(hasMeasuredTime);
   // First pass: which events share a group; a group of one is an ordinary line.
@@ -197,7 +199,7 @@ export function timeline(f: IncidentFacts, limits: DraftLimits): { entries: Time
       continue;
     }
     // Lines that say the same thing (a storm's copies) fold into the first, which keeps the count and last time.
-    const text = describeLine(a);
+    const text = describeLine(a, withUser);
     const k = plain(text);
     const time = utc(a.eventTime);
     const seen = byText.get(k);

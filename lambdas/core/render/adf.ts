@@ -20,6 +20,7 @@ import { DESCRIPTION_TARGET_CHARS, fit, SHRINK_LEVELS, truncationNotes } from '.
 import {
   BASIS_LABELS,
   HEADER_LABELS,
+  attackName,
   LOCAL_TIME_TITLE,
   MAX_QUERIES,
   MAX_VENDOR_FINDINGS,
@@ -35,6 +36,7 @@ import {
   persistenceFields,
   processFacts,
   timelineClock,
+  shownPersistence,
   shownTimeline,
   suspicionLines,
   timelineRef,
@@ -94,7 +96,8 @@ function processItem(t: TreeNode, parent: TreeNode | undefined, b: RenderBudget,
 function attackChain(report: IncidentReport, b: RenderBudget): AdfBlock[] {
   const ta = report.technicalAnalysis;
   const tree = buildTree(ta.processTree.slice(0, b.rows), MAX_NESTING);
-  const persistence = ta.persistence.slice(0, b.rows).flatMap((p) => {
+  const shown = shownPersistence(report);
+  const persistence = shown.slice(0, b.rows).flatMap((p) => {
     const fields = persistenceFields(p, report.timeline);
     // The title, its event and what it will do on one line; only fields no other line shows follow.
     return blocks(
@@ -131,7 +134,7 @@ function attackChain(report: IncidentReport, b: RenderBudget): AdfBlock[] {
     ta.notes.processTree !== undefined ? paragraph(r(ta.notes.processTree.text, b)) : undefined,
     omitted(ta.processesOmitted + Math.max(0, ta.processTree.length - b.rows), 'processes (the timeline has them)'),
     persistence,
-    omitted(Math.max(0, ta.persistence.length - b.rows), 'persistence mechanisms'),
+    omitted(Math.max(0, shown.length - b.rows), 'persistence mechanisms'),
     heuristics !== undefined ? [paragraph(strong('Why it is suspicious')), heuristics] : [],
   );
 }
@@ -208,7 +211,7 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
             .slice(0, b.rows)
             .map((a) => [
               text(a.id, CODE),
-              text(fit(a.name, b.valueChars)),
+              text(fit(attackName(a), b.valueChars)),
               text(a.tactics.length > 0 ? a.tactics.join(', ') : 'unknown'),
             ]),
         );
@@ -293,7 +296,8 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
     omitted(report.detectionsOmitted + Math.max(0, report.detections.length - b.rows), 'matching rules'),
     followUps.length > 0
       ? [
-          paragraph(strong('Detections to add')),
+          // Its own heading only under a table of rules that matched; else the section is these lines.
+          ...(report.detections.length > 0 ? [paragraph(strong('Detections to add'))] : []),
           bulletList(followUps.slice(0, b.rows).map((x) => listItem(paragraph(r(x, b))))),
         ]
       : [],

@@ -70,7 +70,10 @@ export function suspicionLines(report: IncidentReport): { title: string; evidenc
     .filter((h) => !(lookAlikes && SAID_BY_LOOK_ALIKES.has(h.id)))
     .map((h) => {
       const line = heuristicLine(h);
-      return line.evidence !== undefined && images.has(line.evidence.toLowerCase()) ? { title: line.title } : line;
+      // A path the chain shows whole is named by its file only.
+      return line.evidence !== undefined && images.has(line.evidence.toLowerCase())
+        ? { title: line.title, evidence: line.evidence.split('\\').pop() ?? line.evidence }
+        : line;
     });
 }
 
@@ -82,6 +85,23 @@ export function persistenceFields(p: PersistenceFinding, timeline: readonly Time
   const line = timeline.find((e) => e.ref === p.ref);
   const said = line !== undefined ? plainText(line.text) : '';
   return p.fields.filter((fl) => !SAID_ELSEWHERE.has(fl.label) && !said.includes(fl.value));
+}
+
+/**
+ * The persistence blocks the attack chain shows: a block adds nothing when it has no field of its own, its timeline
+ * line shows every value its effect names (launcher, payload, export) and the executive summary already says in words
+ * what will start and when; then it is left out, the timeline line and the summary saying it once each.
+ */
+export function shownPersistence(report: IncidentReport): PersistenceFinding[] {
+  const summary = report.executiveSummary.map((s) => plainText(s.text)).join(' ');
+  return report.technicalAnalysis.persistence.filter((p) => {
+    if (persistenceFields(p, report.timeline).length > 0 || p.effect === undefined) return true;
+    const line = report.timeline.find((e) => e.ref === p.ref);
+    if (line === undefined) return true;
+    const said = plainText(line.text);
+    const values = p.effect.text.filter((s) => s.code === true).map((s) => s.text);
+    return !(values.length > 0 && values.every((v) => said.includes(v)) && values.some((v) => summary.includes(v)));
+  });
 }
 
 function plainText(r: Rich): string {
@@ -180,7 +200,8 @@ export function processFacts(
 ): Rich {
   const facts: Rich[] = [
     n.pid !== undefined ? [{ text: `PID ${n.pid}` }] : [],
-    n.started !== undefined ? [{ text: `started ${clock(n.started)}` }] : [],
+    // A collected start is a timeline line with its time: said there. One known only as a parent has no line.
+    n.started !== undefined && !n.observedStart ? [{ text: `started ${clock(n.started)}` }] : [],
     n.user !== undefined && parent !== undefined && n.user !== parent.user
       ? [{ text: 'user ' }, { text: n.user, code: true }]
       : [],
@@ -195,6 +216,15 @@ export function closeQuotes(value: string): string {
   const opens = (value.match(/\u201c/g) ?? []).length;
   const closes = (value.match(/\u201d/g) ?? []).length;
   return opens > closes ? `${value}\u201d` : value;
+}
+
+/**
+ * A technique's name as the ATT&CK table shows it: a sub-technique by its own name (`T1547.001` already says it is
+ * Boot or Logon Autostart Execution's), a technique by its name.
+ */
+export function attackName(a: { id: string; name: string }): string {
+  const i = a.name.indexOf(': ');
+  return a.id.includes('.') && i > 0 ? a.name.slice(i + 2) : a.name;
 }
 
 /** Whether a command line says more than the image it starts (`"C:\x\scanner.exe" ` does not). */

@@ -3,6 +3,7 @@ import { FULL_BUDGET, fit } from './budget';
 import {
   BASIS_LABELS,
   HEADER_LABELS,
+  attackName,
   LOCAL_TIME_TITLE,
   MAX_QUERIES,
   MAX_VENDOR_FINDINGS,
@@ -17,6 +18,7 @@ import {
   persistenceFields,
   processFacts,
   timelineClock,
+  shownPersistence,
   shownTimeline,
   suspicionLines,
   timelineRef,
@@ -72,7 +74,7 @@ function attackChain(report: IncidentReport): string[] {
   );
   if (ta.notes.processTree !== undefined) out.push(md(ta.notes.processTree.text));
   out.push(...omitted(ta.processesOmitted + Math.max(0, ta.processTree.length - B.rows), 'processes'));
-  for (const p of ta.persistence.slice(0, B.rows)) {
+  for (const p of shownPersistence(report).slice(0, B.rows)) {
     // The title, its event and what it will do on one line; only fields no other line shows follow.
     const effect = p.effect !== undefined ? ` ${BASIS_LABELS[p.effect.basis]}: ${md(p.effect.text)}` : '';
     out.push('', `**Persistence: ${mdText(p.title)}** (${mdText(p.ref)}).${effect}`);
@@ -182,7 +184,7 @@ export function renderMarkdown(report: IncidentReport, options: MarkdownRenderOp
           .slice(0, B.rows)
           .map((a) => [
             mdCellCode(a.id),
-            mdText(a.name),
+            mdText(attackName(a)),
             mdText(a.tactics.length > 0 ? a.tactics.join(', ') : 'unknown'),
           ]),
       ),
@@ -241,7 +243,10 @@ export function renderMarkdown(report: IncidentReport, options: MarkdownRenderOp
     );
   }
   if (followUps.length > 0)
-    out.push('', '**Detections to add**', '', ...followUps.slice(0, B.rows).map((x) => `- ${md(x)}`));
+    out.push(
+      ...(report.detections.length > 0 ? ['', '**Detections to add**', ''] : []),
+      ...followUps.slice(0, B.rows).map((x) => `- ${md(x)}`),
+    );
   const raw = report.rawEvidence.length + report.rawEvidenceOmitted;
   if (raw > 0) out.push('', md(rawEventsLine(raw, options.rawEventsFile)));
   return `${out.join('\n').trimEnd()}\n`;

@@ -188,7 +188,8 @@ export function resolvePath(path: string): ResolvedPath {
   if (path.length <= MEMO_MAX_CHARS) {
     if (resolved.size >= MEMO_ENTRIES) resolved.clear();
     Object.freeze(r.unresolvedShortNames);
-    resolved.set(path, Object.freeze(r));
+    // The key is kept as a copy: a path found inside a command line is a slice of it, and would keep it alive.
+    resolved.set(JSON.parse(JSON.stringify(path)) as string, Object.freeze(r));
   }
   return r;
 }
@@ -197,11 +198,12 @@ export function resolvePath(path: string): ResolvedPath {
  * Resolved paths by spelling. One alert asks about its image a dozen times (stock binary? folder class? base name?
  * link keys?) and a fleet runs the same few thousand images: resolving was a tenth of the per-record work of a
  * shadow run. Results are frozen, so no caller can change what another one is given. Bounded: cleared when full,
- * and long spellings (an intruder's 30,000-character path) are not kept.
+ * and spellings longer than Windows' MAX_PATH (an intruder's 30,000-character path) are not kept, so the memo holds
+ * a few MiB at most.
  */
 const resolved = new Map<string, ResolvedPath>();
 const MEMO_ENTRIES = 8_192;
-const MEMO_MAX_CHARS = 1_024;
+const MEMO_MAX_CHARS = 260;
 
 function resolveUncached(path: string): ResolvedPath {
   let p = path.trim().replace(QUOTES, '').replace(/\//g, '\\').toLowerCase();
