@@ -1,5 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../lambdas/adapters/dynamodb/client';
+import { useLocalDynamo } from '../helpers/local-dynamo';
 import { DynamoIngestStore } from '../../lambdas/adapters/dynamodb/ingest-store';
 import { DynamoTicketStore } from '../../lambdas/adapters/dynamodb/ticket-store';
 import { settingsOf } from '../../lambdas/adapters/config';
@@ -11,8 +10,6 @@ import { MemoryTicketQueue } from '../../lambdas/core/ingest/memory-store';
 import type { IncidentView } from '../../lambdas/core/model/incident';
 import type { IncidentReport } from '../../lambdas/core/model/report';
 import { ingestRecords } from '../../lambdas/ingest/ingest-records';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../local/dynamodb-server';
-import type { LocalDynamo } from '../../local/dynamodb-server';
 import { ATTACK_HOST, C2_IP, genericAlert, realAttack, sqsRecords, sysmonEvent } from '../helpers/hostile';
 
 /**
@@ -20,25 +17,12 @@ import { ATTACK_HOST, C2_IP, genericAlert, realAttack, sqsRecords, sysmonEvent }
  * of invented hosts. Through the ingest Lambda's code and the ticket store, against a local DynamoDB.
  */
 
-let dynamo: LocalDynamo;
-let doc: DynamoDBDocumentClient;
-let seq = 0;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  doc = documentClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-});
-
-afterAll(async () => {
-  doc.destroy();
-  await dynamo.close();
-});
+const local = useLocalDynamo();
 
 async function pipeline() {
-  const table = `hostile-ingest-${++seq}`;
-  await createTable(dynamo.endpoint, table);
-  const store = new DynamoIngestStore(doc, table);
-  const tickets = new DynamoTicketStore(doc, table);
+  const table = await local.newTable('hostile-ingest');
+  const store = new DynamoIngestStore(local.doc, table);
+  const tickets = new DynamoTicketStore(local.doc, table);
   const queue = new MemoryTicketQueue();
   const settings = settingsOf({});
   let batch = 0;

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../lambdas/adapters/dynamodb/client';
+import { useLocalDynamo } from '../helpers/local-dynamo';
 import { DynamoIngestStore } from '../../lambdas/adapters/dynamodb/ingest-store';
 import { MAX_ITEM_BYTES, itemBytes } from '../../lambdas/adapters/dynamodb/item-size';
 import { KEYS } from '../../lambdas/adapters/dynamodb/keys';
@@ -10,8 +10,6 @@ import { MemoryTicketQueue } from '../../lambdas/core/ingest/memory-store';
 import type { IngestStore } from '../../lambdas/core/ingest/ports';
 import type { EnrichedAlert } from '../../lambdas/core/model/enrichment';
 import { ingestRecords } from '../../lambdas/ingest/ingest-records';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../local/dynamodb-server';
-import type { LocalDynamo } from '../../local/dynamodb-server';
 import { ATTACK_HOST, C2_IP, genericAlert, realAttack, sqsRecords, sysmonEvent } from '../helpers/hostile';
 
 /**
@@ -19,24 +17,11 @@ import { ATTACK_HOST, C2_IP, genericAlert, realAttack, sqsRecords, sysmonEvent }
  * or single record may fail the batch that carries a real attack.
  */
 
-let dynamo: LocalDynamo;
-let doc: DynamoDBDocumentClient;
-let tableSeq = 0;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  doc = documentClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-});
-
-afterAll(async () => {
-  doc.destroy();
-  await dynamo.close();
-});
+const local = useLocalDynamo();
 
 async function freshStore(): Promise<{ store: DynamoIngestStore; table: string }> {
-  const table = `hostile-${++tableSeq}`;
-  await createTable(dynamo.endpoint, table);
-  return { store: new DynamoIngestStore(doc, table), table };
+  const table = await local.newTable('hostile');
+  return { store: new DynamoIngestStore(local.doc, table), table };
 }
 
 const settings = settingsOf({});
@@ -48,14 +33,14 @@ async function ingest(store: IngestStore, bodies: string[], prefix = 'm') {
 }
 
 async function metaOf(table: string, incidentId: string): Promise<Record<string, unknown> | undefined> {
-  const r = await doc.send(
+  const r = await local.doc.send(
     new GetCommand({ TableName: table, Key: KEYS.incidentMeta(incidentId), ConsistentRead: true }),
   );
   return r.Item;
 }
 
 async function alertItems(table: string, incidentId: string): Promise<Record<string, unknown>[]> {
-  const r = await doc.send(
+  const r = await local.doc.send(
     new QueryCommand({
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
@@ -193,7 +178,7 @@ describe('one record never fails the batch', () => {
     marker: string,
     carries: (command: string, input: Record<string, unknown>) => unknown,
   ): DynamoDBDocumentClient {
-    return new Proxy(doc, {
+    return new Proxy(local.doc, {
       get(target, prop, receiver) {
         const v = Reflect.get(target, prop, receiver) as unknown;
         if (prop !== 'send' || typeof v !== 'function') return typeof v === 'function' ? v.bind(target) : v;
@@ -233,7 +218,7 @@ describe('one record never fails the batch', () => {
     expect(result!.accepted).toBe(3);
     const attack = await attackIncident(table, [...result!.incidents.keys()]);
     expect(queue.sent.map((h) => h.incidentId)).toContain(attack!.incidentId);
-    const rejections = await doc.send(
+    const rejections = await local.doc.send(
       new QueryCommand({
         TableName: table,
         KeyConditionExpression: 'pk = :pk',
@@ -244,7 +229,7 @@ describe('one record never fails the batch', () => {
       expect.stringMatching(/^cannot be stored: DynamoDB refused the request/),
     ]);
     // Its claim was given back: re-driving the body after a fix stores it, not a duplicate of nothing.
-    const redrive = await ingest(new DynamoIngestStore(doc, table), [bad], 'redrive');
+    const redrive = await ingest(new DynamoIngestStore(local.doc, table), [bad], 'redrive');
     expect(redrive.result!.accepted).toBe(1);
   });
 

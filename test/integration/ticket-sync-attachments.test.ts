@@ -4,9 +4,9 @@
  * ticket.
  */
 import { JiraGateway } from '../../lambdas/adapters/jira/gateway';
+import { useLocalDynamo } from '../helpers/local-dynamo';
 import { DynamoIngestStore } from '../../lambdas/adapters/dynamodb/ingest-store';
 import { DynamoTicketStore } from '../../lambdas/adapters/dynamodb/ticket-store';
-import { documentClient } from '../../lambdas/adapters/dynamodb/client';
 import { ticketSyncSettings } from '../../lambdas/adapters/config';
 import { normalizeInput } from '../../lambdas/core/formats';
 import { ingestBatch } from '../../lambdas/core/ingest/ingest-batch';
@@ -17,21 +17,8 @@ import type { SyncDeps } from '../../lambdas/core/sync/sync-incident';
 import type { TicketGateway } from '../../lambdas/core/sync/ports';
 import { startJiraEmulator } from '../../local/jira-emulator';
 import type { JiraEmulator, JiraEmulatorOptions } from '../../local/jira-emulator';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../local/dynamodb-server';
-import type { LocalDynamo } from '../../local/dynamodb-server';
 
-let dynamo: LocalDynamo;
-let doc: ReturnType<typeof documentClient>;
-let n = 0;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  doc = documentClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-});
-afterAll(async () => {
-  doc.destroy();
-  await dynamo.close();
-});
+const local = useLocalDynamo();
 
 const alert = (id: number, over: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -60,8 +47,7 @@ interface World {
 }
 
 async function world(site: JiraEmulatorOptions = {}): Promise<World> {
-  const table = `attach-${++n}`;
-  await createTable(dynamo.endpoint, table);
+  const table = await local.newTable('attach');
   const clock = { now: Date.parse('2024-02-15T21:30:00Z') };
   const jira = await startJiraEmulator({ validateResponses: true, now: () => clock.now, ...site });
   const gateway = new JiraGateway({
@@ -71,8 +57,8 @@ async function world(site: JiraEmulatorOptions = {}): Promise<World> {
     onSchemaMismatch: 'throw',
     sleep: async () => undefined,
   });
-  const store = new DynamoIngestStore(doc, table);
-  const tickets = new DynamoTicketStore(doc, table);
+  const store = new DynamoIngestStore(local.doc, table);
+  const tickets = new DynamoTicketStore(local.doc, table);
   let m = 0;
   return {
     jira,

@@ -1,7 +1,7 @@
 import { JiraGateway } from '../../lambdas/adapters/jira/gateway';
+import { useLocalDynamo } from '../helpers/local-dynamo';
 import { DynamoIngestStore } from '../../lambdas/adapters/dynamodb/ingest-store';
 import { DynamoTicketStore } from '../../lambdas/adapters/dynamodb/ticket-store';
-import { documentClient } from '../../lambdas/adapters/dynamodb/client';
 import { normalizeInput } from '../../lambdas/core/formats';
 import { ingestBatch } from '../../lambdas/core/ingest/ingest-batch';
 import { MemoryTicketQueue } from '../../lambdas/core/ingest/memory-store';
@@ -12,21 +12,8 @@ import type { SyncDeps, SyncOutcome } from '../../lambdas/core/sync/sync-inciden
 import type { TicketGateway, TicketStore } from '../../lambdas/core/sync/ports';
 import { startJiraEmulator } from '../../local/jira-emulator';
 import type { JiraEmulator } from '../../local/jira-emulator';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, createTable, startLocalDynamo } from '../../local/dynamodb-server';
-import type { LocalDynamo } from '../../local/dynamodb-server';
 
-let dynamo: LocalDynamo;
-let doc: ReturnType<typeof documentClient>;
-let n = 0;
-
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-  doc = documentClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-});
-afterAll(async () => {
-  doc.destroy();
-  await dynamo.close();
-});
+const local = useLocalDynamo();
 
 const alert = (id: number, over: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -55,8 +42,7 @@ interface World {
 }
 
 async function world(searchDelayMs = 0): Promise<World> {
-  const table = `sync-${++n}`;
-  await createTable(dynamo.endpoint, table);
+  const table = await local.newTable('sync');
   const clock = { now: Date.parse('2024-02-15T21:30:00Z') };
   // The emulator shares the test's clock: its search lag passes when the test says time has passed.
   const jira = await startJiraEmulator({ searchDelayMs, now: () => clock.now });
@@ -67,8 +53,8 @@ async function world(searchDelayMs = 0): Promise<World> {
     onSchemaMismatch: 'throw',
     sleep: async () => undefined,
   });
-  const store = new DynamoIngestStore(doc, table);
-  const tickets = new DynamoTicketStore(doc, table);
+  const store = new DynamoIngestStore(local.doc, table);
+  const tickets = new DynamoTicketStore(local.doc, table);
   let m = 0;
   return {
     jira,

@@ -30,6 +30,7 @@ import {
   normalizePath,
   pathsInText,
 } from '../windows';
+import { oneEditApart } from './one-edit';
 
 /**
  * Why an alert looks malicious, as a table of rules. Each rule reads the alert and returns the concrete value that
@@ -111,18 +112,6 @@ export function mimicsWindows(name: string): boolean {
 
 /** Names attackers misspell on purpose (`scvhost.exe`, `lsasss.exe`); short ones like smss would match too much. */
 const TYPOSQUAT_TARGETS = ['svchost', 'lsass', 'csrss', 'winlogon', 'wininit', 'explorer', 'spoolsv', 'rundll32'];
-
-/** Damerau–Levenshtein distance of exactly one (one edit or one swap of neighbours). */
-function oneEditApart(a: string, b: string): boolean {
-  if (a === b || Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-  }
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
-}
 
 /**
  * Where Windows and installed software live (not the user-writable folders inside C:\Windows); anything else that

@@ -12,6 +12,7 @@ import {
 } from '../windows';
 import { mimicsWindows } from './heuristics';
 import { isPopularDomain } from './popular-services';
+import { oneEditApart } from './one-edit';
 
 /**
  * Look-alike names: a file, task, service or domain named to pass for Windows, Microsoft or a well-known service
@@ -50,18 +51,6 @@ export function unHomoglyph(name: string): string {
   let s = name.toLowerCase();
   for (const [re, to] of HOMOGLYPHS) s = s.replace(re, to);
   return s;
-}
-
-/** Damerau–Levenshtein distance of exactly one: one insertion, deletion, substitution or swap of neighbours. */
-export function oneEditApart(a: string, b: string): boolean {
-  if (a === b || Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-  }
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /** Stems shorter than this are left alone: `at`, `sc`, `net` are one letter from too many real programs. */

@@ -1,10 +1,5 @@
-import {
-  lookAlikeDomain,
-  lookAlikeFile,
-  lookAlikeTask,
-  oneEditApart,
-  unHomoglyph,
-} from '../../../lambdas/core/enrich/look-alike';
+import { lookAlikeDomain, lookAlikeFile, lookAlikeTask, unHomoglyph } from '../../../lambdas/core/enrich/look-alike';
+import { oneEditApart } from '../../../lambdas/core/enrich/one-edit';
 
 /** Look-alike names: what imitates Windows, Microsoft or a well-known service, and what merely resembles it. */
 
