@@ -57,7 +57,7 @@ describe('the reference SOC ticket, rebuilt from the Sysmon events it implies (e
       'powershell.exe',
       '7842',
       'explorer.exe',
-      'Boot or Logon Autostart Execution',
+      'Registry Run Keys / Startup Folder',
     ]) {
       expect(markdown).toContain(fact);
     }

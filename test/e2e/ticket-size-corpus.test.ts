@@ -17,7 +17,7 @@ import { allRealFixtures, realFixture } from '../helpers/real-fixtures';
  * recording run on its own as its own stream would be, measured on the text Jira shows (`descriptionText`).
  */
 
-/** Any description, and the typical one (the median), in visible characters. */
+/** Any description, and the typical one (each example, and the median), in visible characters. */
 const MAX_ANY = 8000;
 const MAX_TYPICAL = 5000;
 /** "Well inside" Jira's 32,767-character limit on the JSON: room for a later update to add a line or two. */
@@ -73,6 +73,10 @@ describe('ticket size over the examples and the real corpus', () => {
   it('has enough tickets to measure: the examples and more than ten from the corpus', () => {
     expect(examples.map((t) => t.source)).toEqual(expect.arrayContaining(['runkey-fin-ws-034', 'procsrv']));
     expect(all.length - examples.length).toBeGreaterThan(10);
+  });
+
+  it(`keeps each example, a typical incident, within ${MAX_TYPICAL.toLocaleString('en-US')} visible characters`, () => {
+    expect(examples.filter((t) => t.visible > MAX_TYPICAL).map((t) => `${t.source}: ${t.visible}`)).toEqual([]);
   });
 
   it(`keeps every description within ${MAX_ANY.toLocaleString('en-US')} visible characters`, () => {

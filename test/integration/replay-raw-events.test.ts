@@ -49,7 +49,9 @@ describe('a2t replay --out writes the raw-events file beside each ticket Markdow
           const name = `${t.key}-raw-events.${ext}`;
           const beside = fs.readFileSync(path.join(out, name), 'utf8');
           const markdown = fs.readFileSync(path.join(out, `${t.key}.md`), 'utf8');
-          expect(markdown).toContain(`The raw events file is ${name}, beside this one.`);
+          // Said once: the file beside the Markdown, not also "attached to the ticket".
+          expect(markdown).toContain(`in \`${name}\`, beside this file, under the timeline's references.`);
+          expect(markdown.match(/Raw events/g)).toHaveLength(1);
           expect(wellFormed(beside, ext)).toBe(true);
           // The ticket's copy in the emulator (its name carries a content hash instead).
           const base = new URL(t.url).origin;

@@ -139,7 +139,7 @@ describe('ticket-sync attaches the raw events, once per ticket', () => {
     expect(events[0].record).toEqual(JSON.parse(alert(1)));
     expect(events[0].ref).toEqual(expect.any(String));
     const description = JSON.stringify(w.jira.issue('SOC-1')!.description);
-    expect(description).toMatch(/Raw events: the 2 \w+ are attached to the ticket/);
+    expect(description).toMatch(/Raw events: 2 records, attached under the timeline's references/);
     // Nothing in the description embeds a raw record.
     expect(description).not.toContain('"alert_id"');
     expect(description).not.toContain('alert_id\\":');

@@ -13,9 +13,7 @@ export function businessImpact(f: IncidentFacts, isolate: boolean): Statement[] 
   if (f.persistence.length > 0) {
     out.push({
       basis: 'inferred',
-      text: rich(
-        'A reboot does not end the compromise: the persistence survives it until removed.',
-      ),
+      text: rich('A reboot does not end the compromise: the persistence survives it until removed.'),
     });
   }
   if (f.lsass.length > 0) {
@@ -26,15 +24,13 @@ export function businessImpact(f: IncidentFacts, isolate: boolean): Statement[] 
       ),
     });
   }
-  if (isolate) {
-    // A server's isolation stops what it serves for everyone, not one person's work.
-    const server = servesOthers(assetRole(f).role);
+  // A server's isolation stops what it serves for everyone: an impact to plan. A workstation's stops one person's
+  // work, which the isolation step itself makes plain.
+  if (isolate && servesOthers(assetRole(f).role)) {
     out.push({
       basis: 'inferred',
       text: rich(
-        server
-          ? `Isolating ${f.hostDisplay} stops the services it provides until it is cleaned`
-          : `Isolating ${f.hostDisplay} stops its user's work until it is cleaned`,
+        `Isolating ${f.hostDisplay} stops the services it provides until it is cleaned`,
         a?.department !== undefined ? `; plan it with ${oneLine(a.department)}.` : '.',
       ),
     });

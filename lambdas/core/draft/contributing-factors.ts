@@ -75,13 +75,7 @@ export function contributingFactors(f: IncidentFacts, profile: CaseProfile): Sta
   if (program !== undefined) {
     out.push({
       basis: 'inferred',
-      text: rich(
-        'No application control: ',
-        code(baseName(program.image)),
-        ' ran from the user-writable folder ',
-        code(program.folder),
-        '.',
-      ),
+      text: rich('No application control: ', code(baseName(program.image)), ' ran from a user-writable folder.'),
     });
   }
   const unsigned = unsignedProgram(f);
@@ -95,12 +89,7 @@ export function contributingFactors(f: IncidentFacts, profile: CaseProfile): Sta
       text:
         profile.account === 'service'
           ? rich('The service account ', code(admin), ' has administrative rights on ', f.hostDisplay, '.')
-          : rich(
-              code(admin),
-              ' has local administrator rights on ',
-              f.hostDisplay,
-              ' (High integrity).',
-            ),
+          : rich(code(admin), ' has local administrator rights on ', f.hostDisplay, ' (High integrity).'),
     });
   }
   const office = officeChild(f);

@@ -3,6 +3,7 @@ import { actor, actorLabel, defangValue, eventName, eventNameSpan, knownImage } 
 import { baseName } from '../windows';
 import { code, clip, oneLine, rich, prose } from './text';
 import type { Rich } from '../model/report';
+import { unmapIpv4 } from '../enrich/network';
 
 /**
  * One alert in words: the timeline line (with its actor) and the action a process tree shows under that actor.
@@ -80,7 +81,7 @@ export function describeAction(a: EnrichedAlert): Described {
     return { action: rich(verb, code(`${dest}${port}`), name, proto), hasActor: true };
   }
   if (a.dns !== undefined) {
-    const results = (a.dns.results ?? []).map((r) => defangValue(r, iocs));
+    const results = (a.dns.results ?? []).map((r) => defangValue(unmapIpv4(r), iocs));
     const tail = results.length > 0 ? rich(' → ', code(shortValue(results.join(', ')))) : [];
     return { action: rich('resolved ', code(defangValue(a.dns.query, iocs)), tail), hasActor: true };
   }

@@ -25,7 +25,8 @@ function persistenceSentence(p: PersistenceFact): Rich {
             : 'at the next logon';
       // Plain words: which file will start and when; the key, value data and export are in the attack chain.
       const target = p.payload !== undefined ? code(baseName(p.payload)) : code(p.data ?? p.valueName);
-      return rich(writer, ' registered ', target, ` to start automatically ${when} (Run key)`, '.');
+      // Who set it is the header's what line: here, what it means.
+      return rich(target, ` will start ${when} (Run key)`, '.');
     }
     case 'startup-folder':
       return rich(writer, ' placed ', code(p.path), " in a Startup folder, so it runs at the user's next logon", '.');
@@ -94,8 +95,19 @@ export function executiveSummary(f: IncidentFacts, coverage: Coverage): Statemen
   // What was recorded, where and whose computer it is are the header's what, where and who lines: said once, there.
   const out: Statement[] = [
     { basis: 'observed', text: keyFinding(f) },
-    networkStatement(f, true),
+    // A connection is a finding; none is the impact section's data-exposure line, said there once.
+    ...(f.connections.length > 0 ? [networkStatement(f, true)] : []),
   ];
+  // A forged "duplicate" meant to hide the real event as a repeat is kept apart, not dropped: the reader is told.
+  const conflicts = f.incident.conflicts ?? 0;
+  if (conflicts > 0) {
+    out.push({
+      basis: 'observed',
+      text: rich(
+        `${count(conflicts, 'alert')} reused the record id of a different earlier event (a source update, or a forged event meant to hide the original as a duplicate): both are kept and analysed.`,
+      ),
+    });
+  }
   if (coverage.analysed < coverage.total) {
     out.push({
       basis: 'observed',

@@ -15,6 +15,7 @@ import type { ProcEntry, ProcessGraph } from './process-graph';
 import { ancestry, buildProcessGraph, isSystemImage, procOrder } from './process-graph';
 import { baseKey, displayPath, isInstalledLocation, isUserWritable, normalizePath } from '../windows';
 import { byText, distinct, oneLine } from './text';
+import { unmapIpv4 } from '../enrich/network';
 
 /**
  * Everything the sections need, derived once from the incident: who, where, which processes, what persisted,
@@ -238,7 +239,8 @@ export function gatherFacts(incident: IncidentView): IncidentFacts {
         });
       }
     }
-    if (a.dns !== undefined) dns.push({ alert: a, proc, query: a.dns.query, results: a.dns.results ?? [] });
+    if (a.dns !== undefined)
+      dns.push({ alert: a, proc, query: a.dns.query, results: (a.dns.results ?? []).map(unmapIpv4) });
     if (
       a.target?.image !== undefined &&
       baseKey(a.target.image) === 'lsass.exe' &&

@@ -17,6 +17,8 @@ import type { Coverage, HeaderLine, Priority, Rich } from '../model/report';
 
 /** Reasons shown after the priority's own: the strongest one, a phrase (the score's full reasons stay on the incident). */
 const MAX_REASONS = 1;
+/** Longest reason the how-bad line shows. */
+const MAX_REASON_CHARS = 70;
 
 /** The mechanism in a few words: `Run value WindowsSecurityUpdate → security.dll`. */
 function mechanism(p: PersistenceFact): Rich {
@@ -101,11 +103,7 @@ function who(f: IncidentFacts): Rich {
 function reason(r: string): { text: string; weight: number } {
   const m = /\(([+-]\d+)[^)]*\)\s*$/.exec(r);
   const text = oneLine(r.replace(/\s*\([+-]\d+[^)]*\)\s*$/, '').replace(/^heuristic:\s*/i, ''));
-  // A phrase, not a record: cut at a word with a bare ellipsis (the score's full reasons stay on the incident).
-  const cut = text.length <= 70 ? text : `${text.slice(0, 70).replace(/\s+\S*$/, '')}…`;
-  // A quote the cut opened and left open is closed again.
-  const short = (cut.match(/"/g) ?? []).length % 2 === 1 ? `${cut}"` : cut;
-  return { text: short, weight: m !== null ? Number(m[1]) : 0 };
+  return { text, weight: m !== null ? Number(m[1]) : 0 };
 }
 
 /** Priority, severity, the rubric's reason and the strongest contributions to the score. */
@@ -115,13 +113,18 @@ function howBad(f: IncidentFacts, priority: Priority): Rich {
   const reasons = f.incident.severityReasons
     .filter((r) => !/^heuristic:/i.test(r.trim()))
     .map(reason)
-    .filter((x) => x.weight > 0 && !/^(asset criticality|account privilege)/i.test(x.text))
+    // A phrase, not a record: a reason too long to read at a glance stays on the incident, uncut.
+    .filter(
+      (x) =>
+        x.weight > 0 && x.text.length <= MAX_REASON_CHARS && !/^(asset criticality|account privilege)/i.test(x.text),
+    )
     .sort((a, b) => b.weight - a.weight)
     .slice(0, MAX_REASONS)
     .map((x) => x.text);
   return rich(
     `${priority.level} – ${priority.name}, severity ${f.incident.severity}/100 (${severityWord(f.incident.severity)}): `,
-    oneLine(priority.reason),
+    // The severity is said just before: the rubric's words stay, its arithmetic goes.
+    oneLine(priority.reason).replace(/ \(rubric; severity \d+ [≥<] \d+\)/, ''),
     reasons.length > 0 ? `; ${reasons.join('; ')}` : '',
   );
 }

@@ -75,9 +75,7 @@ export function exposureStatement(f: IncidentFacts): Statement {
   if (f.networkCapable && f.connections.length === 0) {
     return {
       basis: 'observed',
-      text: rich(
-        'Data exposure: none observed; unknown beyond the collected events.',
-      ),
+      text: rich('Data exposure: none observed; unknown beyond the collected events.'),
     };
   }
   if (f.connections.length > 0) {

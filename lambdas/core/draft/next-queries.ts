@@ -102,7 +102,7 @@ function findKey(root: unknown, re: RegExp, depth: number): string | undefined {
 function sessionQueries(f: IncidentFacts): NextQuery[] {
   const ids = distinct(f.alerts.flatMap((a) => logonIdOf(a) ?? []));
   return ids.slice(0, 2).map((id) => ({
-    question: `How did logon session ${id} start (type, source), with admin rights?`,
+    question: `How did logon session ${id} start, and with admin rights?`,
     source: 'Windows Security log',
     query: `${hostClause(f)} AND event_id IN (4624, 4672) AND logon_id = ${queryValue(id)} | time <= ${isoSecond(f.firstSeen)}`,
   }));
@@ -144,7 +144,7 @@ function originQueries(f: IncidentFacts): NextQuery[] {
     .slice(0, 2)
     .map((path) => ({ path, kind: documents.has(normalizePath(path)) ? 'document' : 'file' }))
     .map(({ path, kind }) => ({
-      question: `Where did the ${kind} come from (its Zone.Identifier: ZoneId, HostUrl)?`,
+      question: `Where did the ${kind} come from (its Zone.Identifier)?`,
       // Sysmon 15 records the stream; without Sysmon the EDR's file events, or the file on the host, hold it.
       source: f.alerts.some((a) => a.source.product === 'sysmon') ? 'Sysmon' : 'EDR file events or the host',
       query: `${hostClause(f)} AND event_id = 15 AND file.path = ${queryValue(`${displayPath(path)}:Zone.Identifier`)}`,
@@ -193,7 +193,7 @@ function firedQueries(f: IncidentFacts, entries: (PersistenceFact | AutostartVal
     if (marker === undefined || oneLine(marker) === '') continue;
     out.push({
       question: `Has ${label(p)} fired since it was written?`,
-      source: 'Sysmon or EDR process events',
+      source: 'Sysmon or EDR',
       query: `${hostClause(f)} AND event_id = 1 AND process.command_line CONTAINS ${queryValue(marker)} | time >= ${since}`,
     });
   }
@@ -278,7 +278,7 @@ function parentQueries(f: IncidentFacts): NextQuery[] {
     return [
       {
         question: `What else did the server process (PID ${root.pid}) start in the days before?`,
-        source: 'Sysmon or EDR process events',
+        source: 'Sysmon or EDR',
         query: `${hostClause(f)} AND event_id = 1 AND process.parent.pid = ${root.pid} AND process.parent.name = ${queryValue(baseName(root.image))} | time from ${daysBefore(until, 7)} to ${isoSecond(f.lastSeen)}`,
       },
     ];

@@ -31,6 +31,7 @@ import { contributingFactors } from './contributing-factors';
 import { detectionFollowUps } from './detection-follow-ups';
 import { lookAlikeNames } from './look-alike-names';
 import { nextQueries } from './next-queries';
+import { unmapIpv4 } from '../enrich/network';
 
 /**
  * Recommended containment and remediation, from a playbook table per technique family. Each entry decides from
@@ -254,10 +255,10 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
       const contacted = new Set(dests.map((d) => (d.dstIp ?? '').toLowerCase()));
       const names = distinct(
         [
-          ...f.dns
-            .filter((q) => q.results.some((r) => contacted.has(r.toLowerCase().replace(/^::ffff:/, ''))))
-            .map((q) => q.query),
-          ...f.alerts.flatMap((a) => a.enrichment.iocs.filter((i) => i.type === 'url').flatMap((i) => urlHost(i.value))),
+          ...f.dns.filter((q) => q.results.some((r) => contacted.has(unmapIpv4(r).toLowerCase()))).map((q) => q.query),
+          ...f.alerts.flatMap((a) =>
+            a.enrichment.iocs.filter((i) => i.type === 'url').flatMap((i) => urlHost(i.value)),
+          ),
         ],
         (n) => n.toLowerCase(),
       ).filter(isBlockableName);
@@ -273,16 +274,15 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
   },
   {
     family: 'kill-process',
-    steps: ({ f }) =>
-      processesToStop(f).map((p) => ({
-        phase: 'containment' as const,
-        text: rich(
-          'Terminate ',
-          code(baseName(p.image)),
-          p.pid !== undefined ? ` (PID ${p.pid})` : '',
-          ' if still running.',
-        ),
-      })),
+    // One step: the processes of one incident are stopped together, each named with its PID.
+    steps: ({ f }) => {
+      const procs = processesToStop(f);
+      if (procs.length === 0) return [];
+      const names = procs.map((p) => rich(code(baseName(p.image)), p.pid !== undefined ? ` (PID ${p.pid})` : ''));
+      const list: Rich = [];
+      names.forEach((n, i) => list.push(...rich(i === 0 ? '' : i === names.length - 1 ? ' and ' : ', ', n)));
+      return [{ phase: 'containment' as const, text: rich('Terminate ', list, ' if still running.') }];
+    },
   },
   {
     family: 'credential-dumping',
@@ -443,7 +443,7 @@ export const PLAYBOOK: readonly PlaybookEntry[] = [
     steps: ({ files }) => {
       const steps: { phase: RemediationPhase; text: Rich }[] = files.slice(0, MAX_FILES).map((p) => ({
         phase: 'eradication' as const,
-        text: rich('Delete ', code(p), ' (keep a copy for analysis).'),
+        text: rich('Delete ', code(p), ' (keep a copy).'),
       }));
       if (files.length > MAX_FILES) {
         steps.push({

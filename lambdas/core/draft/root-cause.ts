@@ -7,6 +7,8 @@ import type { ProcEntry } from './process-graph';
 import { ancestry, procOrder } from './process-graph';
 import {
   BROWSERS,
+  WINDOWS_BINARIES,
+  isStockWindowsBinary,
   MAIL_CLIENTS,
   OFFICE_APPS,
   baseKey,
@@ -58,11 +60,7 @@ export const VECTOR_RULES: readonly VectorRule[] = [
     test: (x) => x.persistenceStart,
     vector: 'unknown (the collected chain starts after the persistence was installed)',
     confidence: 'low',
-    because: (x) =>
-      rich(
-        code(baseName(x.image)),
-        ' runs the payload this persistence names',
-      ),
+    because: (x) => rich(code(baseName(x.image)), ' runs the payload this persistence names'),
   },
   {
     id: 'mail-client',
@@ -260,7 +258,9 @@ function artifactLinks(f: IncidentFacts, root: ProcEntry): Statement[] {
               actor(fileWriter),
               ` wrote it at ${at(f, file.alert.eventTime)}; `,
               actor(registrar),
-              apart !== undefined ? rich(', started by ', actor(apart), ', not by ', code(baseName(root.image ?? '')), ',') : '',
+              apart !== undefined
+                ? rich(', started by ', actor(apart), ', not by ', code(baseName(root.image ?? '')), ',')
+                : '',
               ' registered it',
               apart !== undefined ? '' : rich(' in ', what),
               ` at ${at(f, p.alert.eventTime)}.`,
@@ -309,11 +309,12 @@ export function rootCause(f: IncidentFacts): RootCause {
   const unknownDelivery = (subject: Rich): Statement => ({
     basis: 'unknown',
     text: rich(
-      'The delivery vector is unknown: the events do not show how ',
+      'The delivery vector is unknown: how ',
       subject,
       ' reached ',
       f.hostDisplay,
-      users.length > 0 ? rich('; ', code(users[0].key), ' may be able to say') : '',
+      ' is not in the events',
+      users.length > 0 ? rich('; ', code(users[0].key), ' may know') : '',
       '.',
     ),
   });
@@ -351,8 +352,10 @@ export function rootCause(f: IncidentFacts): RootCause {
     persistenceStart: persistenceStarts(f, launched),
   };
   const rule = VECTOR_RULES.find((r) => r.test(vctx));
-  // Where the chain begins is the hypothesis' "because" when a rule matched: said once, there.
-  if (rule === undefined) statements.unshift(rootLine);
+  // Where the chain begins is the hypothesis' "because" when a rule matched: said once, there. A root named like a
+  // Windows binary keeps its line: its whole path (`C:\Windows\Tasks\svchost.exe`) is the finding.
+  const masquerade = WINDOWS_BINARIES.has(baseKey(root.image)) && !isStockWindowsBinary(root.image);
+  if (rule === undefined || masquerade) statements.unshift(rootLine);
   const vector = rule?.vector ?? 'unknown: nothing in the process tree points to a delivery route';
   const confidence: Confidence = rule?.confidence ?? 'low';
 

@@ -283,6 +283,7 @@ function heuristics(f: IncidentFacts): HeuristicFinding[] {
           explanation: oneLine(h.explanation),
           evidence: [clip(oneLine(h.evidence), 300)],
           weight: h.weight,
+          ...(h.techniques !== undefined && h.techniques.length > 0 ? { techniques: [...h.techniques] } : {}),
         });
       } else {
         cur.weight = Math.max(cur.weight, h.weight);

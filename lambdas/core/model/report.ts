@@ -111,6 +111,8 @@ export interface HeuristicFinding {
   explanation: string;
   evidence: string[];
   weight: number;
+  /** ATT&CK techniques the heuristic shows, when it names any: the ATT&CK table's rows then say it too. */
+  techniques?: string[];
 }
 
 export interface TechnicalAnalysis {
@@ -241,8 +243,8 @@ export interface VendorFindingLine {
   /** Rule or detection name, as the vendor wrote it (data). */
   title?: string;
   /**
-   * The alert in the vendor's console: an `https:` URL (`consoleLinkOf` admits nothing else). Alert text like any
-   * other: renderers show it as a literal value, never as a link (its host is whatever the record said).
+   * The alert in the vendor's console: an `https:` URL (`consoleLinkOf` admits nothing else), defanged. Alert text
+   * like any other: renderers show it as a literal value, never as a link (its host is whatever the record said).
    */
   consoleLink?: string;
   /** What the product says it did: stopped it, judged it harmless, or only detected it. */

@@ -30,6 +30,7 @@ import {
   PHASES,
   SECTION_TITLES,
   buildTree,
+  integrityVaries,
   closeQuotes,
   commandSaysMore,
   detectionMatched,
@@ -80,15 +81,21 @@ function omitted(n: number, what: string): AdfBlock | undefined {
   return n > 0 ? paragraph(text(`${n.toLocaleString('en-US')} more ${what} not shown.`)) : undefined;
 }
 
-function processItem(t: TreeNode, parent: TreeNode | undefined, b: RenderBudget, clock: Clock): AdfListItem {
+function processItem(
+  t: TreeNode,
+  parent: TreeNode | undefined,
+  b: RenderBudget,
+  clock: Clock,
+  integrity: boolean,
+): AdfListItem {
   const n = t.node;
-  const facts = processFacts(n, parent?.node, clock);
+  const facts = processFacts(n, parent?.node, clock, integrity);
   // The image's hash is an indicator: the IOC table lists it, named for this file, once.
   const content: AdfListItem['content'] = [
     paragraph(text(fit(n.image, b.valueChars), n.named ? CODE : undefined), r(facts, b)),
   ];
   if (b.compact === 0 && commandSaysMore(n)) content.push(codeBlock(fit(n.commandLine ?? '', b.valueChars)));
-  const nested = bulletList(t.kids.map((k) => processItem(k, t, b, clock)));
+  const nested = bulletList(t.kids.map((k) => processItem(k, t, b, clock, integrity)));
   if (nested !== undefined) content.push(nested);
   return listItem(...content);
 }
@@ -130,7 +137,11 @@ function attackChain(report: IncidentReport, b: RenderBudget): AdfBlock[] {
   ];
   const heuristics = bulletList(reasons.slice(0, b.rows));
   return blocks(
-    bulletList(tree.map((t) => processItem(t, undefined, b, timelineClock(report.timeline).show))),
+    bulletList(
+      tree.map((t) =>
+        processItem(t, undefined, b, timelineClock(report.timeline).show, integrityVaries(ta.processTree)),
+      ),
+    ),
     ta.notes.processTree !== undefined ? paragraph(r(ta.notes.processTree.text, b)) : undefined,
     omitted(ta.processesOmitted + Math.max(0, ta.processTree.length - b.rows), 'processes (the timeline has them)'),
     persistence,
@@ -206,14 +217,10 @@ function body(report: IncidentReport, b: RenderBudget, cuts: string[]): AdfBlock
     b.compact >= 2
       ? paragraph(...report.attack.map((a, i) => [...text(i > 0 ? ', ' : ''), ...text(a.id, CODE)]))
       : table(
-          ['Technique', 'Name', 'Tactics'],
+          ['Technique', 'Name', 'Tactic'],
           report.attack
             .slice(0, b.rows)
-            .map((a) => [
-              text(a.id, CODE),
-              text(fit(attackName(a), b.valueChars)),
-              text(a.tactics.length > 0 ? a.tactics.join(', ') : 'unknown'),
-            ]),
+            .map((a) => [text(a.id, CODE), text(fit(attackName(a), b.valueChars)), text(a.tactics[0] ?? 'unknown')]),
         );
   const detections = table(
     b.compact >= 1

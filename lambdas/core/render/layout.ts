@@ -66,15 +66,22 @@ export function suspicionLines(report: IncidentReport): { title: string; evidenc
   const ta = report.technicalAnalysis;
   const images = new Set(ta.processTree.map((n) => n.image.toLowerCase()));
   const lookAlikes = (report.lookAlikes ?? []).length > 0;
-  return ta.heuristics
-    .filter((h) => !(lookAlikes && SAID_BY_LOOK_ALIKES.has(h.id)))
-    .map((h) => {
-      const line = heuristicLine(h);
-      // A path the chain shows whole is named by its file only.
-      return line.evidence !== undefined && images.has(line.evidence.toLowerCase())
+  const mapped = new Set(report.attack.map((a) => a.id));
+  const out: { title: string; evidence?: string }[] = [];
+  for (const h of ta.heuristics) {
+    if (lookAlikes && SAID_BY_LOOK_ALIKES.has(h.id)) continue;
+    const line = heuristicLine(h);
+    // A heuristic with nothing short to show, whose techniques are all rows of the ATT&CK table, is said there.
+    const techniques = h.techniques ?? [];
+    if (line.evidence === undefined && techniques.length > 0 && techniques.every((t) => mapped.has(t))) continue;
+    // A path the chain shows whole is named by its file only.
+    out.push(
+      line.evidence !== undefined && images.has(line.evidence.toLowerCase())
         ? { title: line.title, evidence: line.evidence.split('\\').pop() ?? line.evidence }
-        : line;
-    });
+        : line,
+    );
+  }
+  return out;
 }
 
 /**
@@ -197,6 +204,7 @@ export function processFacts(
   n: ProcessNode,
   parent: ProcessNode | undefined,
   clock: (t: string) => string = (t) => t,
+  showIntegrity = true,
 ): Rich {
   const facts: Rich[] = [
     n.pid !== undefined ? [{ text: `PID ${n.pid}` }] : [],
@@ -205,10 +213,20 @@ export function processFacts(
     n.user !== undefined && parent !== undefined && n.user !== parent.user
       ? [{ text: 'user ' }, { text: n.user, code: true }]
       : [],
-    n.integrity !== undefined && /^(high|system)$/i.test(n.integrity) ? [{ text: `integrity ${n.integrity}` }] : [],
+    showIntegrity && n.integrity !== undefined && /^(high|system)$/i.test(n.integrity)
+      ? [{ text: `integrity ${n.integrity}` }]
+      : [],
   ].filter((x) => x.length > 0);
   if (facts.length === 0) return [];
   return [{ text: ' (' }, ...facts.flatMap((x, i) => (i > 0 ? [{ text: ' · ' }, ...x] : x)), { text: ')' }];
+}
+
+/**
+ * Whether the process tree names each process's integrity: only when the processes ran at different levels. When
+ * every one that says ran at the same level, the header's who line (`ran elevated (High integrity)`) said it once.
+ */
+export function integrityVaries(nodes: readonly ProcessNode[]): boolean {
+  return new Set(nodes.flatMap((n) => (n.integrity !== undefined ? [n.integrity.trim().toLowerCase()] : []))).size > 1;
 }
 
 /** A value cut to `max` whose quotes still close: a role cut inside “…” gets its ” back. */
@@ -252,14 +270,15 @@ export const MAX_VENDOR_FINDINGS = 5;
 export const LOCAL_TIME_TITLE = 'Local time, offset unknown (not on the UTC timeline)';
 
 /**
- * One vendor finding on one line: `CrowdStrike Falcon, blocked: <rule> · <console link>`. The link is alert text:
- * a literal (code) value the analyst can copy once they have read its host, never a link mark or an autolink, as a
- * forged record could point anywhere that starts with `https://`.
+ * One vendor finding on one line: `CrowdStrike Falcon, blocked: <rule> · console <link>`. The rule and the link are
+ * alert text, drafted defanged: literal (code) values, never a link mark or an autolink, as a forged record could
+ * point anywhere that starts with `https://`.
  */
 export function vendorFindingLine(v: VendorFindingLine): Rich {
   return [
     { text: `${v.product}, ${v.disposition}` },
-    ...(v.title !== undefined ? [{ text: `: ${v.title}` }] : []),
+    // The rule name is the vendor's text, so alert text: a literal value, as every other.
+    ...(v.title !== undefined ? [{ text: ': ' }, { text: v.title, code: true }] : []),
     ...(v.consoleLink !== undefined ? [{ text: ' · console ' }, { text: v.consoleLink, code: true }] : []),
   ];
 }
@@ -277,6 +296,10 @@ export function backgroundLine(n: number): string | undefined {
 export function rawEventsLine(n: number, file?: string): Rich {
   const records = `${n.toLocaleString('en-US')} record${n === 1 ? '' : 's'}`;
   return file !== undefined
-    ? [{ text: `Raw events: ${records} in ` }, { text: file, code: true }, { text: ", beside this file, under the timeline's references." }]
-    : [{ text: `Raw events: ${records} in the attachment, under the timeline's references.` }];
+    ? [
+        { text: `Raw events: ${records} in ` },
+        { text: file, code: true },
+        { text: ", beside this file, under the timeline's references." },
+      ]
+    : [{ text: `Raw events: ${records}, attached under the timeline's references.` }];
 }

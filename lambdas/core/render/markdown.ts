@@ -12,6 +12,7 @@ import {
   PHASE_LABELS,
   SECTION_TITLES,
   buildTree,
+  integrityVaries,
   closeQuotes,
   commandSaysMore,
   detectionMatched,
@@ -53,14 +54,15 @@ function processLines(
   parent: TreeNode | undefined,
   level: number,
   clock: (t: string) => string,
+  integrity: boolean,
 ): string[] {
   const n = t.node;
   const pad = '  '.repeat(level);
-  const facts = processFacts(n, parent?.node, clock);
+  const facts = processFacts(n, parent?.node, clock, integrity);
   const image = n.named ? mdCode(fit(n.image, B.valueChars)) : mdText(n.image);
   const lines = [`${pad}- ${image}${md(facts)}`];
   if (commandSaysMore(n)) lines.push('', mdCodeBlock(fit(n.commandLine ?? '', B.valueChars), `${pad}  `), '');
-  for (const k of t.kids) lines.push(...processLines(k, t, level + 1, clock));
+  for (const k of t.kids) lines.push(...processLines(k, t, level + 1, clock, integrity));
   return lines;
 }
 
@@ -69,7 +71,7 @@ function attackChain(report: IncidentReport): string[] {
   const out: string[] = [];
   out.push(
     ...buildTree(ta.processTree.slice(0, B.rows), MAX_NESTING).flatMap((t) =>
-      processLines(t, undefined, 0, timelineClock(report.timeline).show),
+      processLines(t, undefined, 0, timelineClock(report.timeline).show, integrityVaries(ta.processTree)),
     ),
   );
   if (ta.notes.processTree !== undefined) out.push(md(ta.notes.processTree.text));
@@ -146,16 +148,14 @@ export function renderMarkdown(report: IncidentReport, options: MarkdownRenderOp
   if (local.length > 0) {
     out.push('', `**${LOCAL_TIME_TITLE}**`, '');
     for (const e of local.slice(0, B.timeline))
-      out.push(`- **${mdText(e.lastTime !== undefined ? `${e.time}–${e.lastTime}` : e.time)}** — ${md(e.text)} ${mdText(timelineRef(e))}`);
+      out.push(
+        `- **${mdText(e.lastTime !== undefined ? `${e.time}–${e.lastTime}` : e.time)}** — ${md(e.text)} ${mdText(timelineRef(e))}`,
+      );
     out.push(...omitted(local.length - B.timeline, 'local-time lines'));
   }
   const background = backgroundLine(report.backgroundEvents ?? 0);
   if (background !== undefined) out.push('', mdText(background));
-  out.push(
-    '',
-    `## ${SECTION_TITLES.iocs}`,
-    '',
-  );
+  out.push('', `## ${SECTION_TITLES.iocs}`, '');
   if (report.iocs.length > 0) {
     out.push(
       mdTable(
@@ -179,14 +179,10 @@ export function renderMarkdown(report: IncidentReport, options: MarkdownRenderOp
   if (report.attack.length > 0) {
     out.push(
       mdTable(
-        ['Technique', 'Name', 'Tactics'],
+        ['Technique', 'Name', 'Tactic'],
         report.attack
           .slice(0, B.rows)
-          .map((a) => [
-            mdCellCode(a.id),
-            mdText(attackName(a)),
-            mdText(a.tactics.length > 0 ? a.tactics.join(', ') : 'unknown'),
-          ]),
+          .map((a) => [mdCellCode(a.id), mdText(attackName(a)), mdText(a.tactics[0] ?? 'unknown')]),
       ),
     );
   } else out.push('No ATT&CK technique was named by the sources or recognised in the events.');

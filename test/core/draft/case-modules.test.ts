@@ -240,8 +240,8 @@ describe('contributing factors and detection follow-ups', () => {
     const f = gatherFacts(runKeyIncident());
     const factors = contributingFactors(f, caseProfile(f)).map((s) => plain(s.text));
     expect(factors).toEqual([
-      'No application control stopped scanner.exe running from the user-writable folder C:\\Users\\jwilliams\\Downloads.',
-      'jwilliams has local administrator rights on FIN-WS-034 (its processes ran with High integrity).',
+      'No application control: scanner.exe ran from a user-writable folder.',
+      'jwilliams has local administrator rights on FIN-WS-034 (High integrity).',
     ]);
     const followUps = detectionFollowUps(f, [], [], []).map(plain);
     expect(followUps[0]).toBe('Alert on Run-key writes by non-system processes (here powershell.exe).');

@@ -16,7 +16,7 @@ describe('draftReport on the procsrv incident', () => {
     expect(fields.find((f) => f.label === 'Value data')?.value).toBe(PROCSRV_RUN_DATA);
     expect(fields.find((f) => f.label === 'DLL')?.value).toBe('C:\\Windows\\System32\\lanman.dll');
     expect(fields.find((f) => f.label === 'Export')?.value).toBe('Register');
-    expect(fields.find((f) => f.label === 'Set by')?.value).toBe('a process the events did not name (PID 4880)');
+    expect(fields.find((f) => f.label === 'Set by')?.value).toBe('an unnamed process (PID 4880)');
   });
 
   it('maps T1547.001, T1218.011 and T1082', () => {
@@ -33,9 +33,9 @@ describe('draftReport on the procsrv incident', () => {
 
   it('deletes the three files in System32 and the Run value, and stops procsrv.exe', () => {
     for (const f of ['lanman.dll', 'lanman.pfx', 'procsrv.exe'])
-      expect(steps).toContain(`Delete C:\\Windows\\System32\\${f} after keeping a copy for analysis.`);
+      expect(steps).toContain(`Delete C:\\Windows\\System32\\${f} (keep a copy).`);
     expect(steps.some((s) => s.startsWith('Delete value Local Network Manager under HKU\\S-1-5-21-'))).toBe(true);
-    expect(steps).toContain('Terminate procsrv.exe (PID 5332) if it is still running.');
+    expect(steps).toContain('Terminate rundll32.exe (PID 6044) and procsrv.exe (PID 5332) if still running.');
   });
 
   it('reports the connection as observed and data exposure as unknown', () => {
@@ -59,14 +59,14 @@ describe('draftReport on the procsrv incident', () => {
     const rc = report.rootCause;
     expect(rc.confidence).toBe('low');
     const all = rc.statements.map((s) => plain(s.text));
+    // The unnamed installer is said once, by the line that says what it wrote and registered.
     expect(all).toContain(
-      'The first collected event (2024-01-14 10:57:38Z) was written by a process the events did not name (PID 4880): the process that installed what follows is unknown.',
+      'An unnamed process (PID 4880) wrote lanman.dll at 10:57:38Z and registered it in the Run value Local Network Manager at 10:57:41Z.',
     );
+    expect(all.filter((s) => s.includes('unnamed process (PID 4880)'))).toHaveLength(1);
     expect(
       all.some((s) =>
-        s.startsWith(
-          'The delivery vector is unknown: the collected events do not show how lanman.dll, lanman.pfx and procsrv.exe reached',
-        ),
+        s.startsWith('The delivery vector is unknown: how lanman.dll, lanman.pfx and procsrv.exe reached'),
       ),
     ).toBe(true);
   });

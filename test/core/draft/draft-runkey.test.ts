@@ -37,7 +37,7 @@ describe('draftReport on the reference run-key incident', () => {
   it('recommends the exact value delete, file delete, isolation and password reset, containment first', () => {
     const s = steps(report);
     const deleteValue = s.indexOf(`Delete value ${RUN_VALUE} under ${RUN_KEY}.`);
-    const deleteFile = s.indexOf(`Delete ${DLL} after keeping a copy for analysis.`);
+    const deleteFile = s.indexOf(`Delete ${DLL} (keep a copy).`);
     const isolate = s.findIndex((x) => x.startsWith('Isolate FIN-WS-034 from the network'));
     const reset = s.findIndex((x) => x.startsWith('Reset the password of jwilliams'));
     expect([deleteValue, deleteFile, isolate, reset].every((i) => i >= 0)).toBe(true);
@@ -129,12 +129,11 @@ describe('draftReport on the reference run-key incident', () => {
 
   it('writes a short executive summary in plain words, honest about the network, saying each fact once', () => {
     const sentences = texts(report.executiveSummary);
-    expect(sentences.length).toBeGreaterThanOrEqual(2);
-    expect(sentences.length).toBeLessThanOrEqual(4);
-    expect(sentences[0]).toBe(
-      'Sysmon recorded registry run key persistence via rundll32 DLL on FIN-WS-034, a Finance computer used by Jennifer Williams.',
-    );
-    expect(sentences.join(' ')).toContain('No outbound network connection was observed in the collected events');
+    expect(sentences.length).toBeGreaterThanOrEqual(1);
+    expect(sentences.length).toBeLessThanOrEqual(3);
+    // Where, whose and what are the header's lines; no connection is the impact section's data-exposure line.
+    expect(sentences[0]).toBe('security.dll will start at the next logon of any user (Run key).');
+    expect(sentences.join(' ')).not.toMatch(/FIN-WS-034|Jennifer Williams|outbound/);
     // What to do now is the header's last line: not repeated here.
     expect(report.executiveSummary.map((s) => s.basis)).not.toContain('recommended');
   });
@@ -145,18 +144,16 @@ describe('draftReport on the reference run-key incident', () => {
     expect(rc.vector).toContain('T1204.002');
     const unknown = rc.statements.filter((s) => s.basis === 'unknown').map((s) => plain(s.text));
     expect(unknown[0]).toMatch(
-      /^The delivery vector is unknown: the collected events do not show how scanner\.exe reached FIN-WS-034/,
+      /^The delivery vector is unknown: how scanner\.exe reached FIN-WS-034 is not in the events/,
     );
-    expect(plain(rc.statements[0].text)).toMatch(
-      /^The earliest non-system process is C:\\Users\\jwilliams\\Downloads\\scanner\.exe \(PID 6120\)/,
-    );
+    // Where the chain begins is the hypothesis' reason, said there once.
     expect(plain(rc.because ?? [])).toBe("scanner.exe ran from the user's Downloads folder, started by explorer.exe");
-    expect(plain(rc.statements[0].text)).toContain("jwilliams's interactive session");
+    expect(rc.statements.map((s) => plain(s.text)).join(' ')).not.toContain('earliest non-system process');
   });
 
   it('states data exposure as none observed in the collected events, never as a fact', () => {
     const impact = texts(report.businessImpact).join(' ');
-    expect(impact).toContain('Data exposure: none observed (no outbound connection in the collected events)');
+    expect(impact).toContain('Data exposure: none observed; unknown beyond the collected events.');
     // The asset and the account are the header's, said once.
     expect(impact).not.toContain('asset context');
     expect(JSON.stringify(report)).not.toMatch(/no data left/i);

@@ -20,7 +20,7 @@ describe('next queries for the reference Run-key incident', () => {
 
   it('asks for the logon session of the LogonId, before the first event', () => {
     expect(queries[0]).toEqual({
-      question: 'How did logon session 0x3EA517 start (logon type, source address), and did it hold admin rights?',
+      question: 'How did logon session 0x3EA517 start, and with admin rights?',
       source: 'Windows Security log',
       query:
         'host = "FIN-WS-034" AND event_id IN (4624, 4672) AND logon_id = "0x3EA517" | time <= 2024-02-15T21:16:05Z',

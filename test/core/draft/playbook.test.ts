@@ -56,7 +56,7 @@ describe('remediation playbook', () => {
     expect(steps(r)).toContain(
       'Delete scheduled task OneDrive Sync Helper (schtasks /Delete /TN "OneDrive Sync Helper" /F).',
     );
-    expect(steps(r)).toContain('Delete C:\\Users\\Public\\sync.exe after keeping a copy for analysis.');
+    expect(steps(r)).toContain('Delete C:\\Users\\Public\\sync.exe (keep a copy).');
     expect(r.technicalAnalysis.persistence[0].fields.find((f) => f.label === 'Action')?.value).toBe(
       'C:\\Users\\Public\\sync.exe',
     );
@@ -94,7 +94,7 @@ describe('remediation playbook', () => {
     expect(s).toContain(
       'Remove the WMI subscription (consumer Updater) and its filter-to-consumer binding from the root\\subscription namespace.',
     );
-    expect(s).toContain('Delete C:\\ProgramData\\svc\\helper.exe after keeping a copy for analysis.');
+    expect(s).toContain('Delete C:\\ProgramData\\svc\\helper.exe (keep a copy).');
   });
 
   it('resets the credentials of logged-on accounts and hunts the dump after LSASS access', () => {
@@ -126,7 +126,7 @@ describe('remediation playbook', () => {
     expect(r.summary).toBe('T1003.001 – Credential Dumping of LSASS memory by pd64.exe on HR-LT-007');
     expect(r.priority.level).toBe('P1');
     const s = steps(r);
-    expect(s[0]).toBe('Isolate HR-LT-007 from the network; keep it powered on so memory evidence survives.');
+    expect(s[0]).toBe('Isolate HR-LT-007 from the network; keep it powered on for memory evidence.');
     expect(s).toContain(
       'Reset the credentials of every account that has logged on to HR-LT-007 since 2024-03-01 09:00:00Z, starting with privileged accounts: LSASS memory was read by pd64.exe (PID 4242).',
     );
@@ -221,7 +221,7 @@ describe('remediation playbook', () => {
     const s = steps(r);
     expect(s.some((x) => x.startsWith('Reset the password'))).toBe(false);
     expect(s).toContain('Delete value Updater under HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run.');
-    expect(s).toContain('Delete C:\\ProgramData\\x\\svc.exe after keeping a copy for analysis.');
+    expect(s).toContain('Delete C:\\ProgramData\\x\\svc.exe (keep a copy).');
   });
 });
 

@@ -1,5 +1,6 @@
 import { draftReport } from '../../../lambdas/core/draft';
 import { plain } from '../../../lambdas/core/draft/text';
+import { renderMarkdown } from '../../../lambdas/core/render';
 import { extractIocs, isPopularService } from '../../../lambdas/core/enrich';
 import { isBlockableName, isReverseDnsName, notBlockableReason } from '../../../lambdas/core/enrich/popular-services';
 import type { EnrichedAlert } from '../../../lambdas/core/model/enrichment';
@@ -102,5 +103,21 @@ describe('draft: Microsoft Azure and Microsoft 365 addresses', () => {
   it('leaves AWS space beside Microsoft 365 blockable (52.0.0.0/10 is not Microsoft)', () => {
     expect(notBlockableReason('52.20.1.1')).toBeUndefined();
     expect(notBlockableReason('::ffff:20.50.1.1')).toBe('Microsoft Azure address: context, not blockable');
+  });
+});
+
+describe('draft: IPv4-mapped DNS answers', () => {
+  it('shows a `::ffff:` answer as the IPv4 it is, defanged, wherever the ticket names it', () => {
+    const base = procsrvIncident();
+    const alerts = base.alerts.map((a): EnrichedAlert => {
+      if (a.dns === undefined) return a;
+      const b = { ...a, dns: { ...a.dns, results: ['type:  5 www.dropbox-dns.com', '::ffff:162.125.6.18'] } };
+      return { ...b, enrichment: { ...b.enrichment, iocs: extractIocs(b) } };
+    });
+    expect(alerts.some((a) => a.dns !== undefined)).toBe(true);
+    const text = renderMarkdown(draftReport({ ...base, alerts }));
+    expect(text).not.toMatch(/ffff/i);
+    expect(text).not.toContain('162.125.6.18');
+    expect(text).toContain('162.125.6[.]18');
   });
 });

@@ -75,9 +75,7 @@ describe('renderAdf layout', () => {
 
   it('says where the raw events are instead of embedding them', () => {
     expect(all.filter((n) => n.type === 'expand')).toEqual([]);
-    expect(paragraphs(adf).at(-1)).toBe(
-      'Raw events: the 4 records are attached to the ticket, under the references the timeline gives.',
-    );
+    expect(paragraphs(adf).at(-1)).toBe("Raw events: 4 records, attached under the timeline's references.");
   });
 
   it('gives every heading a level and every table header cells with a paragraph', () => {

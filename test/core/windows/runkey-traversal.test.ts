@@ -63,7 +63,7 @@ describe.each([
   it('drafts "keep a copy", "delete evil.dll" and the application-control step, naming the real folder', () => {
     const report = drafted(dll);
     const s = steps(report);
-    expect(s).toContain(`Delete ${RESOLVED} after keeping a copy for analysis.`);
+    expect(s).toContain(`Delete ${RESOLVED} (keep a copy).`);
     expect(s).toContain('Add an application-control rule that stops rundll32.exe loading code from C:\\Users\\Public.');
     // What to do now is the header's last line.
     const doNow = plain(report.header.find((h) => h.field === 'doNow')?.value ?? []);

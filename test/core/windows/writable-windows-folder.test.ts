@@ -61,7 +61,7 @@ describe.each([
     const alerts = [started(image, 5120), connected(image, 5120)].map((a) => enrichAlert(a, CONTEXT));
     const report = draftReport(incidentOf('inc-writable-windows', alerts));
     const steps = report.remediation.map((s) => plain(s.text));
-    expect(steps).toContain(`Terminate ${name} (PID 5120) if it is still running.`);
+    expect(steps).toContain(`Terminate ${name} (PID 5120) if still running.`);
     const node = report.technicalAnalysis.processTree.find((n) => n.image === image);
     expect(node?.system).toBe(false);
     expect(plain(report.rootCause.statements[0].text)).toContain(`The earliest non-system process is ${image}`);
