@@ -1,5 +1,11 @@
 import type { AdfDoc } from '../lambdas/core/render/adf-nodes';
-import type { CreateIssueInput, IssueState, TicketGateway } from '../lambdas/core/sync/ports';
+import type {
+  AttachmentInfo,
+  AttachmentUpload,
+  CreateIssueInput,
+  IssueState,
+  TicketGateway,
+} from '../lambdas/core/sync/ports';
 
 /** When each issue came to exist: the moment Jira answered its create (performance.now()), by summary. */
 export interface CreatedIssue {
@@ -15,7 +21,21 @@ export interface CreatedIssue {
 export class TimedGateway implements TicketGateway {
   readonly created: CreatedIssue[] = [];
 
-  constructor(private readonly inner: TicketGateway) {}
+  // The attachment methods are optional on a gateway and come together: passed through only when the real one has
+  // them, so the bench's Jira calls per incident include the raw-events file exactly as production makes them.
+  readonly listAttachments?: (key: string) => Promise<AttachmentInfo[]>;
+  readonly addAttachment?: (key: string, file: AttachmentUpload) => Promise<AttachmentInfo>;
+  readonly removeAttachment?: (id: string) => Promise<void>;
+  readonly attachmentLimit?: () => Promise<number | undefined>;
+
+  constructor(private readonly inner: TicketGateway) {
+    if (inner.listAttachments && inner.addAttachment && inner.removeAttachment && inner.attachmentLimit) {
+      this.listAttachments = inner.listAttachments.bind(inner);
+      this.addAttachment = inner.addAttachment.bind(inner);
+      this.removeAttachment = inner.removeAttachment.bind(inner);
+      this.attachmentLimit = inner.attachmentLimit.bind(inner);
+    }
+  }
 
   async createIssue(input: CreateIssueInput): Promise<{ key: string; id: string }> {
     const r = await this.inner.createIssue(input);

@@ -1,6 +1,5 @@
 import { DEFAULT_CORRELATION, correlate } from '../../lambdas/core/correlate/correlate';
 import type { CorrelationSettings, GroupHead } from '../../lambdas/core/correlate/correlate';
-import type { LinkKeys } from '../../lambdas/core/correlate/keys';
 import { DEFAULT_HANDOFF, ID_CONFLICT, emptyMeta, mergeIntoMeta } from '../../lambdas/core/correlate/incident-meta';
 import type { IncidentMeta } from '../../lambdas/core/correlate/incident-meta';
 import { DEFAULT_PRIORITY, maxCriticality, priorityFor } from '../../lambdas/core/draft/priority';
@@ -255,7 +254,8 @@ export class ShadowCorrelator {
             ...(d.author !== undefined ? { author: d.author } : {}),
           });
       }
-      inc.criticality = maxCriticality([inc.criticality, a.enrichment.asset?.criticality]);
+      const criticality = a.enrichment.asset?.criticality;
+      if (criticality !== undefined) inc.criticality = maxCriticality([inc.criticality, criticality]);
     }
 
     // 6. One merge per incident, duplicates folded in; duplicates of incidents this batch does not touch.
@@ -288,13 +288,25 @@ export class ShadowCorrelator {
     // produced…): every key of an alert is named, so a head of any kind expires by its own host's clock.
     const hostOfKey = new Map<string, string>();
     for (const a of fresh) {
-      for (const key of everyKey(corr.keys.get(a.alertId)!)) hostOfKey.set(key, a.enrichment.hostKey);
+      const host = a.enrichment.hostKey;
+      // Every kind of key `linkKeys` makes (each is scoped to its host, keys.ts), not only the kinds that make heads.
+      for (const v of Object.values(corr.keys.get(a.alertId)!)) {
+        if (typeof v === 'string') hostOfKey.set(v, host);
+        else for (const key of v) hostOfKey.set(key, host);
+      }
     }
     const touched = new Set<OpenIncident>([...byIncident.keys()].map((id) => this.openById.get(id)!));
     for (const h of corr.heads) {
       const prev = this.heads.get(h.key);
       if (prev !== undefined) this.release(prev, touched);
-      this.heads.set(h.key, { ...h, host: hostOfKey.get(h.key) ?? '', lastSeenMs: Date.parse(h.lastSeen) });
+      this.heads.set(h.key, {
+        key: h.key,
+        incidentId: h.incidentId,
+        lastSeen: h.lastSeen,
+        incidentCreated: h.incidentCreated,
+        host: hostOfKey.get(h.key) ?? '',
+        lastSeenMs: Date.parse(h.lastSeen),
+      });
       this.openById.get(h.incidentId)!.heads++;
     }
 
@@ -385,14 +397,6 @@ const byTime = (a: ShadowAlert, b: ShadowAlert): number =>
   a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0;
 
 const byTimeThenId = (a: ShadowAlert, b: ShadowAlert): number => byTime(a, b) || a.alertId.localeCompare(b.alertId);
-
-/**
- * Every link key of an alert, of every kind core's `linkKeys` makes: each is scoped to the alert's host (keys.ts),
- * so whichever of them becomes a head, the host it belongs to is known without copying which kinds make heads.
- */
-function everyKey(k: LinkKeys): string[] {
-  return Object.values(k).flat();
-}
 
 /** An alert kept under an id of its own: another event with other content already holds its id (ingest-batch.ts). */
 function asConflict(alert: ShadowAlert, fingerprint: string): ShadowAlert {

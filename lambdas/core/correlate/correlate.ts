@@ -118,116 +118,154 @@ export function correlate(
   const sorted = [...alerts].sort(
     (a, b) => a.eventTime.localeCompare(b.eventTime) || a.alertId.localeCompare(b.alertId),
   );
-  const keys = withoutStormRepeats(
-    sorted,
-    new Map(sorted.map((a) => [a.alertId, linkKeys(a)] as const)),
-    heads,
-    settings.stormWindowMs,
-  );
+  const own = new Map<string, LinkKeys>();
+  for (const a of sorted) own.set(a.alertId, linkKeys(a));
+  const keys = withoutStormRepeats(sorted, own, heads, settings.stormWindowMs);
   const uf = new UnionFind(sorted.length);
+  const n = sorted.length;
+  // Each alert's keys and event time, looked up once (every join and head lookup below reads them).
+  const keyOf: LinkKeys[] = sorted.map((a) => keys.get(a.alertId)!);
+  const at: number[] = sorted.map((a) => ms(a.eventTime));
 
   // Producers of each key inside the batch.
   const producers = new Map<string, number>();
-  sorted.forEach((a, i) => {
-    for (const k of keys.get(a.alertId)!.produced) {
+  for (let i = 0; i < n; i++) {
+    for (const k of keyOf[i].produced) {
       const p = producers.get(k);
       if (p === undefined) producers.set(k, i);
       else uf.union(p, i);
     }
-  });
-  sorted.forEach((a, i) => {
-    for (const k of keys.get(a.alertId)!.consumed) {
+  }
+  for (let i = 0; i < n; i++) {
+    for (const k of keyOf[i].consumed) {
       const p = producers.get(k);
-      if (p !== undefined && Math.abs(ms(sorted[p].eventTime) - ms(a.eventTime)) <= settings.linkWindowMs)
-        uf.union(p, i);
+      if (p !== undefined && Math.abs(at[p] - at[i]) <= settings.linkWindowMs) uf.union(p, i);
     }
-  });
+  }
   // Storms: sliding window over time-sorted alerts of one storm key.
   const lastOfStorm = new Map<string, number>();
-  sorted.forEach((a, i) => {
-    const s = keys.get(a.alertId)!.storm;
+  for (let i = 0; i < n; i++) {
+    const s = keyOf[i].storm;
     const prev = lastOfStorm.get(s);
-    if (prev !== undefined && ms(a.eventTime) - ms(sorted[prev].eventTime) <= settings.stormWindowMs) uf.union(prev, i);
+    if (prev !== undefined && at[i] - at[prev] <= settings.stormWindowMs) uf.union(prev, i);
     lastOfStorm.set(s, i);
-  });
+  }
   // Short keys (one execution seen by two sensors, one detection session): the same sliding join, minutes wide.
   const lastOfShort = new Map<string, number>();
-  sorted.forEach((a, i) => {
-    for (const s of keys.get(a.alertId)!.short) {
+  for (let i = 0; i < n; i++) {
+    for (const s of keyOf[i].short) {
       const prev = lastOfShort.get(s);
-      if (prev !== undefined && ms(a.eventTime) - ms(sorted[prev].eventTime) <= SHORT_LINK_WINDOW_MS) uf.union(prev, i);
+      if (prev !== undefined && at[i] - at[prev] <= SHORT_LINK_WINDOW_MS) uf.union(prev, i);
       lastOfShort.set(s, i);
     }
-  });
+  }
 
   const grouped = (): Map<number, number[]> => {
     const out = new Map<number, number[]>();
-    sorted.forEach((_, i) => {
+    for (let i = 0; i < n; i++) {
       const r = uf.find(i);
-      const list = out.get(r) ?? [];
-      list.push(i);
-      out.set(r, list);
-    });
+      const list = out.get(r);
+      if (list === undefined) out.set(r, [i]);
+      else list.push(i);
+    }
     return out;
   };
 
+  // The oldest head each alert's own keys point to within their windows: `linked` through its storm, short,
+  // produced and consumed keys, `near` through its near keys (which count only in a group with no signal). A group's
+  // head is the oldest of its members' (the order below is total on what is read of a head), so each alert's keys
+  // are looked up once, however many times a group is asked.
+  const older = (x: GroupHead | undefined, h: GroupHead): boolean =>
+    x === undefined ||
+    h.incidentCreated < x.incidentCreated ||
+    (h.incidentCreated === x.incidentCreated && h.incidentId < x.incidentId);
+  const headWithin = (best: GroupHead | undefined, key: string, t: number, window: number): GroupHead | undefined => {
+    const h = heads.get(key);
+    if (h === undefined || Math.abs(t - ms(h.lastSeen)) > window) return best;
+    return older(best, h) ? h : best;
+  };
+  const linkedHead: (GroupHead | undefined)[] = new Array(n);
+  const nearHead: (GroupHead | undefined)[] = new Array(n);
+  const signal: boolean[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = keyOf[i];
+    const t = at[i];
+    let best = headWithin(undefined, k.storm, t, settings.stormWindowMs);
+    for (const x of k.short) best = headWithin(best, x, t, SHORT_LINK_WINDOW_MS);
+    for (const x of k.produced) best = headWithin(best, x, t, settings.linkWindowMs);
+    for (const x of k.consumed) best = headWithin(best, x, t, settings.linkWindowMs);
+    linkedHead[i] = best;
+    let near: GroupHead | undefined;
+    for (const x of k.near) near = headWithin(near, x, t, SHORT_LINK_WINDOW_MS);
+    nearHead[i] = near;
+    signal[i] = isBurstSignal(k);
+  }
+
   /** The open incident a group joins: the oldest any of its keys points to within the key's window. */
-  const bestHead = (members: number[]): GroupHead | undefined => {
+  const bestHead = (members: readonly number[]): GroupHead | undefined => {
     let best: GroupHead | undefined;
     // `near` keys lead only a group with no signal: noise follows an attack, never leads one into another.
-    const follower = !members.some((i) => isBurstSignal(keys.get(sorted[i].alertId)!));
+    let follower = true;
     for (const i of members) {
-      const a = sorted[i];
-      const k = keys.get(a.alertId)!;
-      const candidates: [string, number][] = [
-        [k.storm, settings.stormWindowMs],
-        ...k.short.map((x) => [x, SHORT_LINK_WINDOW_MS] as [string, number]),
-        ...k.produced.map((x) => [x, settings.linkWindowMs] as [string, number]),
-        ...k.consumed.map((x) => [x, settings.linkWindowMs] as [string, number]),
-        ...(follower ? k.near.map((x) => [x, SHORT_LINK_WINDOW_MS] as [string, number]) : []),
-      ];
-      for (const [key, window] of candidates) {
-        const h = heads.get(key);
-        if (h === undefined || Math.abs(ms(a.eventTime) - ms(h.lastSeen)) > window) continue;
-        if (
-          best === undefined ||
-          h.incidentCreated < best.incidentCreated ||
-          (h.incidentCreated === best.incidentCreated && h.incidentId < best.incidentId)
-        ) {
-          best = h;
-        }
+      if (signal[i]) {
+        follower = false;
+        break;
+      }
+    }
+    for (const i of members) {
+      const h = linkedHead[i];
+      if (h !== undefined && older(best, h)) best = h;
+      if (follower) {
+        const x = nearHead[i];
+        if (x !== undefined && older(best, x)) best = x;
       }
     }
     return best;
   };
   // A pinned alert decides for its whole group: the first attempt's claims and items already name that incident.
-  const pinOf = (members: number[]): string | undefined =>
-    members
+  const pinOf = (members: readonly number[]): string | undefined => {
+    if (pins.size === 0) return undefined;
+    return members
       .map((i) => pins.get(sorted[i].alertId))
       .filter((x): x is string => x !== undefined)
       .sort()[0];
+  };
 
   // Groups with no signal that nothing claims follow the nearest signal of their host in the batch (followers.ts).
-  const free = (members: readonly number[]): boolean =>
-    pinOf([...members]) === undefined && bestHead([...members]) === undefined;
+  const free = (members: readonly number[]): boolean => pinOf(members) === undefined && bestHead(members) === undefined;
   if (settings.followSignals !== false) {
     for (const [i, j] of followers(sorted, keys, grouped(), free, SHORT_LINK_WINDOW_MS)) uf.union(i, j);
   }
 
-  const outbreakRoots = foldFanOut(
-    grouped(),
-    (members) => pinOf(members) === undefined && bestHead(members) === undefined,
-    (i) => messageOf.get(sorted[i].alertId),
-    (i) => sorted[i].enrichment.hostKey,
-    settings.fanOutHosts ?? DEFAULT_FAN_OUT_HOSTS,
-    uf,
-  );
+  // Without messages no fan-out applies (nothing is folded, no union is made): the grouping stands as it is.
+  const outbreakRoots =
+    messageOf.size === 0
+      ? new Set<number>()
+      : foldFanOut(
+          grouped(),
+          (members) => pinOf(members) === undefined && bestHead(members) === undefined,
+          (i) => messageOf.get(sorted[i].alertId),
+          (i) => sorted[i].enrichment.hostKey,
+          settings.fanOutHosts ?? DEFAULT_FAN_OUT_HOSTS,
+          uf,
+        );
   const components = grouped();
 
   const assignment = new Map<string, string>();
   const created = new Map<string, string>();
   const headOut = new Map<string, GroupHead>();
   const outbreaks = new Set<string>();
+
+  const setHead = (key: string, lastSeen: string, incidentId: string, incidentCreated: string): void => {
+    const prev = headOut.get(key);
+    // The heads are this call's own objects until returned: a later alert's head overwrites the earlier in place.
+    if (prev === undefined) headOut.set(key, { key, incidentId, lastSeen, incidentCreated });
+    else if (prev.lastSeen < lastSeen) {
+      prev.incidentId = incidentId;
+      prev.lastSeen = lastSeen;
+      prev.incidentCreated = incidentCreated;
+    }
+  };
 
   for (const [root, members] of components) {
     const best = bestHead(members);
@@ -240,13 +278,10 @@ export function correlate(
     for (const i of members) {
       const a = sorted[i];
       assignment.set(a.alertId, incidentId);
-      const k = keys.get(a.alertId)!;
-      for (const key of [k.storm, ...k.short, ...k.produced]) {
-        const prev = headOut.get(key);
-        if (prev === undefined || prev.lastSeen < a.eventTime) {
-          headOut.set(key, { key, incidentId, lastSeen: a.eventTime, incidentCreated });
-        }
-      }
+      const k = keyOf[i];
+      setHead(k.storm, a.eventTime, incidentId, incidentCreated);
+      for (const key of k.short) setHead(key, a.eventTime, incidentId, incidentCreated);
+      for (const key of k.produced) setHead(key, a.eventTime, incidentId, incidentCreated);
     }
   }
   return {

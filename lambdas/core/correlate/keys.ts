@@ -85,8 +85,10 @@ function processKeys(
   host: string,
   p: { guid?: string; pid?: number; image?: string } | undefined,
   pidIsOsPid: boolean,
+  /** `isLinkableProcess(p.image)`, when the caller has it already. */
+  linkable?: boolean,
 ): string[] {
-  if (p === undefined || !isLinkableProcess(p.image)) return [];
+  if (p === undefined || !(linkable ?? isLinkableProcess(p.image))) return [];
   const keys: string[] = [];
   if (p.guid !== undefined) keys.push(`proc:${host}:${p.guid.toLowerCase().replace(/[{}]/g, '')}`);
   if (pidIsOsPid && p.pid !== undefined && p.image !== undefined) {
@@ -202,15 +204,15 @@ const DETECTION_SESSION_TYPES = new Set(['malware_detected', 'malware_action']);
 const SHA256_RE = /^[0-9a-f]{64}$/;
 
 /** Keys that join only within `SHORT_LINK_WINDOW_MS`: cross-sensor identity of one execution, detection sessions. */
-function shortKeys(alert: EnrichedAlert, host: string): string[] {
+function shortKeys(alert: EnrichedAlert, host: string, linkable: boolean): string[] {
   const keys: string[] = [];
   const p = alert.process;
-  if (p?.image !== undefined && p.commandLine !== undefined && isLinkableProcess(p.image)) {
+  if (p?.image !== undefined && p.commandLine !== undefined && linkable) {
     keys.push(`exec:${host}:${baseKey(p.image)}:${commandKey(p.commandLine)}`);
   }
   for (const hashes of [p?.hashes, alert.file?.hashes]) {
     const h = hashes?.sha256?.trim().toLowerCase() ?? hashes?.SHA256?.trim().toLowerCase();
-    if (h !== undefined && SHA256_RE.test(h) && (p?.image === undefined || isLinkableProcess(p.image))) {
+    if (h !== undefined && SHA256_RE.test(h) && (p?.image === undefined || linkable)) {
       keys.push(`hash:${host}:${h}`);
     }
   }
@@ -227,13 +229,15 @@ export function linkKeys(alert: EnrichedAlert): LinkKeys {
   const produced = new Set<string>();
   const consumed = new Set<string>();
 
-  const osPid = (p: { pid?: number } | undefined): boolean => pidIsOsPid(alert, p?.pid);
-  for (const k of processKeys(host, alert.process, osPid(alert.process))) produced.add(k);
-  for (const k of processKeys(host, alert.process?.parent, osPid(alert.process?.parent))) produced.add(k);
+  // Whether the alert's own process is linked through, asked once: its process, exec and hash keys all depend on it.
+  const linkable = isLinkableProcess(alert.process?.image);
+  for (const k of processKeys(host, alert.process, pidIsOsPid(alert, alert.process?.pid), linkable)) produced.add(k);
+  for (const k of processKeys(host, alert.process?.parent, pidIsOsPid(alert, alert.process?.parent?.pid)))
+    produced.add(k);
   // A remote thread or process access reaches into another process: the target becomes part of the story,
   // except the system processes everybody touches (lsass is the object of credential theft, not a participant).
   if (alert.eventType === 'create_remote_thread') {
-    for (const k of processKeys(host, alert.target, osPid(alert.target))) produced.add(k);
+    for (const k of processKeys(host, alert.target, pidIsOsPid(alert, alert.target?.pid))) produced.add(k);
   }
 
   if (alert.file !== undefined) produced.add(`file:${host}:${normalizePath(alert.file.path)}`);
@@ -259,7 +263,7 @@ export function linkKeys(alert: EnrichedAlert): LinkKeys {
   // Time joins need a clock in UTC: a local time whose offset was not measured may be hours off.
   const timed = hasMeasuredTime(alert);
   const signal = timed && isSignal(alert);
-  const short = shortKeys(alert, host);
+  const short = shortKeys(alert, host, linkable);
   if (signal) short.push(burstKey(host));
   return {
     storm: stormKey(alert, host),
