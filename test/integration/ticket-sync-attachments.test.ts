@@ -3,107 +3,20 @@
  * per ticket on create, replaced when new events arrive, exactly once across crashes, cut to fit, never failing the
  * ticket.
  */
-import { JiraGateway } from '../../lambdas/adapters/jira/gateway';
 import { useLocalDynamo } from '../helpers/local-dynamo';
-import { DynamoIngestStore } from '../../lambdas/adapters/dynamodb/ingest-store';
-import { DynamoTicketStore } from '../../lambdas/adapters/dynamodb/ticket-store';
-import { ticketSyncSettings } from '../../lambdas/adapters/config';
-import { normalizeInput } from '../../lambdas/core/formats';
-import { ingestBatch } from '../../lambdas/core/ingest/ingest-batch';
-import { MemoryTicketQueue } from '../../lambdas/core/ingest/memory-store';
-import { reportDrafter } from '../../lambdas/core/sync/drafter';
 import { syncIncident } from '../../lambdas/core/sync/sync-incident';
-import type { SyncDeps } from '../../lambdas/core/sync/sync-incident';
-import type { TicketGateway } from '../../lambdas/core/sync/ports';
-import { startJiraEmulator } from '../../local/jira-emulator';
-import type { JiraEmulator, JiraEmulatorOptions } from '../../local/jira-emulator';
+import type { JiraEmulatorOptions } from '../../local/jira-emulator';
+
+import { Crash, crashing, runKeyAlert, syncWorld } from '../helpers/ticket-sync-world';
+import type { SyncWorld } from '../helpers/ticket-sync-world';
 
 const local = useLocalDynamo();
 
-const alert = (id: number, over: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    alert_id: `A-${id}`,
-    timestamp: new Date(Date.parse('2024-02-15T21:25:00Z') + id * 1000).toISOString(),
-    host: 'FIN-WS-034',
-    user: 'CORP\\jwilliams',
-    rule: 'Registry Run Key Modification by Suspicious Process',
-    severity: 85,
-    technique: 'T1547.001',
-    registry: {
-      key: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run',
-      value_name: 'WindowsSecurityUpdate',
-      value_data: 'C:\\Windows\\System32\\rundll32.exe C:\\ProgramData\\Microsoft\\Drivers\\security.dll,UpdateNow',
-    },
-    ...over,
-  });
-
-interface World {
-  jira: JiraEmulator;
-  gateway: JiraGateway;
-  tickets: DynamoTicketStore;
-  ingest: (bodies: string[]) => Promise<string>;
-  deps: (over?: Partial<SyncDeps>) => SyncDeps;
-  clock: { now: number };
-}
-
-async function world(site: JiraEmulatorOptions = {}): Promise<World> {
-  const table = await local.newTable('attach');
-  const clock = { now: Date.parse('2024-02-15T21:30:00Z') };
-  const jira = await startJiraEmulator({ validateResponses: true, now: () => clock.now, ...site });
-  const gateway = new JiraGateway({
-    baseUrl: jira.url,
-    email: jira.site.email,
-    apiToken: jira.site.apiToken,
-    onSchemaMismatch: 'throw',
-    sleep: async () => undefined,
-  });
-  const store = new DynamoIngestStore(local.doc, table);
-  const tickets = new DynamoTicketStore(local.doc, table);
-  let m = 0;
-  return {
-    jira,
-    gateway,
-    tickets,
-    clock,
-    ingest: async (bodies) => {
-      const units = bodies.map((b) => ({ messageId: `m-${++m}`, ...normalizeInput(b, 'test') }));
-      const r = await ingestBatch(units, store, new MemoryTicketQueue());
-      return [...r.incidents.keys()][0];
-    },
-    deps: (over = {}) => ({
-      store: tickets,
-      jira: gateway,
-      drafter: reportDrafter(),
-      settings: {
-        ...ticketSyncSettings({ projectKey: 'SOC', issueTypeName: jira.site.issueTypes[0] }),
-        staleClaimMs: 60_000,
-      },
-      owner: 'test',
-      now: () => clock.now,
-      ...over,
-    }),
-  };
-}
-
-class Crash extends Error {}
-
-/** A gateway whose `method` throws before or after delegating: a Lambda that dies at that point. */
-function crashing(target: TicketGateway, method: keyof TicketGateway, after: boolean): TicketGateway {
-  return new Proxy(target, {
-    get(t, p, r) {
-      const v = Reflect.get(t, p, r);
-      if (p !== method || typeof v !== 'function') return typeof v === 'function' ? v.bind(t) : v;
-      return async (...args: unknown[]) => {
-        if (!after) throw new Crash(`crash before ${String(method)}`);
-        await (v as (...a: unknown[]) => Promise<unknown>).apply(t, args);
-        throw new Crash(`crash after ${String(method)}`);
-      };
-    },
-  });
-}
+const world = (site: JiraEmulatorOptions = {}): Promise<SyncWorld> =>
+  syncWorld(local, 'attach', { validateResponses: true, ...site });
 
 /** The raw-events files on an issue. */
-function rawFiles(w: World, key: string) {
+function rawFiles(w: SyncWorld, key: string) {
   return (w.jira.issue(key)?.attachments ?? []).filter((a) => a.filename.startsWith('raw-events-'));
 }
 
@@ -116,13 +29,13 @@ function lines(content: string): Record<string, unknown>[] {
 }
 
 describe('ticket-sync attaches the raw events, once per ticket', () => {
-  let w: World;
+  let w: SyncWorld;
   afterEach(async () => w?.jira.close());
 
   it('attaches one JSON Lines file of the events as received on create, and the description says so', async () => {
     // Prepare
     w = await world();
-    const id = await w.ingest([alert(1), alert(2)]);
+    const id = await w.ingest([runKeyAlert(1), runKeyAlert(2)]);
 
     // Act
     const r = await syncIncident(id, w.deps());
@@ -136,7 +49,7 @@ describe('ticket-sync attaches the raw events, once per ticket', () => {
     const events = lines(files[0].content);
     expect(events.map((e) => e.alertId)).toEqual(['generic:A-1', 'generic:A-2']);
     // As received: the vendor's own record, field for field.
-    expect(events[0].record).toEqual(JSON.parse(alert(1)));
+    expect(events[0].record).toEqual(JSON.parse(runKeyAlert(1)));
     expect(events[0].ref).toEqual(expect.any(String));
     const description = JSON.stringify(w.jira.issue('SOC-1')!.description);
     expect(description).toMatch(/Raw events: 2 records, attached under the timeline's references/);
@@ -152,12 +65,12 @@ describe('ticket-sync attaches the raw events, once per ticket', () => {
   it('replaces the file when new events arrive: one file, holding every event, the old one deleted', async () => {
     // Prepare
     w = await world();
-    const id = await w.ingest([alert(1)]);
+    const id = await w.ingest([runKeyAlert(1)]);
     await syncIncident(id, w.deps());
     const first = rawFiles(w, 'SOC-1')[0];
 
     // Act
-    await w.ingest([alert(2, { severity: 95, technique: ['T1547.001', 'T1003.001'] })]);
+    await w.ingest([runKeyAlert(2, { severity: 95, technique: ['T1547.001', 'T1003.001'] })]);
     w.clock.now += 60_000;
     const r = await syncIncident(id, w.deps());
 
@@ -171,12 +84,12 @@ describe('ticket-sync attaches the raw events, once per ticket', () => {
 
   it('uploads nothing again when a version brings no new event', async () => {
     w = await world();
-    const id = await w.ingest([alert(1)]);
+    const id = await w.ingest([runKeyAlert(1)]);
     await syncIncident(id, w.deps());
     const uploads = () => w.jira.counters().attachmentsAdded;
     const before = uploads();
 
-    await w.ingest([alert(1)]);
+    await w.ingest([runKeyAlert(1)]);
     w.clock.now += 60_000;
     await syncIncident(id, w.deps());
 
@@ -191,7 +104,7 @@ describe('ticket-sync attaches the raw events, once per ticket', () => {
   ] as const)('attaches exactly one file when ticket-sync dies %s and is retried', async (_when, method, after) => {
     // Prepare
     w = await world();
-    const id = await w.ingest([alert(1), alert(2)]);
+    const id = await w.ingest([runKeyAlert(1), runKeyAlert(2)]);
 
     // Act
     await expect(syncIncident(id, w.deps({ jira: crashing(w.gateway, method, after) }))).rejects.toThrow(Crash);
@@ -211,9 +124,9 @@ describe('ticket-sync attaches the raw events, once per ticket', () => {
 
   it('finishes a refresh that died after the upload: the retry deletes the old file, uploads nothing', async () => {
     w = await world();
-    const id = await w.ingest([alert(1)]);
+    const id = await w.ingest([runKeyAlert(1)]);
     await syncIncident(id, w.deps());
-    await w.ingest([alert(2, { severity: 95, technique: ['T1547.001', 'T1003.001'] })]);
+    await w.ingest([runKeyAlert(2, { severity: 95, technique: ['T1547.001', 'T1003.001'] })]);
     w.clock.now += 60_000;
 
     await expect(syncIncident(id, w.deps({ jira: crashing(w.gateway, 'addAttachment', true) }))).rejects.toThrow(Crash);
@@ -229,7 +142,7 @@ describe('ticket-sync attaches the raw events, once per ticket', () => {
   it("cuts a file to the site's limit with a marker, and still creates the ticket", async () => {
     // Prepare: a site that takes files of 4 KB at most; each event is ~0.6 KB.
     w = await world({ maxAttachmentBytes: 4096 });
-    const id = await w.ingest(Array.from({ length: 20 }, (_, i) => alert(i + 1)));
+    const id = await w.ingest(Array.from({ length: 20 }, (_, i) => runKeyAlert(i + 1)));
 
     // Act
     const r = await syncIncident(id, w.deps());
@@ -256,7 +169,7 @@ describe('ticket-sync attaches the raw events, once per ticket', () => {
       },
     });
     const big = 'A'.repeat(8_000);
-    const id = await w.ingest(Array.from({ length: 40 }, (_, i) => alert(i + 1, { note: big })));
+    const id = await w.ingest(Array.from({ length: 40 }, (_, i) => runKeyAlert(i + 1, { note: big })));
 
     // Act
     const r = await syncIncident(id, w.deps({ jira: quiet }));
@@ -271,7 +184,7 @@ describe('ticket-sync attaches the raw events, once per ticket', () => {
 
   it('records why the file is missing when the account may not attach, and keeps the ticket', async () => {
     w = await world({ deniedPermissions: ['CREATE_ATTACHMENTS'] });
-    const id = await w.ingest([alert(1)]);
+    const id = await w.ingest([runKeyAlert(1)]);
 
     const r = await syncIncident(id, w.deps());
 

@@ -1,110 +1,22 @@
-import { JiraGateway } from '../../lambdas/adapters/jira/gateway';
 import { useLocalDynamo } from '../helpers/local-dynamo';
-import { DynamoIngestStore } from '../../lambdas/adapters/dynamodb/ingest-store';
-import { DynamoTicketStore } from '../../lambdas/adapters/dynamodb/ticket-store';
-import { normalizeInput } from '../../lambdas/core/formats';
-import { ingestBatch } from '../../lambdas/core/ingest/ingest-batch';
-import { MemoryTicketQueue } from '../../lambdas/core/ingest/memory-store';
-import { reportDrafter } from '../../lambdas/core/sync/drafter';
-import { ticketSyncSettings } from '../../lambdas/adapters/config';
 import { syncIncident } from '../../lambdas/core/sync/sync-incident';
-import type { SyncDeps, SyncOutcome } from '../../lambdas/core/sync/sync-incident';
+import type { SyncOutcome } from '../../lambdas/core/sync/sync-incident';
 import type { TicketGateway, TicketStore } from '../../lambdas/core/sync/ports';
-import { startJiraEmulator } from '../../local/jira-emulator';
-import type { JiraEmulator } from '../../local/jira-emulator';
+
+import { Crash, crashing, runKeyAlert, syncWorld } from '../helpers/ticket-sync-world';
+import type { SyncWorld } from '../helpers/ticket-sync-world';
 
 const local = useLocalDynamo();
 
-const alert = (id: number, over: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    alert_id: `A-${id}`,
-    timestamp: new Date(Date.parse('2024-02-15T21:25:00Z') + id * 1000).toISOString(),
-    host: 'FIN-WS-034',
-    user: 'CORP\\jwilliams',
-    rule: 'Registry Run Key Modification by Suspicious Process',
-    severity: 85,
-    technique: 'T1547.001',
-    registry: {
-      key: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run',
-      value_name: 'WindowsSecurityUpdate',
-      value_data: 'C:\\Windows\\System32\\rundll32.exe C:\\ProgramData\\Microsoft\\Drivers\\security.dll,UpdateNow',
-    },
-    ...over,
-  });
-
-interface World {
-  jira: JiraEmulator;
-  gateway: JiraGateway;
-  tickets: DynamoTicketStore;
-  ingest: (bodies: string[]) => Promise<string>;
-  deps: (over?: Partial<SyncDeps>) => SyncDeps;
-  clock: { now: number };
-}
-
-async function world(searchDelayMs = 0): Promise<World> {
-  const table = await local.newTable('sync');
-  const clock = { now: Date.parse('2024-02-15T21:30:00Z') };
-  // The emulator shares the test's clock: its search lag passes when the test says time has passed.
-  const jira = await startJiraEmulator({ searchDelayMs, now: () => clock.now });
-  const gateway = new JiraGateway({
-    baseUrl: jira.url,
-    email: jira.site.email,
-    apiToken: jira.site.apiToken,
-    onSchemaMismatch: 'throw',
-    sleep: async () => undefined,
-  });
-  const store = new DynamoIngestStore(local.doc, table);
-  const tickets = new DynamoTicketStore(local.doc, table);
-  let m = 0;
-  return {
-    jira,
-    gateway,
-    tickets,
-    clock,
-    ingest: async (bodies) => {
-      const units = bodies.map((b) => ({ messageId: `m-${++m}`, ...normalizeInput(b, 'test') }));
-      const r = await ingestBatch(units, store, new MemoryTicketQueue());
-      return [...r.incidents.keys()][0];
-    },
-    deps: (over = {}) => ({
-      store: tickets,
-      jira: gateway,
-      drafter: reportDrafter(),
-      settings: {
-        ...ticketSyncSettings({ projectKey: 'SOC', issueTypeName: jira.site.issueTypes[0] }),
-        staleClaimMs: 60_000,
-      },
-      owner: 'test',
-      now: () => clock.now,
-      ...over,
-    }),
-  };
-}
-
-class Crash extends Error {}
-
-/** A port whose `method` throws (after or before delegating): a Lambda that dies at that point. */
-function crashing<T extends object>(target: T, method: keyof T, after: boolean): T {
-  return new Proxy(target, {
-    get(t, p, r) {
-      const v = Reflect.get(t, p, r);
-      if (p !== method || typeof v !== 'function') return typeof v === 'function' ? v.bind(t) : v;
-      return async (...args: unknown[]) => {
-        if (!after) throw new Crash(`crash before ${String(method)}`);
-        await (v as (...a: unknown[]) => Promise<unknown>).apply(t, args);
-        throw new Crash(`crash after ${String(method)}`);
-      };
-    },
-  });
-}
+const world = (searchDelayMs = 0): Promise<SyncWorld> => syncWorld(local, 'sync', { searchDelayMs });
 
 describe('ticket-sync against the Jira emulator and the local DynamoDB server', () => {
-  let w: World;
+  let w: SyncWorld;
   afterEach(async () => w?.jira.close());
 
   it('creates one ticket with the summary, labels, priority and ADF description', async () => {
     w = await world();
-    const id = await w.ingest([alert(1)]);
+    const id = await w.ingest([runKeyAlert(1)]);
     const r = await syncIncident(id, w.deps());
     expect(r).toMatchObject({ action: 'created', key: 'SOC-1' });
     const issue = w.jira.issue('SOC-1')!;
@@ -114,13 +26,16 @@ describe('ticket-sync against the Jira emulator and the local DynamoDB server', 
   });
 
   it.each([
-    ['after the claim', (x: World) => ({ jira: crashing<TicketGateway>(x.gateway, 'createIssue', false) })],
-    ['after Jira created the issue', (x: World) => ({ jira: crashing<TicketGateway>(x.gateway, 'createIssue', true) })],
-    ['after the key was recorded', (x: World) => ({ store: crashing<TicketStore>(x.tickets, 'saveTicket', true) })],
+    ['after the claim', (x: SyncWorld) => ({ jira: crashing<TicketGateway>(x.gateway, 'createIssue', false) })],
+    [
+      'after Jira created the issue',
+      (x: SyncWorld) => ({ jira: crashing<TicketGateway>(x.gateway, 'createIssue', true) }),
+    ],
+    ['after the key was recorded', (x: SyncWorld) => ({ store: crashing<TicketStore>(x.tickets, 'saveTicket', true) })],
   ])('leaves exactly one Jira issue when it crashes %s and is retried', async (_when, fault) => {
     // Search lags 30 s behind creates, as Jira's may: the retry must not rely on it too early.
     w = await world(30_000);
-    const id = await w.ingest([alert(1)]);
+    const id = await w.ingest([runKeyAlert(1)]);
     await expect(syncIncident(id, w.deps(fault(w)))).rejects.toThrow(Crash);
     // The retry comes after the message's visibility timeout (12 minutes in the stack).
     w.clock.now += 12 * 60_000;
@@ -136,11 +51,11 @@ describe('ticket-sync against the Jira emulator and the local DynamoDB server', 
 
   it('comments only what is new, adds labels, raises priority but never lowers it, and never rewrites the summary', async () => {
     w = await world();
-    const id = await w.ingest([alert(1, { severity: 45 })]);
+    const id = await w.ingest([runKeyAlert(1, { severity: 45 })]);
     await syncIncident(id, w.deps());
     expect(w.jira.issue('SOC-1')!.priority).toBe('Medium');
     // Credential theft (T1003.001) is a P1 row of the rubric (docs/priority.md); a vendor score alone is not.
-    await w.ingest([alert(2, { severity: 95, technique: ['T1547.001', 'T1218.011', 'T1003.001'] })]);
+    await w.ingest([runKeyAlert(2, { severity: 95, technique: ['T1547.001', 'T1218.011', 'T1003.001'] })]);
     w.clock.now += 60_000;
     expect((await syncIncident(id, w.deps())).action).toBe('updated');
     const issue = w.jira.issue('SOC-1')!;
@@ -152,7 +67,7 @@ describe('ticket-sync against the Jira emulator and the local DynamoDB server', 
     expect(JSON.stringify(issue.comments[0])).toContain('T1003.001');
     expect(JSON.stringify(issue.comments[0])).not.toContain('T1218.011');
     const summaryBefore = issue.summary;
-    await w.ingest([alert(3, { severity: 40 })]);
+    await w.ingest([runKeyAlert(3, { severity: 40 })]);
     w.clock.now += 10 * 60_000;
     await syncIncident(id, w.deps());
     expect(w.jira.issue('SOC-1')!.priority).toBe('Highest');
@@ -161,11 +76,11 @@ describe('ticket-sync against the Jira emulator and the local DynamoDB server', 
 
   it('coalesces updates within the interval unless severity rises', async () => {
     w = await world();
-    const id = await w.ingest([alert(1)]);
+    const id = await w.ingest([runKeyAlert(1)]);
     await syncIncident(id, w.deps());
-    await w.ingest([alert(2, { process: { pid: 1, image: 'C:\\Users\\Public\\x.exe' } })]);
+    await w.ingest([runKeyAlert(2, { process: { pid: 1, image: 'C:\\Users\\Public\\x.exe' } })]);
     await syncIncident(id, w.deps());
-    await w.ingest([alert(3, { file: 'C:\\Users\\Public\\y.dll' })]);
+    await w.ingest([runKeyAlert(3, { file: 'C:\\Users\\Public\\y.dll' })]);
     w.clock.now += 30_000;
     await expect(syncIncident(id, w.deps())).rejects.toMatchObject({ retryAfterMs: 4.5 * 60_000 });
     expect(w.jira.issue('SOC-1')!.comments).toHaveLength(1);
@@ -176,15 +91,15 @@ describe('ticket-sync against the Jira emulator and the local DynamoDB server', 
 
   it('reopens a closed ticket within the window and opens a linked follow-up after it', async () => {
     w = await world();
-    const id = await w.ingest([alert(1)]);
+    const id = await w.ingest([runKeyAlert(1)]);
     await syncIncident(id, w.deps());
     await w.gateway.transition('SOC-1', 'Done');
-    await w.ingest([alert(2, { user: 'CORP\\other' })]);
+    await w.ingest([runKeyAlert(2, { user: 'CORP\\other' })]);
     expect((await syncIncident(id, w.deps())).action).toBe('reopened');
     expect(w.jira.issue('SOC-1')!.status).not.toBe('Done');
 
     await w.gateway.transition('SOC-1', 'Done');
-    await w.ingest([alert(3, { user: 'CORP\\third' })]);
+    await w.ingest([runKeyAlert(3, { user: 'CORP\\third' })]);
     w.clock.now += 8 * 86_400_000;
     const r = await syncIncident(id, w.deps({ now: () => Date.now() + 8 * 86_400_000 }));
     expect(r).toMatchObject({ action: 'followup', key: 'SOC-2' });
@@ -194,7 +109,7 @@ describe('ticket-sync against the Jira emulator and the local DynamoDB server', 
 
   it('records a permanent 400 on the incident and does not retry it', async () => {
     w = await world();
-    const id = await w.ingest([alert(1)]);
+    const id = await w.ingest([runKeyAlert(1)]);
     const deps = w.deps();
     const bad = {
       ...deps,
