@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../core/errors';
 import { SIGMA_LEVELS } from '../core/model/alert';
 import { CUSTOM_FIELD_SOURCES } from '../core/sync/jira-fields';
-import { DEFAULT_ATTACHMENT_MAX_BYTES } from '../core/draft/raw-evidence';
+import { DEFAULT_ATTACHMENT_MAX_BYTES } from '../core/draft/limits';
 import type { SyncSettings } from '../core/sync/settings';
 import { ENV } from '../topology';
 

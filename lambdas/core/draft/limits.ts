@@ -29,3 +29,11 @@ export const DEFAULT_LIMITS: DraftLimits = {
   network: 50,
   iocs: 100,
 };
+
+/**
+ * The size the attachment is cut to by default. Jira Cloud's per-file limit is a site setting (1 GB by default,
+ * often lowered; Jira Data Center's default is 10 MB): 10 MB fits every site's usual setting and keeps the
+ * ticket-sync Lambda's memory small. An incident's alerts are capped at ingest (64 KB each), so only a storm
+ * reaches it.
+ */
+export const DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EnrichedAlert } from '../model/enrichment';
 import { eventRef } from './display';
+import { DEFAULT_ATTACHMENT_MAX_BYTES } from './limits';
 import type { DraftLimits } from './limits';
 import { byText, clip, utc } from './text';
 import type { RawEvidence } from '../model/report';
@@ -65,14 +66,6 @@ export function evidenceRef(a: EnrichedAlert): string {
 
 /** Every raw-events file this integration attaches starts with this: the sync replaces only files so named. */
 export const RAW_EVENTS_FILE_PREFIX = 'raw-events-';
-
-/**
- * The size the attachment is cut to by default. Jira Cloud's per-file limit is a site setting (1 GB by default,
- * often lowered; Jira Data Center's default is 10 MB): 10 MB fits every site's usual setting and keeps the
- * ticket-sync Lambda's memory small. An incident's alerts are capped at ingest (64 KB each), so only a storm
- * reaches it.
- */
-export const DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 
 /** Bytes kept free for the closing lines (the cut marker and the XML end tag), so a cut file still fits. */
 const TRAILER_BYTES = 1024;

@@ -1,4 +1,5 @@
-import { DEFAULT_ATTACHMENT_MAX_BYTES, RAW_EVENTS_FILE_PREFIX, rawEventsFile } from '../draft/raw-evidence';
+import { DEFAULT_ATTACHMENT_MAX_BYTES } from '../draft/limits';
+import { RAW_EVENTS_FILE_PREFIX, rawEventsFile } from '../draft/raw-evidence';
 import type { RawEventsFile } from '../draft/raw-evidence';
 import { PermanentError, RetryableError } from '../errors';
 import type { IncidentView } from '../model/incident';
