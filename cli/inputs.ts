@@ -15,19 +15,25 @@ export interface InputFile {
 export const NOT_ALERTS =
   /(^\.|^(readme|license|licence|notice|changelog)(\..*)?$|\.(md|markdown|rst|csv|tsv|pdf|png|jpe?g|gif|svg|html?|ya?ml)$)/i;
 
+/** One input named on the command line: a file, or stdin. */
+export interface InputRef {
+  /** Path as given (or `stdin`), as rejections name it. */
+  source: string;
+  /** The file to read; absent for stdin. */
+  file?: string;
+}
+
 /**
- * Reads FILE, DIR (recursively, in a stable order) or `-` (stdin). Nothing given means stdin. In directories, files
- * that are not alerts (READMEs, CSV context, images: `NOT_ALERTS`) are skipped and told to `onSkip`.
+ * FILE, DIR (recursively, in a stable order) or `-` (stdin); nothing given means stdin. Every path is checked before
+ * anything is read, so a typo fails the run at once (exit 1) instead of after minutes of work. A directory walk
+ * leaves out files that are not alerts (READMEs, CSV context: `NOT_ALERTS`, told to `onSkip`), and every other file
+ * is judged by its content whatever its name.
  */
-export async function readInputs(
-  args: string[],
-  stdin: NodeJS.ReadableStream = process.stdin,
-  onSkip?: (file: string) => void,
-): Promise<InputFile[]> {
-  const out: InputFile[] = [];
+export function listInputs(args: string[], onSkip?: (file: string) => void): InputRef[] {
+  const out: InputRef[] = [];
   for (const arg of args.length === 0 ? ['-'] : args) {
     if (arg === '-') {
-      out.push({ source: 'stdin', content: await readStream(stdin) });
+      out.push({ source: 'stdin' });
       continue;
     }
     let stat: fs.Stats;
@@ -36,8 +42,25 @@ export async function readInputs(
     } catch {
       throw new CliError(`cannot read ${arg}: no such file or directory`);
     }
-    if (stat.isDirectory()) out.push(...walk(arg, onSkip));
-    else out.push(readFile(arg));
+    if (stat.isDirectory()) out.push(...walkInputPaths(arg, onSkip).map((p) => ({ source: p, file: p })));
+    else out.push({ source: arg, file: arg });
+  }
+  return out;
+}
+
+/**
+ * Reads FILE, DIR (recursively, in a stable order) or `-` (stdin), whole, as `listInputs` names them. Nothing given
+ * means stdin. In directories, files that are not alerts (READMEs, CSV context, images: `NOT_ALERTS`) are skipped and
+ * told to `onSkip`.
+ */
+export async function readInputs(
+  args: string[],
+  stdin: NodeJS.ReadableStream = process.stdin,
+  onSkip?: (file: string) => void,
+): Promise<InputFile[]> {
+  const out: InputFile[] = [];
+  for (const ref of listInputs(args, onSkip)) {
+    out.push(ref.file === undefined ? { source: ref.source, content: await readStream(stdin) } : readFile(ref.file));
   }
   return out;
 }
@@ -51,8 +74,8 @@ function readFile(file: string): InputFile {
 }
 
 /**
- * Every file under `dir`, depth first in name order, that may hold alerts: the paths only, so the whole-file reader
- * here and the streaming reader (cli/stream/sources.ts) walk folders the same way.
+ * Every file under `dir`, depth first in name order, that may hold alerts: the paths only, which `listInputs` names
+ * for both the whole-file reader here and the streaming reader (cli/stream/sources.ts).
  */
 export function walkInputPaths(dir: string, onSkip?: (file: string) => void): string[] {
   let entries: fs.Dirent[];
@@ -71,10 +94,6 @@ export function walkInputPaths(dir: string, onSkip?: (file: string) => void): st
     else files.push(p);
   }
   return files;
-}
-
-function walk(dir: string, onSkip?: (file: string) => void): InputFile[] {
-  return walkInputPaths(dir, onSkip).map(readFile);
 }
 
 function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {

@@ -2,7 +2,8 @@ import { normalizeInput } from '../../lambdas/core/formats';
 import { inputPieces } from '../stream/pieces';
 import { STREAM_DEFAULTS } from '../stream/piece';
 import { mapPosition, mapReason } from '../stream/positions';
-import { inputChunks, listInputs } from '../stream/sources';
+import { listInputs } from '../inputs';
+import { inputChunks } from '../stream/sources';
 
 export interface NormalizeSummary {
   files: number;

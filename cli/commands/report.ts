@@ -4,7 +4,7 @@ import { SingleBar } from 'cli-progress';
 import { readContextFiles } from '../context-files';
 import { CliError } from '../errors';
 import { renderReportHtml } from '../report-html';
-import { listInputs } from '../stream/sources';
+import { listInputs } from '../inputs';
 import type { Tally } from '../shadow/correlator';
 import { runShadow } from '../shadow/run';
 import type { ShadowRunOptions } from '../shadow/run';

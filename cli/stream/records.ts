@@ -7,8 +7,9 @@ import { STREAM_DEFAULTS } from './piece';
 import type { Piece, Segment, StreamLimits } from './piece';
 import { inputPieces } from './pieces';
 import { mapPosition, mapReason } from './positions';
-import { inputChunks, listInputs } from './sources';
-import type { InputRef } from './sources';
+import { listInputs } from '../inputs';
+import type { InputRef } from '../inputs';
+import { inputChunks } from './sources';
 
 /**
  * The streaming reader for the commands that look at every record (`detect`, `draft`, `replay`): inputs of any size,

@@ -8,7 +8,7 @@ import { runInMemory } from '../../../cli/memory-pipeline';
 import { ShadowCorrelator, ruleLabel } from '../../../cli/shadow/correlator';
 import { processSegment } from '../../../cli/shadow/segment-work';
 import type { ShadowAlert } from '../../../cli/shadow/segment-work';
-import { listInputs } from '../../../cli/stream/sources';
+import { listInputs } from '../../../cli/inputs';
 import { DEFAULT_HANDOFF } from '../../../lambdas/core/correlate/incident-meta';
 import type { IncidentMeta } from '../../../lambdas/core/correlate/incident-meta';
 import { draftReport } from '../../../lambdas/core/draft';

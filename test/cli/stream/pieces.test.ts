@@ -7,7 +7,7 @@ import { inputPieces } from '../../../cli/stream/pieces';
 import { STREAM_DEFAULTS } from '../../../cli/stream/piece';
 import type { Piece, StreamLimits } from '../../../cli/stream/piece';
 import { mapPosition, mapReason } from '../../../cli/stream/positions';
-import { listInputs } from '../../../cli/stream/sources';
+import { listInputs } from '../../../cli/inputs';
 import { JSON_REASONS } from '../../../cli/stream/json-segmenter';
 import { REAL_DIR } from '../../helpers/real-fixtures';
 
