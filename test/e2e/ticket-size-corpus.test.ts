@@ -8,7 +8,7 @@ import { draftReport } from '../../lambdas/core/draft';
 import { MAX_LABELS } from '../../lambdas/core/draft/labels';
 import type { ContextSnapshot } from '../../lambdas/core/model/enrichment';
 import { emptyContext } from '../../lambdas/core/model/enrichment';
-import { JIRA_MAX_CHARS, renderAdf, validateAdf } from '../../lambdas/core/render';
+import { JIRA_MAX_CHARS, renderAdf, renderMarkdown, validateAdf } from '../../lambdas/core/render';
 import { descriptionText } from '../../lambdas/core/render/adf-text';
 import { allRealFixtures, realFixture } from '../helpers/real-fixtures';
 
@@ -26,6 +26,8 @@ const MAX_JSON = Math.floor(JIRA_MAX_CHARS * 0.9);
 interface Ticket {
   source: string;
   visible: number;
+  /** The same ticket as the CLI's Markdown (`a2t draft`, `replay --out`). */
+  markdown: number;
   json: number;
   labels: string[];
   shortened: boolean;
@@ -42,6 +44,7 @@ async function ticketsOf(files: string[], context: ContextSnapshot, source: stri
       return {
         source,
         visible: descriptionText(adf).length,
+        markdown: renderMarkdown(report).length,
         json: JSON.stringify(adf).length,
         labels: report.labels,
         shortened: descriptionText(adf).startsWith('Note: shortened to fit'),
@@ -81,6 +84,10 @@ describe('ticket size over the examples and the real corpus', () => {
 
   it(`keeps every description within ${MAX_ANY.toLocaleString('en-US')} visible characters`, () => {
     expect(all.filter((t) => t.visible > MAX_ANY).map((t) => `${t.source}: ${t.visible}`)).toEqual([]);
+  });
+
+  it(`keeps every ticket's Markdown within ${MAX_ANY.toLocaleString('en-US')} characters, markup included`, () => {
+    expect(all.filter((t) => t.markdown > MAX_ANY).map((t) => `${t.source}: ${t.markdown}`)).toEqual([]);
   });
 
   it(`keeps the typical (median) description within ${MAX_TYPICAL.toLocaleString('en-US')} visible characters`, () => {

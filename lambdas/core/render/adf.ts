@@ -16,7 +16,7 @@ import {
 } from './adf-nodes';
 import { descriptionText } from './adf-text';
 import type { RenderBudget } from './budget';
-import { DESCRIPTION_TARGET_CHARS, fit, SHRINK_LEVELS, truncationNotes } from './budget';
+import { budgetCounts, DESCRIPTION_TARGET_CHARS, fit, SHRINK_LEVELS, truncationNotes } from './budget';
 import {
   BASIS_LABELS,
   HEADER_LABELS,
@@ -341,18 +341,6 @@ function minimal(report: IncidentReport, maxChars: number): AdfDoc {
   return doc([notice]);
 }
 
-/** Length of the longest string in the report's rendered parts: whether value cuts will show. */
-function longestValue(report: IncidentReport): number {
-  let max = 0;
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') max = Math.max(max, v.length);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (typeof v === 'object' && v !== null) Object.values(v).forEach(walk);
-  };
-  walk({ ...report, rawEvidence: [] });
-  return max;
-}
-
 /**
  * Render a report as an ADF document whose JSON stays within `maxChars` (Jira's 32,767 by default) and whose
  * visible text stays within `targetChars` when a smaller budget can get it there.
@@ -364,19 +352,7 @@ function longestValue(report: IncidentReport): number {
 export function renderAdf(report: IncidentReport, options: AdfRenderOptions = {}): AdfDoc {
   const maxChars = options.maxChars ?? JIRA_MAX_CHARS;
   const target = options.targetChars ?? DESCRIPTION_TARGET_CHARS;
-  const ta = report.technicalAnalysis;
-  const counts = {
-    timeline: report.timeline.length,
-    rowsLargest: Math.max(
-      ta.processTree.length,
-      ta.heuristics.length,
-      ta.persistence.length,
-      report.iocs.length,
-      report.attack.length,
-      report.detections.length,
-    ),
-    valueLongest: longestValue(report),
-  };
+  const counts = budgetCounts(report);
   let fallback: AdfDoc | undefined;
   for (const level of SHRINK_LEVELS) {
     const d = doc(body(report, level, level === SHRINK_LEVELS[0] ? [] : truncationNotes(level, counts)));

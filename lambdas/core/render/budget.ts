@@ -1,3 +1,5 @@
+import type { IncidentReport } from '../model/report';
+
 /**
  * How much of a report a rendering may show. The ticket is read in a minute, so even the full budget is a short
  * one: the strongest rows of each table, values cut where a line would wrap three times, and a timeline of counted
@@ -63,4 +65,33 @@ export function truncationNotes(
   if (b.compact >= 1) notes.push('command lines, indicator roles and false-positive notes were left out');
   if (b.compact >= 2) notes.push('heuristics and most statements were left out');
   return notes;
+}
+
+/** What a report holds that a budget may cut: its timeline, its largest table and its longest value. */
+export function budgetCounts(report: IncidentReport): { timeline: number; rowsLargest: number; valueLongest: number } {
+  const ta = report.technicalAnalysis;
+  return {
+    timeline: report.timeline.length,
+    rowsLargest: Math.max(
+      ta.processTree.length,
+      ta.heuristics.length,
+      ta.persistence.length,
+      report.iocs.length,
+      report.attack.length,
+      report.detections.length,
+    ),
+    valueLongest: longestValue(report),
+  };
+}
+
+/** Length of the longest string in the report's rendered parts: whether value cuts will show. */
+function longestValue(report: IncidentReport): number {
+  let max = 0;
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') max = Math.max(max, v.length);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (typeof v === 'object' && v !== null) Object.values(v).forEach(walk);
+  };
+  walk({ ...report, rawEvidence: [] });
+  return max;
 }
